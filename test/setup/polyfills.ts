@@ -1,0 +1,2 @@
+// aws-local-stepfunctions 3.x calls Promise.withResolvers, which Node.js 20 lacks (added in Node.js 22).
+import '../../scripts/lib/promise-with-resolvers';
