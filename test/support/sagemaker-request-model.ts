@@ -1,0 +1,487 @@
+import limits from '../../lambda/shared/reference/sagemaker-api-limits.json';
+
+/**
+ * The request model of the three SageMaker operations the pipeline calls, and the two checks a request
+ * goes through on AWS before SageMaker acts on it:
+ *
+ * 1. Step Functions resolves the state's Parameters and checks them against its own model of the
+ *    integration: a field it does not know, or a value of the wrong JSON type, fails the state with
+ *    `States.Runtime` ({@link parameterProblems}).
+ * 2. SageMaker validates the request against its service model: required members, lengths, patterns,
+ *    enums, ranges, list and map sizes; a violation is a `ValidationException` whose message lists every
+ *    violation in the service's words ({@link constraintViolations}).
+ *
+ * Every limit comes from `lambda/shared/reference/sagemaker-api-limits.json`; each API member is mapped to
+ * its shape there explicitly below. The member lists (which members exist, and the few required members
+ * the reference file does not list) come from the SageMaker service model as published in
+ * `@aws-sdk/client-sagemaker` 3.1142 (`CreateTrainingJobRequest`, `CreateModelInput`,
+ * `CreateTransformJobRequest`). Members the pipeline never sends are accepted with their JSON type
+ * checked, or as opaque documents where their structure is deep and irrelevant here.
+ */
+
+export type SageMakerApi = 'CreateTrainingJob' | 'CreateModel' | 'CreateTransformJob';
+
+interface StringShape {
+  readonly type: 'string';
+  readonly min?: number;
+  readonly max?: number;
+  readonly pattern?: string;
+  readonly enum?: readonly string[];
+}
+interface IntegerShape {
+  readonly type: 'integer';
+  readonly min?: number;
+  readonly max?: number;
+}
+interface MapShape {
+  readonly type: 'map';
+  readonly min?: number;
+  readonly max?: number;
+  readonly key: ShapeName;
+  readonly value: ShapeName;
+}
+interface ListShape {
+  readonly type: 'list';
+  readonly min?: number;
+  readonly max?: number;
+  readonly member: string;
+}
+type ReferenceShape = StringShape | IntegerShape | MapShape | ListShape;
+
+/** A shape of the reference file. */
+export type ShapeName = keyof typeof limits.shapes;
+
+// The JSON import types `type` as string; the module-load check below makes the narrowing honest.
+const SHAPES = limits.shapes as unknown as Readonly<Record<ShapeName, ReferenceShape>>;
+for (const [name, shape] of Object.entries(SHAPES)) {
+  if (!['string', 'integer', 'map', 'list'].includes(shape.type)) {
+    throw new Error(`sagemaker-api-limits.json: shape ${name} has unsupported type ${String(shape.type)}`);
+  }
+}
+
+/**
+ * Required members the reference file does not list, from the service model (`@aws-sdk/client-sagemaker`
+ * 3.1142 types: non-optional members). `TransformDataSource` is the `DataSource` of a transform input.
+ */
+const SERVICE_MODEL_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  TransformDataSource: ['S3DataSource'],
+  Tag: ['Key', 'Value'],
+  CheckpointConfig: ['S3Uri'],
+  RetryStrategy: ['MaximumRetryAttempts'],
+};
+
+const REQUIRED: Readonly<Record<string, readonly string[]>> = { ...limits.requiredMembers, ...SERVICE_MODEL_REQUIRED };
+
+/** How one request member is checked. */
+export type MemberSpec =
+  /** A string, integer or map shape of the reference file: type and every limit of the shape. */
+  | { readonly kind: 'shape'; readonly shape: ShapeName }
+  /** A list; its size limits from the reference shape when there is one. */
+  | { readonly kind: 'list'; readonly shape?: ShapeName; readonly member: MemberSpec }
+  /** A structure: its known members, and its required members (`REQUIRED[name]`). */
+  | { readonly kind: 'structure'; readonly name: string; readonly members: Readonly<Record<string, MemberSpec>> }
+  /** A member whose limits the reference file does not give: its JSON type only. */
+  | { readonly kind: 'string' | 'integer' | 'boolean' }
+  /** A member the pipeline never sends and the stand-in does not model: accepted as is. */
+  | { readonly kind: 'document' };
+
+const shape = (name: ShapeName): MemberSpec => ({ kind: 'shape', shape: name });
+const list = (member: MemberSpec, listShape?: ShapeName): MemberSpec =>
+  listShape === undefined ? { kind: 'list', member } : { kind: 'list', shape: listShape, member };
+const structure = (name: string, members: Record<string, MemberSpec>): MemberSpec => ({ kind: 'structure', name, members });
+const STRING: MemberSpec = { kind: 'string' };
+const INTEGER: MemberSpec = { kind: 'integer' };
+const BOOLEAN: MemberSpec = { kind: 'boolean' };
+const DOCUMENT: MemberSpec = { kind: 'document' };
+
+const TAGS = list(structure('Tag', { Key: shape('TagKey'), Value: shape('TagValue') }), 'TagList');
+const VPC_CONFIG = structure('VpcConfig', {
+  SecurityGroupIds: list(shape('SecurityGroupId'), 'VpcSecurityGroupIds'),
+  Subnets: list(shape('SubnetId'), 'Subnets'),
+});
+const EXPERIMENT_CONFIG = DOCUMENT;
+
+const CHANNEL = structure('Channel', {
+  ChannelName: shape('ChannelName'),
+  DataSource: structure('DataSource', {
+    S3DataSource: structure('S3DataSource', {
+      S3DataType: shape('S3DataType'),
+      S3Uri: shape('S3Uri'),
+      S3DataDistributionType: shape('S3DataDistribution'),
+      AttributeNames: list(STRING),
+      InstanceGroupNames: list(STRING),
+      ModelAccessConfig: DOCUMENT,
+      HubAccessConfig: DOCUMENT,
+    }),
+    FileSystemDataSource: DOCUMENT,
+    DatasetSource: DOCUMENT,
+  }),
+  ContentType: shape('ContentType'),
+  CompressionType: shape('CompressionType'),
+  RecordWrapperType: shape('RecordWrapper'),
+  InputMode: shape('TrainingInputMode'),
+  ShuffleConfig: DOCUMENT,
+});
+
+const CREATE_TRAINING_JOB = structure('CreateTrainingJob', {
+  TrainingJobName: shape('TrainingJobName'),
+  HyperParameters: shape('HyperParameters'),
+  AlgorithmSpecification: structure('AlgorithmSpecification', {
+    TrainingImage: shape('AlgorithmImage'),
+    AlgorithmName: STRING,
+    TrainingInputMode: shape('TrainingInputMode'),
+    MetricDefinitions: list(DOCUMENT),
+    EnableSageMakerMetricsTimeSeries: BOOLEAN,
+    ContainerEntrypoint: list(STRING),
+    ContainerArguments: list(STRING),
+    TrainingImageConfig: DOCUMENT,
+  }),
+  RoleArn: shape('RoleArn'),
+  InputDataConfig: list(CHANNEL, 'InputDataConfig'),
+  OutputDataConfig: structure('OutputDataConfig', {
+    KmsKeyId: shape('KmsKeyId'),
+    S3OutputPath: shape('S3Uri'),
+    CompressionType: STRING,
+  }),
+  ResourceConfig: structure('ResourceConfig', {
+    InstanceType: shape('TrainingInstanceType'),
+    InstanceCount: shape('TrainingInstanceCount'),
+    VolumeSizeInGB: shape('VolumeSizeInGB'),
+    VolumeKmsKeyId: shape('KmsKeyId'),
+    KeepAlivePeriodInSeconds: INTEGER,
+    InstanceGroups: list(DOCUMENT),
+    TrainingPlanArn: STRING,
+    InstancePlacementConfig: DOCUMENT,
+    InstancePreferences: list(DOCUMENT),
+    SelectedInstanceType: STRING,
+    SelectedInstanceCount: INTEGER,
+  }),
+  VpcConfig: VPC_CONFIG,
+  StoppingCondition: structure('StoppingCondition', {
+    MaxRuntimeInSeconds: shape('MaxRuntimeInSeconds'),
+    MaxWaitTimeInSeconds: shape('MaxWaitTimeInSeconds'),
+    MaxPendingTimeInSeconds: INTEGER,
+  }),
+  Tags: TAGS,
+  EnableNetworkIsolation: BOOLEAN,
+  EnableInterContainerTrafficEncryption: BOOLEAN,
+  EnableManagedSpotTraining: BOOLEAN,
+  CheckpointConfig: structure('CheckpointConfig', { S3Uri: shape('S3Uri'), LocalPath: STRING }),
+  DebugHookConfig: DOCUMENT,
+  DebugRuleConfigurations: list(DOCUMENT),
+  TensorBoardOutputConfig: DOCUMENT,
+  ExperimentConfig: EXPERIMENT_CONFIG,
+  ProfilerConfig: DOCUMENT,
+  ProfilerRuleConfigurations: list(DOCUMENT),
+  Environment: shape('TrainingEnvironmentMap'),
+  RetryStrategy: structure('RetryStrategy', { MaximumRetryAttempts: INTEGER }),
+  RemoteDebugConfig: DOCUMENT,
+  InfraCheckConfig: DOCUMENT,
+  SessionChainingConfig: DOCUMENT,
+  ServerlessJobConfig: DOCUMENT,
+  MlflowConfig: DOCUMENT,
+  ModelPackageConfig: DOCUMENT,
+});
+
+const CONTAINER_DEFINITION = structure('ContainerDefinition', {
+  ContainerHostname: STRING,
+  Image: shape('ContainerImage'),
+  ImageConfig: DOCUMENT,
+  Mode: STRING,
+  ModelDataUrl: shape('Url'),
+  ModelDataSource: DOCUMENT,
+  AdditionalModelDataSources: list(DOCUMENT),
+  Environment: shape('EnvironmentMap'),
+  ModelPackageName: STRING,
+  InferenceSpecificationName: STRING,
+  MultiModelConfig: DOCUMENT,
+  ContainerMetricsConfig: DOCUMENT,
+});
+
+const CREATE_MODEL = structure('CreateModel', {
+  ModelName: shape('ModelName'),
+  PrimaryContainer: CONTAINER_DEFINITION,
+  Containers: list(CONTAINER_DEFINITION),
+  InferenceExecutionConfig: DOCUMENT,
+  ExecutionRoleArn: shape('RoleArn'),
+  Tags: TAGS,
+  VpcConfig: VPC_CONFIG,
+  EnableNetworkIsolation: BOOLEAN,
+});
+
+const CREATE_TRANSFORM_JOB = structure('CreateTransformJob', {
+  TransformJobName: shape('TransformJobName'),
+  ModelName: shape('ModelName'),
+  MaxConcurrentTransforms: shape('MaxConcurrentTransforms'),
+  ModelClientConfig: structure('ModelClientConfig', { InvocationsTimeoutInSeconds: INTEGER, InvocationsMaxRetries: INTEGER }),
+  MaxPayloadInMB: shape('MaxPayloadInMB'),
+  BatchStrategy: shape('BatchStrategy'),
+  Environment: shape('TransformEnvironmentMap'),
+  TransformInput: structure('TransformInput', {
+    DataSource: structure('TransformDataSource', {
+      S3DataSource: structure('S3DataSource', { S3DataType: shape('S3DataType'), S3Uri: shape('S3Uri') }),
+    }),
+    ContentType: shape('ContentType'),
+    CompressionType: shape('CompressionType'),
+    SplitType: shape('SplitType'),
+  }),
+  TransformOutput: structure('TransformOutput', {
+    S3OutputPath: shape('S3Uri'),
+    Accept: shape('Accept'),
+    // The member is AssembleWith; AssemblyType is the name of its shape.
+    AssembleWith: shape('AssemblyType'),
+    KmsKeyId: shape('KmsKeyId'),
+  }),
+  DataCaptureConfig: DOCUMENT,
+  TransformResources: structure('TransformResources', {
+    InstanceType: shape('TransformInstanceType'),
+    InstanceCount: shape('TransformInstanceCount'),
+    VolumeKmsKeyId: shape('KmsKeyId'),
+    TransformAmiVersion: STRING,
+  }),
+  DataProcessing: structure('DataProcessing', { InputFilter: STRING, OutputFilter: STRING, JoinSource: STRING }),
+  Tags: TAGS,
+  ExperimentConfig: EXPERIMENT_CONFIG,
+});
+
+/** The request model of each operation. */
+export const REQUEST_MODELS: Readonly<Record<SageMakerApi, MemberSpec>> = {
+  CreateTrainingJob: CREATE_TRAINING_JOB,
+  CreateModel: CREATE_MODEL,
+  CreateTransformJob: CREATE_TRANSFORM_JOB,
+};
+
+/** The top-level members each operation accepts. */
+export function requestMembers(api: SageMakerApi): string[] {
+  const model = REQUEST_MODELS[api];
+  return model.kind === 'structure' ? Object.keys(model.members) : [];
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Absent, for both Step Functions and SageMaker: JSON null is how an unset member travels. */
+function isAbsent(value: unknown): value is null | undefined {
+  return value === undefined || value === null;
+}
+
+const joinPath = (path: string, key: string): string => (path === '' ? key : `${path}.${key}`);
+
+// ---------------------------------------------------------------------------------------------------
+// 1. Step Functions: unknown fields and JSON types
+// ---------------------------------------------------------------------------------------------------
+
+const TYPE_WORDS = { string: 'a STRING', integer: 'an INTEGER', boolean: 'a BOOLEAN', object: 'an OBJECT', array: 'an ARRAY' } as const;
+
+/**
+ * What Step Functions would refuse in resolved Parameters: fields the integration does not have, at any
+ * depth the stand-in models, and values of the wrong JSON type. Paths are PascalCase, as in Parameters.
+ * (Wording: "The field "X" is not supported by Step Functions" is the reported one; the type wording
+ * follows Step Functions' "The value for the field 'X' must be …" messages.)
+ */
+export function parameterProblems(api: SageMakerApi, request: unknown): string[] {
+  const problems: string[] = [];
+  if (!isPlainObject(request)) {
+    return [`The Parameters of a ${api} task must be ${TYPE_WORDS.object}`];
+  }
+  typeProblems(REQUEST_MODELS[api], request, '', problems);
+  return problems;
+}
+
+function typeProblems(spec: MemberSpec, value: unknown, path: string, problems: string[]): void {
+  if (isAbsent(value)) {
+    return;
+  }
+  const wrongType = (type: keyof typeof TYPE_WORDS) => problems.push(`The value for the field '${path}' must be ${TYPE_WORDS[type]}`);
+  switch (spec.kind) {
+    case 'document':
+      return;
+    case 'string':
+      if (typeof value !== 'string') wrongType('string');
+      return;
+    case 'integer':
+      if (!Number.isInteger(value)) wrongType('integer');
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') wrongType('boolean');
+      return;
+    case 'list':
+      if (!Array.isArray(value)) {
+        wrongType('array');
+        return;
+      }
+      value.forEach((element, index) => typeProblems(spec.member, element, `${path}[${index}]`, problems));
+      return;
+    case 'structure':
+      if (!isPlainObject(value)) {
+        wrongType('object');
+        return;
+      }
+      for (const [key, memberValue] of Object.entries(value)) {
+        const member = Object.hasOwn(spec.members, key) ? spec.members[key] : undefined;
+        if (member === undefined) {
+          problems.push(`The field "${key}" is not supported by Step Functions${path === '' ? '' : ` (in ${path})`}`);
+        } else {
+          typeProblems(member, memberValue, joinPath(path, key), problems);
+        }
+      }
+      return;
+    case 'shape': {
+      const referenceShape = SHAPES[spec.shape];
+      if (referenceShape.type === 'string') {
+        if (typeof value !== 'string') wrongType('string');
+      } else if (referenceShape.type === 'integer') {
+        if (!Number.isInteger(value)) wrongType('integer');
+      } else if (referenceShape.type === 'map') {
+        if (!isPlainObject(value)) {
+          wrongType('object');
+          return;
+        }
+        for (const [key, entry] of Object.entries(value)) {
+          if (typeof entry !== 'string') {
+            problems.push(`The value for the field '${joinPath(path, key)}' must be ${TYPE_WORDS.string}`);
+          }
+        }
+      } else if (!Array.isArray(value)) {
+        wrongType('array');
+      }
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// 2. SageMaker: the service model's constraints, in the service's words
+// ---------------------------------------------------------------------------------------------------
+
+const PATTERNS = new Map<string, RegExp>();
+
+/**
+ * The shape's pattern as a whole-value match (the service model's patterns are Java regular expressions
+ * applied to the whole value). Compiled with the `u` flag, which `\p{L}` (TagKey, TagValue) requires and
+ * the other patterns allow.
+ */
+export function compiledPattern(pattern: string): RegExp {
+  let regex = PATTERNS.get(pattern);
+  if (regex === undefined) {
+    regex = new RegExp(`^(?:${pattern})$`, 'u');
+    PATTERNS.set(pattern, regex);
+  }
+  return regex;
+}
+
+/** A value as the service quotes it in a message. */
+export function renderValue(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+/** lowerCamel member names, as the service's messages spell paths (`resourceConfig.instanceType`). */
+const wireName = (member: string): string => member.charAt(0).toLowerCase() + member.slice(1);
+
+function stringConstraintFailures(stringShape: StringShape, value: string): string[] {
+  const failures: string[] = [];
+  if (stringShape.max !== undefined && value.length > stringShape.max) {
+    failures.push(`Member must have length less than or equal to ${stringShape.max}`);
+  }
+  if (stringShape.min !== undefined && value.length < stringShape.min) {
+    failures.push(`Member must have length greater than or equal to ${stringShape.min}`);
+  }
+  if (stringShape.pattern !== undefined && !compiledPattern(stringShape.pattern).test(value)) {
+    failures.push(`Member must satisfy regular expression pattern: ${stringShape.pattern}`);
+  }
+  if (stringShape.enum !== undefined && !stringShape.enum.includes(value)) {
+    failures.push(`Member must satisfy enum value set: [${stringShape.enum.join(', ')}]`);
+  }
+  return failures;
+}
+
+function sizeFailures(limitsOf: { readonly min?: number; readonly max?: number }, size: number): string[] {
+  const failures: string[] = [];
+  if (limitsOf.max !== undefined && size > limitsOf.max) failures.push(`Member must have length less than or equal to ${limitsOf.max}`);
+  if (limitsOf.min !== undefined && size < limitsOf.min) failures.push(`Member must have length greater than or equal to ${limitsOf.min}`);
+  return failures;
+}
+
+/**
+ * Every constraint of the service model the request breaks, each as the service words it:
+ * `Value 'x' at 'trainingJobName' failed to satisfy constraint: Member must …`. Expects a request that
+ * passed {@link parameterProblems} (types are right).
+ */
+export function constraintViolations(api: SageMakerApi, request: Record<string, unknown>): string[] {
+  const violations: string[] = [];
+  checkConstraints(REQUEST_MODELS[api], request, '', violations);
+  return violations;
+}
+
+function checkConstraints(spec: MemberSpec, value: unknown, path: string, violations: string[]): void {
+  if (isAbsent(value)) {
+    return;
+  }
+  const violation = (failure: string, shown: unknown = value) =>
+    violations.push(`Value '${renderValue(shown)}' at '${path}' failed to satisfy constraint: ${failure}`);
+  switch (spec.kind) {
+    case 'structure': {
+      if (!isPlainObject(value)) return;
+      for (const required of REQUIRED[spec.name] ?? []) {
+        if (isAbsent(value[required])) {
+          violations.push(`Value null at '${joinPath(path, wireName(required))}' failed to satisfy constraint: Member must not be null`);
+        }
+      }
+      for (const [key, member] of Object.entries(spec.members)) {
+        checkConstraints(member, value[key], joinPath(path, wireName(key)), violations);
+      }
+      return;
+    }
+    case 'list': {
+      if (!Array.isArray(value)) return;
+      if (spec.shape !== undefined) {
+        sizeFailures(SHAPES[spec.shape], value.length).forEach((failure) => violation(failure));
+      }
+      value.forEach((element, index) => checkConstraints(spec.member, element, `${path}.${index + 1}.member`, violations));
+      return;
+    }
+    case 'shape': {
+      const referenceShape = SHAPES[spec.shape];
+      if (referenceShape.type === 'string' && typeof value === 'string') {
+        stringConstraintFailures(referenceShape, value).forEach((failure) => violation(failure));
+      } else if (referenceShape.type === 'integer' && typeof value === 'number') {
+        if (referenceShape.min !== undefined && value < referenceShape.min) {
+          violation(`Member must have value greater than or equal to ${referenceShape.min}`);
+        }
+        if (referenceShape.max !== undefined && value > referenceShape.max) {
+          violation(`Member must have value less than or equal to ${referenceShape.max}`);
+        }
+      } else if (referenceShape.type === 'map' && isPlainObject(value)) {
+        checkMap(referenceShape, value, violation);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function checkMap(mapShape: MapShape, value: Record<string, unknown>, violation: (failure: string) => void): void {
+  const entries = Object.entries(value);
+  sizeFailures(mapShape, entries.length).forEach((failure) => violation(failure));
+  const keyShape = SHAPES[mapShape.key];
+  const valueShape = SHAPES[mapShape.value];
+  const keyFailures = new Set<string>();
+  const valueFailures = new Set<string>();
+  for (const [key, entry] of entries) {
+    if (keyShape.type === 'string') stringConstraintFailures(keyShape, key).forEach((failure) => keyFailures.add(failure));
+    if (valueShape.type === 'string' && typeof entry === 'string') {
+      stringConstraintFailures(valueShape, entry).forEach((failure) => valueFailures.add(failure));
+    }
+  }
+  if (keyFailures.size > 0) violation(`Map keys must satisfy constraint: [${[...keyFailures].join(', ')}]`);
+  if (valueFailures.size > 0) violation(`Map value must satisfy constraint: [${[...valueFailures].join(', ')}]`);
+}
+
+/** The service's summary line: `1 validation error detected: …` / `3 validation errors detected: …; …`. */
+export function validationMessage(violations: readonly string[]): string {
+  const count = violations.length;
+  return `${count} validation error${count === 1 ? '' : 's'} detected: ${violations.join('; ')}`;
+}

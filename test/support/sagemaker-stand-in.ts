@@ -1,0 +1,633 @@
+import {
+  SAGEMAKER_ERROR_NAMES,
+  StepFunctionsTaskError,
+  serviceErrorCause,
+} from './sagemaker-errors';
+import {
+  constraintViolations,
+  isPlainObject,
+  parameterProblems,
+  renderValue,
+  type SageMakerApi,
+  validationMessage,
+} from './sagemaker-request-model';
+
+export { SAGEMAKER_ERROR_NAMES, StepFunctionsTaskError } from './sagemaker-errors';
+export type { SageMakerApi } from './sagemaker-request-model';
+
+/**
+ * SageMaker, as the pipeline's three Step Functions SageMaker tasks see it, for running the synthesized
+ * state machine locally with aws-local-stepfunctions:
+ *
+ * ```ts
+ * const sageMaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: 'AlgorithmError: …' } } });
+ * await new StateMachine(definition).run(input, {
+ *   overrides: { taskResourceLocalHandlers: { ...lambdas, ...sageMaker.handlersFor({ train: 'Train model', createModel: 'Create model', transform: 'Run batch transform' }) } },
+ * }).result;
+ * expect(sageMaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob']);
+ * ```
+ *
+ * Each call goes, in order, through what happens on AWS: Step Functions' check of the resolved Parameters
+ * (unknown field or wrong JSON type → `States.Runtime`, which no Retry or Catch matches); SageMaker's
+ * validation against `sagemaker-api-limits.json` (→ `SageMaker.AmazonSageMakerException`, the service's
+ * "N validation errors detected: …" message); the documented limits the machine-readable model lacks;
+ * the configured transient failures (throttling, `ResourceLimitExceeded`); name reuse; and finally the
+ * configured outcome. `.sync` jobs that end Failed or Stopped reject with `States.TaskFailed` and the
+ * Describe* answer as JSON Cause, as Step Functions reports them. Every call, rejected or not, is recorded
+ * in {@link SageMakerStandIn.calls}. Times, Region, account and request ids are fixed by the options, so
+ * answers are deterministic.
+ */
+export class SageMakerStandIn {
+  /** Every call, in order, including rejected ones. */
+  readonly calls: SageMakerCall[] = [];
+
+  private readonly region: string;
+  private readonly account: string;
+  private readonly partition: string;
+  private readonly trainingSeconds: number;
+  private readonly transformSeconds: number;
+  private readonly finalMetrics: Readonly<Record<string, number>>;
+  private readonly localStorageFamilies: readonly string[];
+  private readonly outcomes: SageMakerOutcomes;
+  private clock: number;
+  private requestCount = 0;
+  /** Calls that passed validation, per API: what the transient failures count. */
+  private readonly validCalls: Record<SageMakerApi, number> = { CreateTrainingJob: 0, CreateModel: 0, CreateTransformJob: 0 };
+  /**
+   * Names in use per resource type, lower-cased: SageMaker lower-cases names in ARNs, so names that differ
+   * only in case are taken to collide (an assumption; the documented rule is only "unique per account and Region").
+   */
+  private readonly namesInUse: Record<SageMakerApi, Set<string>> = {
+    CreateTrainingJob: new Set(),
+    CreateModel: new Set(),
+    CreateTransformJob: new Set(),
+  };
+
+  constructor(options: SageMakerStandInOptions = {}) {
+    this.region = options.region ?? 'us-east-1';
+    this.account = options.account ?? '123456789012';
+    this.partition = partitionOf(this.region);
+    this.trainingSeconds = options.trainingSeconds ?? 1800;
+    this.transformSeconds = options.transformSeconds ?? 300;
+    this.finalMetrics = options.finalMetrics ?? DEFAULT_FINAL_METRICS;
+    this.localStorageFamilies = options.localStorageInstanceFamilies ?? DEFAULT_LOCAL_STORAGE_FAMILIES;
+    this.outcomes = options.outcomes ?? {};
+    this.clock = new Date(options.startTime ?? '2025-01-06T09:00:00.000Z').getTime();
+    if (Number.isNaN(this.clock)) throw new Error(`SageMakerStandIn: startTime ${String(options.startTime)} is not a date`);
+    if (!Number.isInteger(this.trainingSeconds) || this.trainingSeconds < MIN_TRAINING_SECONDS) {
+      throw new Error(`SageMakerStandIn: trainingSeconds must be an integer >= ${MIN_TRAINING_SECONDS}`);
+    }
+    if (!Number.isInteger(this.transformSeconds) || this.transformSeconds < 1) {
+      throw new Error('SageMakerStandIn: transformSeconds must be a positive integer');
+    }
+  }
+
+  /** `arn:aws:states:::sagemaker:createTrainingJob.sync`: creates the job and answers when it has ended. */
+  async createTrainingJobSync(request: unknown, context: CallContext = {}): Promise<DescribeTrainingJobResponse> {
+    return this.call('CreateTrainingJob', request, context, (valid) => {
+      const name = valid.TrainingJobName as string;
+      const arn = this.arn('training-job', name);
+      this.reserveName('CreateTrainingJob', name, arn);
+      const description = this.describeTrainingJob(valid, name, arn, this.outcomes.training ?? { status: 'Completed' });
+      if (description.TrainingJobStatus !== 'Completed') {
+        throw new StepFunctionsTaskError(SAGEMAKER_ERROR_NAMES.taskFailed, JSON.stringify(description));
+      }
+      return description;
+    });
+  }
+
+  /** `arn:aws:states:::sagemaker:createModel`: answers `{ ModelArn }`. */
+  async createModel(request: unknown, context: CallContext = {}): Promise<CreateModelResponse> {
+    return this.call('CreateModel', request, context, (valid, requestId) => {
+      const name = valid.ModelName as string;
+      const arn = this.arn('model', name);
+      if (this.namesInUse.CreateModel.has(name.toLowerCase())) {
+        // CreateModel has no ResourceInUse error: SageMaker answers a ValidationException.
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Cannot create already existing model "${arn}".`, requestId);
+      }
+      const outcome = this.outcomes.createModel;
+      if (outcome?.status === 'Error') {
+        throw serviceError(outcome.errorName ?? SAGEMAKER_ERROR_NAMES.validation, outcome.errorCode ?? 'ValidationException', outcome.message, requestId);
+      }
+      this.namesInUse.CreateModel.add(name.toLowerCase());
+      this.clock += 1000;
+      return { ModelArn: arn };
+    });
+  }
+
+  /** `arn:aws:states:::sagemaker:createTransformJob.sync`: creates the job and answers when it has ended. */
+  async createTransformJobSync(request: unknown, context: CallContext = {}): Promise<DescribeTransformJobResponse> {
+    return this.call('CreateTransformJob', request, context, (valid) => {
+      const name = valid.TransformJobName as string;
+      const arn = this.arn('transform-job', name);
+      this.reserveName('CreateTransformJob', name, arn);
+      const description = this.describeTransformJob(valid, name, arn, this.outcomes.transform ?? { status: 'Completed' });
+      if (description.TransformJobStatus !== 'Completed') {
+        throw new StepFunctionsTaskError(SAGEMAKER_ERROR_NAMES.taskFailed, JSON.stringify(description));
+      }
+      return description;
+    });
+  }
+
+  /**
+   * Local handlers for `taskResourceLocalHandlers`, keyed by the given state names (omit a state the
+   * definition does not have). Answers are plain JSON, as Step Functions passes them on.
+   */
+  handlersFor(stateNames: { train?: string; createModel?: string; transform?: string }): Record<string, LocalTaskHandler> {
+    const handlers: Record<string, LocalTaskHandler> = {};
+    const add = (stateName: string | undefined, call: (input: unknown, context: CallContext) => Promise<unknown>) => {
+      if (stateName !== undefined) handlers[stateName] = async (input) => toJson(await call(input, { stateName }));
+    };
+    add(stateNames.train, (input, context) => this.createTrainingJobSync(input, context));
+    add(stateNames.createModel, (input, context) => this.createModel(input, context));
+    add(stateNames.transform, (input, context) => this.createTransformJobSync(input, context));
+    return handlers;
+  }
+
+  /** The recorded calls to one API. */
+  callsTo(api: SageMakerApi): SageMakerCall[] {
+    return this.calls.filter((call) => call.api === api);
+  }
+
+  private async call<T>(
+    api: SageMakerApi,
+    request: unknown,
+    context: CallContext,
+    act: (valid: Record<string, unknown>, requestId: string) => T,
+  ): Promise<T> {
+    const call: SageMakerCall = { api, request: snapshot(request) };
+    this.calls.push(call);
+    try {
+      const requestId = this.nextRequestId();
+      const valid = this.validate(api, request, context, requestId);
+      this.failTransiently(api, valid, requestId);
+      const response = act(valid, requestId);
+      call.response = snapshot(response);
+      return response;
+    } catch (error) {
+      call.error = error instanceof Error ? { name: error.name, message: error.message } : { name: 'Error', message: String(error) };
+      throw error;
+    }
+  }
+
+  private validate(api: SageMakerApi, request: unknown, context: CallContext, requestId: string): Record<string, unknown> {
+    const problems = parameterProblems(api, request);
+    if (problems.length > 0 || !isPlainObject(request)) {
+      const where = context.stateName === undefined ? '' : `An error occurred while executing the state '${context.stateName}'. `;
+      throw new StepFunctionsTaskError(
+        SAGEMAKER_ERROR_NAMES.runtime,
+        `${where}The Parameters '${JSON.stringify(request)}' could not be used to start the Task: [${problems.join(', ')}]`,
+        { retryable: false, catchable: false },
+      );
+    }
+    const violations = constraintViolations(api, request);
+    if (violations.length > 0) {
+      throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', validationMessage(violations), requestId);
+    }
+    const limitViolations = this.documentedLimitViolations(api, request);
+    if (limitViolations.length > 0) {
+      throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', limitViolations.join('; '), requestId);
+    }
+    return request;
+  }
+
+  /** The limits `sagemaker-api-limits.json` lists under documentedLimits (not in the service model). */
+  private documentedLimitViolations(api: SageMakerApi, request: Record<string, unknown>): string[] {
+    const violations: string[] = [];
+    if (api === 'CreateTrainingJob') {
+      const maxRuntime = member(request, 'StoppingCondition', 'MaxRuntimeInSeconds');
+      if (typeof maxRuntime === 'number' && maxRuntime > MAX_RUNTIME_IN_SECONDS) {
+        violations.push(
+          `Invalid MaxRuntimeInSeconds '${maxRuntime}' at 'stoppingCondition.maxRuntimeInSeconds': ` +
+            `the maximum runtime of a training job is ${MAX_RUNTIME_IN_SECONDS} seconds (28 days)`,
+        );
+      }
+      const maxWait = member(request, 'StoppingCondition', 'MaxWaitTimeInSeconds');
+      if (typeof maxWait === 'number') {
+        if (request.EnableManagedSpotTraining !== true) {
+          violations.push(`MaxWaitTimeInSeconds at 'stoppingCondition.maxWaitTimeInSeconds' is only valid with managed spot training (EnableManagedSpotTraining: true)`);
+        } else if (typeof maxRuntime === 'number' && maxWait < maxRuntime) {
+          violations.push(
+            `Invalid MaxWaitTimeInSeconds '${maxWait}' at 'stoppingCondition.maxWaitTimeInSeconds': ` +
+              `it must be greater than or equal to MaxRuntimeInSeconds (${maxRuntime})`,
+          );
+        }
+      }
+      const instanceType = member(request, 'ResourceConfig', 'InstanceType');
+      const volumeKey = member(request, 'ResourceConfig', 'VolumeKmsKeyId');
+      if (typeof instanceType === 'string' && volumeKey !== undefined && volumeKey !== null && this.hasLocalStorage(instanceType)) {
+        violations.push(
+          `VolumeKmsKeyId at 'resourceConfig.volumeKmsKeyId' is not supported for instance type ${instanceType}: ` +
+            `its storage volumes are local NVMe instance storage, encrypted by the instance's hardware module`,
+        );
+      }
+    }
+    if (api === 'CreateTransformJob') {
+      const maxPayload = request.MaxPayloadInMB;
+      const maxConcurrent = request.MaxConcurrentTransforms;
+      if (typeof maxPayload === 'number' && maxPayload > MAX_PAYLOAD_IN_MB) {
+        violations.push(`Invalid MaxPayloadInMB '${maxPayload}' at 'maxPayloadInMB': the maximum payload size is ${MAX_PAYLOAD_IN_MB} MB`);
+      }
+      if (typeof maxPayload === 'number' && typeof maxConcurrent === 'number' && maxPayload * maxConcurrent > MAX_PAYLOAD_IN_MB) {
+        violations.push(
+          `MaxConcurrentTransforms x MaxPayloadInMB (${maxConcurrent} x ${maxPayload} = ${maxConcurrent * maxPayload}) ` +
+            `must not exceed ${MAX_PAYLOAD_IN_MB} MB (at 'maxConcurrentTransforms' and 'maxPayloadInMB')`,
+        );
+      }
+    }
+    return violations;
+  }
+
+  private hasLocalStorage(instanceType: string): boolean {
+    const family = instanceType.slice(0, instanceType.lastIndexOf('.'));
+    return this.localStorageFamilies.includes(family);
+  }
+
+  private failTransiently(api: SageMakerApi, request: Record<string, unknown>, requestId: string): void {
+    const attempt = ++this.validCalls[api];
+    const throttled = this.outcomes.throttledCalls?.[api] ?? 0;
+    const limited = this.outcomes.resourceLimitExceededCalls?.[api] ?? 0;
+    if (attempt <= throttled) {
+      throw serviceError(SAGEMAKER_ERROR_NAMES.throttling, 'ThrottlingException', 'Rate exceeded', requestId);
+    }
+    if (attempt <= throttled + limited) {
+      throw serviceError(SAGEMAKER_ERROR_NAMES.resourceLimitExceeded, 'ResourceLimitExceeded', resourceLimitMessage(api, request), requestId);
+    }
+  }
+
+  private reserveName(api: 'CreateTrainingJob' | 'CreateTransformJob', name: string, arn: string): void {
+    const key = name.toLowerCase();
+    if (this.namesInUse[api].has(key)) {
+      const kind = api === 'CreateTrainingJob' ? 'training job' : 'transform job';
+      const message = `${kind.charAt(0).toUpperCase()}${kind.slice(1)} names must be unique within an AWS account and region, and a ${kind} with this name already exists (${arn})`;
+      throw serviceError(SAGEMAKER_ERROR_NAMES.resourceInUse, 'ResourceInUse', message, this.lastRequestId());
+    }
+    this.namesInUse[api].add(key);
+  }
+
+  private describeTrainingJob(request: Record<string, unknown>, name: string, arn: string, outcome: TrainingOutcome): DescribeTrainingJobResponse {
+    const created = this.clock;
+    const started = created + STARTING_SECONDS * 1000;
+    const ended = started + this.trainingSeconds * 1000;
+    const downloaded = started + DOWNLOADING_SECONDS * 1000;
+    const trained = ended - UPLOADING_SECONDS * 1000;
+    const transitions: SecondaryStatusTransition[] = [
+      { Status: 'Starting', StartTime: created, EndTime: started, StatusMessage: 'Preparing the instances for training' },
+      { Status: 'Downloading', StartTime: started, EndTime: downloaded, StatusMessage: 'Downloading input data' },
+    ];
+    let secondaryStatus: string;
+    if (outcome.status === 'Completed') {
+      transitions.push(
+        { Status: 'Training', StartTime: downloaded, EndTime: trained, StatusMessage: 'Training image download completed. Training in progress.' },
+        { Status: 'Uploading', StartTime: trained, EndTime: ended, StatusMessage: 'Uploading generated training model' },
+        { Status: 'Completed', StartTime: ended, EndTime: ended, StatusMessage: 'Training job completed' },
+      );
+      secondaryStatus = 'Completed';
+    } else if (outcome.status === 'Failed') {
+      transitions.push(
+        { Status: 'Training', StartTime: downloaded, EndTime: ended, StatusMessage: 'Training image download completed. Training in progress.' },
+        { Status: 'Failed', StartTime: ended, EndTime: ended, StatusMessage: 'Training job failed' },
+      );
+      secondaryStatus = 'Failed';
+    } else {
+      secondaryStatus = outcome.secondaryStatus ?? 'Stopped';
+      transitions.push(
+        { Status: 'Training', StartTime: downloaded, EndTime: trained, StatusMessage: 'Training image download completed. Training in progress.' },
+        { Status: 'Stopping', StartTime: trained, EndTime: ended, StatusMessage: 'Stopping the training job' },
+        {
+          Status: secondaryStatus,
+          StartTime: ended,
+          EndTime: ended,
+          StatusMessage: secondaryStatus === 'MaxRuntimeExceeded' ? 'Training job stopped: it reached its maximum runtime' : 'Training job stopped',
+        },
+      );
+    }
+    const lastModified = ended + LAST_MODIFIED_DELAY_SECONDS * 1000;
+    this.clock = lastModified + 1000;
+    const outputPath = String(member(request, 'OutputDataConfig', 'S3OutputPath'));
+    const failureReason = outcome.status === 'Completed' ? undefined : outcome.failureReason;
+    return jsonCopy<DescribeTrainingJobResponse>({
+      TrainingJobName: name,
+      TrainingJobArn: arn,
+      ModelArtifacts: { S3ModelArtifacts: `${withTrailingSlash(outputPath)}${name}/output/model.tar.gz` },
+      TrainingJobStatus: outcome.status,
+      SecondaryStatus: secondaryStatus,
+      FailureReason: failureReason,
+      HyperParameters: request.HyperParameters ?? {},
+      AlgorithmSpecification: { EnableSageMakerMetricsTimeSeries: false, ...asObject(request.AlgorithmSpecification) },
+      RoleArn: request.RoleArn,
+      InputDataConfig: Array.isArray(request.InputDataConfig) ? request.InputDataConfig.map(withChannelDefaults) : undefined,
+      OutputDataConfig: request.OutputDataConfig,
+      ResourceConfig: request.ResourceConfig,
+      VpcConfig: request.VpcConfig,
+      StoppingCondition: request.StoppingCondition ?? { MaxRuntimeInSeconds: DEFAULT_MAX_RUNTIME_IN_SECONDS },
+      CreationTime: created,
+      TrainingStartTime: started,
+      TrainingEndTime: ended,
+      LastModifiedTime: lastModified,
+      SecondaryStatusTransitions: transitions,
+      FinalMetricDataList:
+        outcome.status === 'Completed'
+          ? Object.entries(this.finalMetrics).map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: ended }))
+          : undefined,
+      EnableNetworkIsolation: request.EnableNetworkIsolation ?? false,
+      EnableInterContainerTrafficEncryption: request.EnableInterContainerTrafficEncryption ?? false,
+      EnableManagedSpotTraining: request.EnableManagedSpotTraining ?? false,
+      CheckpointConfig: request.CheckpointConfig,
+      TrainingTimeInSeconds: this.trainingSeconds,
+      BillableTimeInSeconds: this.trainingSeconds,
+      Environment: request.Environment,
+      RetryStrategy: request.RetryStrategy,
+      ExperimentConfig: request.ExperimentConfig,
+    });
+  }
+
+  private describeTransformJob(request: Record<string, unknown>, name: string, arn: string, outcome: TransformOutcome): DescribeTransformJobResponse {
+    const created = this.clock;
+    const started = created + STARTING_SECONDS * 1000;
+    const ended = started + this.transformSeconds * 1000;
+    this.clock = ended + 1000;
+    return jsonCopy<DescribeTransformJobResponse>({
+      TransformJobName: name,
+      TransformJobArn: arn,
+      TransformJobStatus: outcome.status,
+      FailureReason: outcome.status === 'Failed' ? outcome.failureReason : undefined,
+      ModelName: request.ModelName,
+      MaxConcurrentTransforms: request.MaxConcurrentTransforms,
+      ModelClientConfig: request.ModelClientConfig,
+      MaxPayloadInMB: request.MaxPayloadInMB ?? DEFAULT_MAX_PAYLOAD_IN_MB,
+      BatchStrategy: request.BatchStrategy,
+      Environment: request.Environment ?? {},
+      TransformInput: { CompressionType: 'None', SplitType: 'None', ...asObject(request.TransformInput) },
+      TransformOutput: { AssembleWith: 'None', ...asObject(request.TransformOutput) },
+      TransformResources: request.TransformResources,
+      CreationTime: created,
+      TransformStartTime: started,
+      TransformEndTime: ended,
+      DataProcessing: { InputFilter: '$', OutputFilter: '$', JoinSource: 'None', ...asObject(request.DataProcessing) },
+      ExperimentConfig: request.ExperimentConfig,
+    });
+  }
+
+  private arn(resourceType: string, name: string): string {
+    // SageMaker lower-cases the name in a resource ARN.
+    return `arn:${this.partition}:sagemaker:${this.region}:${this.account}:${resourceType}/${name.toLowerCase()}`;
+  }
+
+  private nextRequestId(): string {
+    this.requestCount += 1;
+    return this.lastRequestId();
+  }
+
+  private lastRequestId(): string {
+    return `00000000-0000-4000-8000-${String(this.requestCount).padStart(12, '0')}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Options and answers
+// ---------------------------------------------------------------------------------------------------
+
+export interface SageMakerStandInOptions {
+  /** Region in ARNs. @default 'us-east-1' */
+  readonly region?: string;
+  /** Account in ARNs. @default '123456789012' */
+  readonly account?: string;
+  /** The fake clock's first reading; every job advances it. @default '2025-01-06T09:00:00.000Z' */
+  readonly startTime?: Date | string;
+  /** TrainingTimeInSeconds (and billable time) of every training job; at least 100. @default 1800 */
+  readonly trainingSeconds?: number;
+  /** Transform duration of every transform job. @default 300 */
+  readonly transformSeconds?: number;
+  /**
+   * FinalMetricDataList of a completed training job, metric name → value.
+   * @default { 'train:accuracy': 0.9, 'validation:accuracy': 0.85 }
+   */
+  readonly finalMetrics?: Readonly<Record<string, number>>;
+  /**
+   * Instance families (`ml.g4dn`) with local NVMe storage, for which CreateTrainingJob rejects a
+   * ResourceConfig.VolumeKmsKeyId.
+   * @default - the examples of sagemaker-api-limits.json: ml.g4dn, ml.g5, ml.p3dn, ml.p4d
+   */
+  readonly localStorageInstanceFamilies?: readonly string[];
+  /** How calls end. @default - every call succeeds and every job completes */
+  readonly outcomes?: SageMakerOutcomes;
+}
+
+export interface SageMakerOutcomes {
+  /** How every training job ends. @default { status: 'Completed' } */
+  readonly training?: TrainingOutcome;
+  /** Whether CreateModel succeeds. @default { status: 'Created' } */
+  readonly createModel?: CreateModelOutcome;
+  /** How every transform job ends. @default { status: 'Completed' } */
+  readonly transform?: TransformOutcome;
+  /**
+   * The first N valid calls of an API are throttled ("Rate exceeded", `SageMaker.AmazonSageMakerException`).
+   * @default - none
+   */
+  readonly throttledCalls?: Partial<Record<SageMakerApi, number>>;
+  /**
+   * After the throttled ones, the next N valid calls of an API fail with `SageMaker.ResourceLimitExceededException`.
+   * @default - none
+   */
+  readonly resourceLimitExceededCalls?: Partial<Record<SageMakerApi, number>>;
+}
+
+export type TrainingOutcome =
+  | { readonly status: 'Completed' }
+  | { readonly status: 'Failed'; readonly failureReason: string }
+  | {
+      readonly status: 'Stopped';
+      /** @default 'Stopped' */
+      readonly secondaryStatus?: 'Stopped' | 'MaxRuntimeExceeded';
+      readonly failureReason?: string;
+    };
+
+export type TransformOutcome = { readonly status: 'Completed' } | { readonly status: 'Failed'; readonly failureReason: string };
+
+export type CreateModelOutcome =
+  | { readonly status: 'Created' }
+  | {
+      readonly status: 'Error';
+      /** @default 'SageMaker.AmazonSageMakerException' */
+      readonly errorName?: string;
+      /** The service's error code in the Cause. @default 'ValidationException' */
+      readonly errorCode?: string;
+      readonly message: string;
+    };
+
+export interface SageMakerCall {
+  readonly api: SageMakerApi;
+  /** The request as received (a JSON copy). */
+  readonly request: Record<string, unknown>;
+  /** The answer, when the call succeeded. */
+  response?: unknown;
+  /** What the call threw, when it failed. */
+  error?: { readonly name: string; readonly message: string };
+}
+
+export interface CallContext {
+  /** The Task state making the call, for `States.Runtime` causes. */
+  readonly stateName?: string;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type LocalTaskHandler = (input: JsonValue) => Promise<JsonValue>;
+
+export interface SecondaryStatusTransition {
+  Status: string;
+  StartTime: number;
+  EndTime: number;
+  StatusMessage: string;
+}
+
+/**
+ * The DescribeTrainingJob answer a `createTrainingJob.sync` task returns. Timestamps are epoch
+ * milliseconds, as Step Functions serializes SageMaker timestamps (an assumption: observed outputs of the
+ * SageMaker integrations and SageMaker's EventBridge events carry numbers such as 1654683838000).
+ * Request members the job was created without are absent.
+ */
+export interface DescribeTrainingJobResponse {
+  TrainingJobName: string;
+  TrainingJobArn: string;
+  ModelArtifacts: { S3ModelArtifacts: string };
+  TrainingJobStatus: 'Completed' | 'Failed' | 'Stopped';
+  SecondaryStatus: string;
+  FailureReason?: string;
+  HyperParameters: Record<string, string>;
+  AlgorithmSpecification: Record<string, unknown>;
+  RoleArn: string;
+  InputDataConfig?: Record<string, unknown>[];
+  OutputDataConfig: Record<string, unknown>;
+  ResourceConfig?: Record<string, unknown>;
+  VpcConfig?: Record<string, unknown>;
+  StoppingCondition: Record<string, unknown>;
+  CreationTime: number;
+  TrainingStartTime: number;
+  TrainingEndTime: number;
+  LastModifiedTime: number;
+  SecondaryStatusTransitions: SecondaryStatusTransition[];
+  FinalMetricDataList?: { MetricName: string; Value: number; Timestamp: number }[];
+  EnableNetworkIsolation: boolean;
+  EnableInterContainerTrafficEncryption: boolean;
+  EnableManagedSpotTraining: boolean;
+  CheckpointConfig?: Record<string, unknown>;
+  TrainingTimeInSeconds: number;
+  BillableTimeInSeconds: number;
+  Environment?: Record<string, string>;
+  RetryStrategy?: Record<string, unknown>;
+  ExperimentConfig?: Record<string, unknown>;
+}
+
+export interface CreateModelResponse {
+  ModelArn: string;
+}
+
+/** The DescribeTransformJob answer a `createTransformJob.sync` task returns (timestamps as above). */
+export interface DescribeTransformJobResponse {
+  TransformJobName: string;
+  TransformJobArn: string;
+  TransformJobStatus: 'Completed' | 'Failed';
+  FailureReason?: string;
+  ModelName: string;
+  MaxConcurrentTransforms?: number;
+  ModelClientConfig?: Record<string, unknown>;
+  MaxPayloadInMB: number;
+  BatchStrategy?: string;
+  Environment: Record<string, string>;
+  TransformInput: Record<string, unknown>;
+  TransformOutput: Record<string, unknown>;
+  TransformResources: Record<string, unknown>;
+  CreationTime: number;
+  TransformStartTime: number;
+  TransformEndTime: number;
+  DataProcessing: Record<string, unknown>;
+  ExperimentConfig?: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Constants and helpers
+// ---------------------------------------------------------------------------------------------------
+
+/** documentedLimits: "at most 2,419,200 (28 days)". */
+const MAX_RUNTIME_IN_SECONDS = 2_419_200;
+/** documentedLimits: "at most 100 (MB); and MaxConcurrentTransforms x MaxPayloadInMB must not exceed 100". */
+const MAX_PAYLOAD_IN_MB = 100;
+/** SageMaker's defaults when the request leaves these out (API documentation). */
+const DEFAULT_MAX_PAYLOAD_IN_MB = 6;
+const DEFAULT_MAX_RUNTIME_IN_SECONDS = 86_400;
+/** documentedLimits' examples of instance families with local NVMe storage. */
+const DEFAULT_LOCAL_STORAGE_FAMILIES: readonly string[] = ['ml.g4dn', 'ml.g5', 'ml.p3dn', 'ml.p4d'];
+const DEFAULT_FINAL_METRICS: Readonly<Record<string, number>> = { 'train:accuracy': 0.9, 'validation:accuracy': 0.85 };
+/** The fake timeline: provisioning before a job starts, then download, …, upload at the end. */
+const STARTING_SECONDS = 120;
+const DOWNLOADING_SECONDS = 60;
+const UPLOADING_SECONDS = 30;
+const LAST_MODIFIED_DELAY_SECONDS = 5;
+const MIN_TRAINING_SECONDS = 100;
+
+function serviceError(name: string, errorCode: string, message: string, requestId: string): StepFunctionsTaskError {
+  return new StepFunctionsTaskError(name, serviceErrorCause(message, errorCode, requestId));
+}
+
+function resourceLimitMessage(api: SageMakerApi, request: Record<string, unknown>): string {
+  const quota =
+    api === 'CreateTrainingJob'
+      ? `${renderValue(member(request, 'ResourceConfig', 'InstanceType') ?? 'ml.m4.xlarge')} for training job usage`
+      : api === 'CreateTransformJob'
+        ? `${renderValue(member(request, 'TransformResources', 'InstanceType'))} for transform job usage`
+        : 'Maximum number of models';
+  return (
+    `The account-level service limit '${quota}' is 1 Instances, with current utilization of 1 Instances and a request delta of 1 Instances. ` +
+    'Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.'
+  );
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-isof-')) return 'aws-iso-f';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  return 'aws';
+}
+
+function member(request: Record<string, unknown>, structureName: string, memberName: string): unknown {
+  const structure = request[structureName];
+  return isPlainObject(structure) ? structure[memberName] : undefined;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return isPlainObject(value) ? value : {};
+}
+
+function withTrailingSlash(path: string): string {
+  return path.endsWith('/') ? path : `${path}/`;
+}
+
+/** A channel as DescribeTrainingJob shows it: SageMaker fills in the documented defaults. */
+function withChannelDefaults(channel: unknown): Record<string, unknown> {
+  const given = asObject(channel);
+  const dataSource = asObject(given.DataSource);
+  const s3 = dataSource.S3DataSource;
+  return {
+    CompressionType: 'None',
+    RecordWrapperType: 'None',
+    ...given,
+    DataSource: isPlainObject(s3) ? { ...dataSource, S3DataSource: { S3DataDistributionType: 'FullyReplicated', ...s3 } } : dataSource,
+  };
+}
+
+/** A JSON copy: what survives being passed between states (no undefined members, no shared objects). */
+function jsonCopy<T>(value: unknown): T {
+  return (value === undefined ? null : JSON.parse(JSON.stringify(value))) as T;
+}
+
+function toJson(value: unknown): JsonValue {
+  return jsonCopy<JsonValue>(value);
+}
+
+function snapshot(value: unknown): Record<string, unknown> {
+  const copy = toJson(value);
+  return isPlainObject(copy) ? copy : { value: copy };
+}
