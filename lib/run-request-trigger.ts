@@ -1,0 +1,255 @@
+import * as path from 'node:path';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+
+/** Where run request files go in the data bucket, unless `prefix` says otherwise. */
+export const DEFAULT_RUN_REQUEST_PREFIX = 'requests/';
+
+/*
+ * Delivery and retry. Two hops can fail, and each has its own retry policy; both end in the same DLQ.
+ *
+ * 1. EventBridge -> Lambda. EventBridge invokes the function asynchronously, so it retries only when
+ *    it cannot hand the event to Lambda at all (Lambda unavailable or throttling the Invoke call).
+ *    Its default is 185 attempts over 24 hours; a run request that has not started after 2 hours is
+ *    better shown to a person in the DLQ than started hours late. Missing permissions and a deleted
+ *    function go to the DLQ at once, without retries.
+ */
+/** EventBridge retries of the hand-over to Lambda (default 185). */
+export const RULE_TARGET_RETRY_ATTEMPTS = 10;
+/** How long EventBridge keeps trying to hand an event to Lambda (default 24 hours). */
+export const RULE_TARGET_MAX_EVENT_AGE = Duration.hours(2);
+/*
+ * 2. The function itself. Errors it throws (S3 or Step Functions unavailable or throttling after the
+ *    SDK's own retries) are retried by Lambda's asynchronous invocation: 2 is Lambda's maximum and its
+ *    default, one and then two minutes apart. Retrying is safe because the execution name is derived
+ *    from the object version, so a retry cannot start a second run. Same 2-hour age limit as above.
+ */
+/** Lambda's retries of a failed invocation (maximum 2). */
+export const FUNCTION_RETRY_ATTEMPTS = 2;
+/** How long Lambda keeps an event in its asynchronous queue (default and maximum 6 hours). */
+export const FUNCTION_MAX_EVENT_AGE = Duration.hours(2);
+/** Failed events stay in the DLQ this long (SQS maximum), time enough to look at them and redrive. */
+export const DEAD_LETTER_RETENTION = Duration.days(14);
+
+export interface RunRequestTriggerProps {
+  /**
+   * The bucket users upload run request files to.
+   *
+   * Its S3 events must go to EventBridge. This construct turns that on with
+   * `enableEventBridgeNotification()`, which is idempotent; creating the bucket with
+   * `eventBridgeEnabled: true` has the same effect. Only events from this bucket start runs.
+   */
+  readonly dataBucket: s3.IBucket;
+
+  /** The state machine each run request starts an execution of. */
+  readonly stateMachine: sfn.IStateMachine;
+
+  /**
+   * Key prefix of run request files: uploading `<prefix><anything>.json` starts a run. Must end with
+   * `/` and must not contain `*` or `\` (it becomes part of an EventBridge wildcard pattern).
+   * @default 'requests/'
+   */
+  readonly prefix?: string;
+
+  /**
+   * Customer managed KMS key that encrypts the dead-letter queue. EventBridge rules of this account and
+   * Region are granted use of it in the key policy. (An SQS queue encrypted with the AWS managed key `aws/sqs`
+   * cannot receive messages from EventBridge, whose key policy cannot be changed.)
+   * @default - SQS-managed server-side encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/**
+ * Starts a pipeline run for every run request file uploaded to the data bucket.
+ *
+ * An EventBridge rule matches S3 `Object Created` events for `<prefix>*.json` in the data bucket and
+ * invokes the `start-run` function, which reads that object version and calls StartExecution with a
+ * name derived from bucket, key and version, so a redelivered event never starts a second run.
+ * Events that could not be delivered or handled end in an encrypted dead-letter queue.
+ *
+ * The function may read only `<prefix>*` in the data bucket and start only this state machine.
+ */
+export class RunRequestTrigger extends Construct {
+  /** The `start-run` function. */
+  public readonly function: NodejsFunction;
+  /** The rule that routes run request uploads to the function. */
+  public readonly rule: events.Rule;
+  /** Events that could not be delivered to the function, or that it failed to handle. */
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: RunRequestTriggerProps) {
+    super(scope, id);
+    const prefix = props.prefix ?? DEFAULT_RUN_REQUEST_PREFIX;
+    validatePrefix(this, prefix);
+
+    props.dataBucket.enableEventBridgeNotification();
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
+      encryptionMasterKey: props.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+
+    const fn = new NodejsFunction(this, 'Function', {
+      entry: path.join(__dirname, '..', 'lambda', 'start-run', 'index.ts'),
+      handler: 'handler',
+      description: `Starts a pipeline run for each run request file uploaded to ${prefix}*.json in the data bucket`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        DATA_BUCKET: props.dataBucket.bucketName,
+        REQUEST_PREFIX: prefix,
+        POWERTOOLS_SERVICE_NAME: 'start-run',
+        // The bundle ships a source map; this makes stack traces point at the TypeScript source.
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: { minify: true, sourceMap: true, target: 'node22' },
+      retryAttempts: FUNCTION_RETRY_ATTEMPTS,
+      maxEventAge: FUNCTION_MAX_EVENT_AGE,
+      deadLetterQueue: this.deadLetterQueue,
+    });
+    this.function = fn;
+
+    this.rule = new events.Rule(this, 'Rule', {
+      description: `Run request uploaded to ${prefix}*.json in the data bucket: start a pipeline run`,
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [props.dataBucket.bucketName] },
+          object: { key: events.Match.wildcard(`${prefix}*.json`) },
+        },
+      },
+    });
+    this.rule.addTarget(
+      new targets.LambdaFunction(fn, {
+        retryAttempts: RULE_TARGET_RETRY_ATTEMPTS,
+        maxEventAge: RULE_TARGET_MAX_EVENT_AGE,
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    );
+
+    props.dataBucket.grantRead(fn, `${prefix}*`);
+    props.stateMachine.grantStartExecution(fn);
+    acknowledgeNagFindings(fn, props.dataBucket.arnForObjects(`${prefix}*`));
+
+    if (props.encryptionKey) {
+      // The function's own DLQ writes (failed invocations) need the key too; the Function construct
+      // grants only sqs:SendMessage.
+      props.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+      grantEventBridgeUseOfKey(this, props.encryptionKey);
+    }
+  }
+}
+
+/**
+ * cdk-nag (AwsSolutions) findings on the function that are intended, with the reason for each.
+ * Acknowledged finding by finding, so that a new wildcard added later is still reported.
+ */
+function acknowledgeNagFindings(fn: NodejsFunction, requestObjectsArn: string): void {
+  const wildcardActions =
+    'bucket.grantRead(): object read actions (GetObject, GetObjectVersion, ...) limited to objects under the ' +
+    'run request prefix, plus bucket-level listing, which S3 needs to answer NoSuchKey rather than ' +
+    'AccessDenied for a file deleted before the function read it';
+  const acknowledgements = [
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'The Lambda basic execution role only lets the function write its own CloudWatch logs',
+    },
+    { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: wildcardActions },
+    { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: wildcardActions },
+    { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: wildcardActions },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) has no resource-level permissions',
+    },
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime of all pipeline functions and the esbuild target; ' +
+        'moving to a newer one is a project-wide change',
+    },
+  ];
+  // Run request files can have any name, so the object ARN ends in a wildcard. When the ARN cannot be
+  // rendered as cdk-nag does (a bucket from another stack), the finding is left for the stack to judge.
+  const objectsFinding = nagResourceText(Stack.of(fn).resolve(requestObjectsArn));
+  if (objectsFinding !== undefined) {
+    acknowledgements.push({
+      id: `AwsSolutions-IAM5[Resource::${objectsFinding}]`,
+      reason:
+        'Run request files can have any name: the function reads any object under the run request prefix, ' +
+        'and only there',
+    });
+  }
+  Validations.of(fn).acknowledge(...acknowledgements);
+}
+
+/**
+ * How cdk-nag prints a resolved ARN in a finding id: `<Id.Attr>` for Fn::GetAtt, `<Id>` for Ref,
+ * Fn::Join concatenated; `undefined` for anything else.
+ */
+function nagResourceText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const intrinsic = value as Record<string, unknown>;
+  if (typeof intrinsic.Ref === 'string') return `<${intrinsic.Ref}>`;
+  const getAtt = intrinsic['Fn::GetAtt'];
+  if (Array.isArray(getAtt) && getAtt.length === 2) return `<${String(getAtt[0])}.${String(getAtt[1])}>`;
+  const join = intrinsic['Fn::Join'];
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = (join[1] as unknown[]).map(nagResourceText);
+    return parts.every((part) => part !== undefined) ? parts.join(join[0]) : undefined;
+  }
+  return undefined;
+}
+
+function validatePrefix(scope: Construct, prefix: string): void {
+  if (prefix === '' || !prefix.endsWith('/') || prefix.startsWith('/') || /[*\\]/.test(prefix)) {
+    throw new Error(
+      `RunRequestTrigger ${scope.node.path}: prefix must be a folder such as 'requests/' (ending with '/', ` +
+        `not starting with '/', without '*' or '\\'), got '${prefix}'`,
+    );
+  }
+}
+
+/** Lets EventBridge put messages for this account's rules into a queue encrypted with `key`. */
+function grantEventBridgeUseOfKey(scope: Construct, key: kms.IKey): void {
+  const { statementAdded } = key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'AllowEventBridgeToWriteRunRequestDeadLetters',
+      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      // In a key policy, "*" is the key itself.
+      resources: ['*'],
+      // Not this rule's ARN: the key policy would then depend on the rule, the rule on the function,
+      // the function's policy on the queue and the queue on the key, a cycle CloudFormation refuses.
+      conditions: {
+        ArnLike: {
+          'aws:SourceArn': Stack.of(scope).formatArn({ service: 'events', resource: 'rule', resourceName: '*' }),
+        },
+      },
+    }),
+  );
+  if (!statementAdded) {
+    Annotations.of(scope).addWarningV2(
+      'ic-pipeline:runRequestTrigger:importedDeadLetterKey',
+      'The dead-letter queue key is imported, so its key policy cannot be changed here: allow ' +
+        'events.amazonaws.com kms:GenerateDataKey and kms:Decrypt on it, or EventBridge cannot write to the DLQ.',
+    );
+  }
+}

@@ -1,0 +1,396 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  FUNCTION_MAX_EVENT_AGE,
+  FUNCTION_RETRY_ATTEMPTS,
+  RULE_TARGET_MAX_EVENT_AGE,
+  RULE_TARGET_RETRY_ATTEMPTS,
+  RunRequestTrigger,
+  type RunRequestTriggerProps,
+} from '../../lib/run-request-trigger';
+import type { IConstruct } from 'constructs';
+
+/** Logical id of the CloudFormation resource behind an L2 construct. */
+function logicalId(construct: IConstruct): string {
+  return Stack.of(construct).getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+interface Fixture {
+  readonly stack: Stack;
+  readonly template: Template;
+  readonly trigger: RunRequestTrigger;
+  readonly bucketLogicalId: string;
+  readonly stateMachineLogicalId: string;
+}
+
+/** A tiny stack: a data bucket, a one-state state machine and the trigger under test. */
+function synth(
+  options: {
+    readonly eventBridgeEnabled?: boolean;
+    readonly bucketKey?: boolean;
+    readonly props?: Partial<RunRequestTriggerProps>;
+  } = {},
+): Fixture {
+  const stack = new Stack(new App(), 'TestStack');
+  const bucket = new s3.Bucket(stack, 'DataBucket', {
+    eventBridgeEnabled: options.eventBridgeEnabled ?? true,
+    ...(options.bucketKey ? { encryption: s3.BucketEncryption.KMS, encryptionKey: new kms.Key(stack, 'BucketKey') } : {}),
+  });
+  const stateMachine = new sfn.StateMachine(stack, 'StateMachine', {
+    definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Prepare run')),
+  });
+  const trigger = new RunRequestTrigger(stack, 'RunRequestTrigger', {
+    dataBucket: bucket,
+    stateMachine,
+    ...options.props,
+  });
+  return {
+    stack,
+    template: Template.fromStack(stack),
+    trigger,
+    bucketLogicalId: logicalId(bucket),
+    stateMachineLogicalId: logicalId(stateMachine),
+  };
+}
+
+interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of the IAM policies attached to the start-run function's role. */
+function functionRoleStatements(fixture: Fixture): Statement[] {
+  const roleLogicalId = logicalId(fixture.trigger.function.role!);
+  const policies = fixture.template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleLogicalId }]) },
+  });
+  return Object.values(policies).flatMap(
+    (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+describe('RunRequestTrigger', () => {
+  describe('event routing', () => {
+    it('turns on EventBridge notifications of the data bucket', () => {
+      const { template, bucketLogicalId } = synth();
+      template.hasResourceProperties('Custom::S3BucketNotifications', {
+        BucketName: { Ref: bucketLogicalId },
+        NotificationConfiguration: { EventBridgeConfiguration: {} },
+      });
+    });
+
+    it('turns on EventBridge notifications even when the bucket was created without them', () => {
+      const { template, bucketLogicalId } = synth({ eventBridgeEnabled: false });
+      template.resourceCountIs('Custom::S3BucketNotifications', 1);
+      template.hasResourceProperties('Custom::S3BucketNotifications', {
+        BucketName: { Ref: bucketLogicalId },
+        NotificationConfiguration: { EventBridgeConfiguration: {} },
+      });
+    });
+
+    it('matches exactly Object Created events for requests/*.json in the data bucket', () => {
+      const { template, bucketLogicalId } = synth();
+      template.resourceCountIs('AWS::Events::Rule', 1);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        State: 'ENABLED',
+        EventPattern: Match.exact({
+          source: ['aws.s3'],
+          'detail-type': ['Object Created'],
+          detail: {
+            bucket: { name: [{ Ref: bucketLogicalId }] },
+            object: { key: [{ wildcard: 'requests/*.json' }] },
+          },
+        }),
+      });
+    });
+
+    it('uses the configured prefix in the pattern, the permissions and the function environment', () => {
+      const fixture = synth({ props: { prefix: 'incoming/runs/' } });
+      fixture.template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { detail: { object: { key: [{ wildcard: 'incoming/runs/*.json' }] } } },
+      });
+      fixture.template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ REQUEST_PREFIX: 'incoming/runs/' }) },
+      });
+      const s3Statement = functionRoleStatements(fixture).find((s) => actionsOf(s).includes('s3:GetObject*'));
+      expect(resourcesOf(s3Statement!)).toContainEqual({
+        'Fn::Join': ['', [{ 'Fn::GetAtt': [fixture.bucketLogicalId, 'Arn'] }, '/incoming/runs/*']],
+      });
+    });
+
+    it.each(['', 'requests', '/requests/', 'req*/', 'a\\b/'])('rejects the prefix %p', (prefix) => {
+      expect(() => synth({ props: { prefix } })).toThrow(/prefix must be a folder such as 'requests\/'/);
+    });
+
+    it('targets the start-run function with a retry policy and the dead-letter queue', () => {
+      const { template, trigger } = synth();
+      const functionLogicalId = logicalId(trigger.function);
+      const queueLogicalId = logicalId(trigger.deadLetterQueue);
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Targets: [
+          {
+            Id: Match.anyValue(),
+            Arn: { 'Fn::GetAtt': [functionLogicalId, 'Arn'] },
+            RetryPolicy: {
+              MaximumRetryAttempts: RULE_TARGET_RETRY_ATTEMPTS,
+              MaximumEventAgeInSeconds: RULE_TARGET_MAX_EVENT_AGE.toSeconds(),
+            },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueLogicalId, 'Arn'] } },
+          },
+        ],
+      });
+      expect(RULE_TARGET_RETRY_ATTEMPTS).toBe(10);
+      expect(RULE_TARGET_MAX_EVENT_AGE.toSeconds()).toBe(7200);
+    });
+
+    it('lets only this rule invoke the function', () => {
+      const { template, trigger } = synth();
+      template.resourceCountIs('AWS::Lambda::Permission', 1);
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalId(trigger.rule), 'Arn'] },
+      });
+    });
+
+    it('retries failed invocations of the function and then sends them to the same dead-letter queue', () => {
+      const { template, trigger } = synth();
+      const queueLogicalId = logicalId(trigger.deadLetterQueue);
+      // EventBridge invokes Lambda asynchronously: errors thrown by the handler are retried by Lambda.
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        MaximumRetryAttempts: FUNCTION_RETRY_ATTEMPTS,
+        MaximumEventAgeInSeconds: FUNCTION_MAX_EVENT_AGE.toSeconds(),
+      });
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [queueLogicalId, 'Arn'] } },
+      });
+    });
+  });
+
+  describe('dead-letter queue', () => {
+    it('is encrypted with SQS-managed keys, keeps messages 14 days and refuses plain HTTP', () => {
+      const { template } = synth();
+      template.resourceCountIs('AWS::SQS::Queue', 1);
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('accepts messages from EventBridge only for this rule', () => {
+      const { template, trigger } = synth();
+      const ruleLogicalId = logicalId(trigger.rule);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Principal: { Service: 'events.amazonaws.com' },
+              Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleLogicalId, 'Arn'] } } },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('uses the given KMS key and lets EventBridge rules of the account and the function use it', () => {
+      const stack = new Stack(new App(), 'TestStack');
+      const key = new kms.Key(stack, 'QueueKey');
+      new RunRequestTrigger(stack, 'RunRequestTrigger', {
+        dataBucket: new s3.Bucket(stack, 'DataBucket', { eventBridgeEnabled: true }),
+        stateMachine: new sfn.StateMachine(stack, 'StateMachine', {
+          definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Prepare run')),
+        }),
+        encryptionKey: key,
+      });
+      const template = Template.fromStack(stack);
+      const keyLogicalId = logicalId(key);
+
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        KmsMasterKeyId: { 'Fn::GetAtt': [keyLogicalId, 'Arn'] },
+        SqsManagedSseEnabled: Match.absent(),
+      });
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Allow',
+              Principal: { Service: 'events.amazonaws.com' },
+              Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+              Condition: {
+                ArnLike: {
+                  'aws:SourceArn': {
+                    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':events:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':rule/*']],
+                  },
+                },
+              },
+            }),
+          ]),
+        },
+      });
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+              Resource: { 'Fn::GetAtt': [keyLogicalId, 'Arn'] },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('warns when the given key is imported, because EventBridge must be allowed in its key policy by hand', () => {
+      const stack = new Stack(new App(), 'TestStack');
+      new RunRequestTrigger(stack, 'RunRequestTrigger', {
+        dataBucket: new s3.Bucket(stack, 'DataBucket', { eventBridgeEnabled: true }),
+        stateMachine: new sfn.StateMachine(stack, 'StateMachine', {
+          definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Prepare run')),
+        }),
+        encryptionKey: kms.Key.fromKeyArn(stack, 'ImportedKey', 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab'),
+      });
+      Annotations.fromStack(stack).hasWarning(
+        '/TestStack/RunRequestTrigger',
+        Match.stringLikeRegexp('allow events.amazonaws.com kms:GenerateDataKey and kms:Decrypt'),
+      );
+    });
+  });
+
+  describe('function', () => {
+    it('runs Node.js 22 on ARM with tracing and the environment the handler needs', () => {
+      const { template, bucketLogicalId, stateMachineLogicalId } = synth();
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        MemorySize: 256,
+        Timeout: 30,
+        TracingConfig: { Mode: 'Active' },
+        Environment: {
+          Variables: Match.exact({
+            STATE_MACHINE_ARN: { Ref: stateMachineLogicalId },
+            DATA_BUCKET: { Ref: bucketLogicalId },
+            REQUEST_PREFIX: 'requests/',
+            POWERTOOLS_SERVICE_NAME: 'start-run',
+            NODE_OPTIONS: '--enable-source-maps',
+          }),
+        },
+      });
+    });
+
+    it('may read objects only under requests/ and start only this state machine', () => {
+      const fixture = synth();
+      const statements = functionRoleStatements(fixture);
+      const bucketArn = { 'Fn::GetAtt': [fixture.bucketLogicalId, 'Arn'] };
+      const requestsArn = { 'Fn::Join': ['', [bucketArn, '/requests/*']] };
+
+      for (const statement of statements) {
+        expect(statement.Effect).toBe('Allow');
+        for (const action of actionsOf(statement)) {
+          expect(action).not.toBe('*');
+          expect(action).not.toMatch(/:\*$/);
+        }
+      }
+
+      // Object reads: grantRead's statement, whose only object ARN is <bucket>/requests/*; the bucket
+      // ARN it also lists carries the bucket-level List*/GetBucket* actions, no object.
+      const s3Statements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+      expect(s3Statements).toHaveLength(1);
+      expect(actionsOf(s3Statements[0]!).sort()).toEqual(['s3:GetBucket*', 's3:GetObject*', 's3:List*']);
+      expect(resourcesOf(s3Statements[0]!)).toEqual([bucketArn, requestsArn]);
+
+      const statesStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('states:')));
+      expect(statesStatements).toEqual([
+        { Effect: 'Allow', Action: 'states:StartExecution', Resource: { Ref: fixture.stateMachineLogicalId } },
+      ]);
+
+      // The only other permissions: the function's own DLQ and X-Ray tracing.
+      const others = statements.filter((s) => !s3Statements.includes(s) && !statesStatements.includes(s));
+      expect(others).toEqual(
+        expect.arrayContaining([
+          {
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: { 'Fn::GetAtt': [logicalId(fixture.trigger.deadLetterQueue), 'Arn'] },
+          },
+          // X-Ray has no resource-level permissions: "*" is the only Resource it accepts.
+          { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        ]),
+      );
+      expect(others).toHaveLength(2);
+      const wildcardResources = statements.filter((s) => resourcesOf(s).includes('*'));
+      expect(wildcardResources.flatMap(actionsOf)).toEqual(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+    });
+
+    it('may decrypt with the data bucket key when the bucket is KMS-encrypted', () => {
+      const fixture = synth({ bucketKey: true });
+      const kmsStatements = functionRoleStatements(fixture).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+      expect(kmsStatements).toHaveLength(1);
+      expect(actionsOf(kmsStatements[0]!)).toContain('kms:Decrypt');
+      expect(resourcesOf(kmsStatements[0]!)).toEqual([
+        { 'Fn::GetAtt': [logicalId(fixture.stack.node.findChild('BucketKey')), 'Arn'] },
+      ]);
+    });
+  });
+  describe('cdk-nag', () => {
+    it('leaves no AwsSolutions finding on the trigger unacknowledged', () => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-request-trigger-nag-'));
+      try {
+        const app = new App({ outdir });
+        const stack = new Stack(app, 'TestStack');
+        new RunRequestTrigger(stack, 'RunRequestTrigger', {
+          dataBucket: new s3.Bucket(stack, 'DataBucket', { eventBridgeEnabled: true }),
+          stateMachine: new sfn.StateMachine(stack, 'StateMachine', {
+            definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Prepare run')),
+          }),
+        });
+        Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+        // The test bucket and state machine have findings of their own, so synthesis reports failure;
+        // only the trigger's findings matter here.
+        expect(() => app.synth()).toThrow(/AwsSolutions/);
+
+        const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8')) as {
+          pluginReports: Array<{ violations: Array<{ ruleName: string; violatingConstructs: Array<{ constructPath: string }> }> }>;
+        };
+        const triggerFindings = report.pluginReports
+          .flatMap((plugin) => plugin.violations)
+          .flatMap((violation) => violation.violatingConstructs.map((c) => `${violation.ruleName} at ${c.constructPath}`))
+          .filter((finding) => finding.includes('/RunRequestTrigger/'));
+        expect(triggerFindings).toEqual([]);
+      } finally {
+        fs.rmSync(outdir, { recursive: true, force: true });
+      }
+    });
+  });
+});
