@@ -1,0 +1,104 @@
+/**
+ * Which instance types a run may use, and where a volume KMS key may be set.
+ *
+ * The lists come from the SageMaker API model (`TrainingInstanceType`, `TransformInstanceType` enums in
+ * `sagemaker-api-limits.json`); the built-in image-classification algorithm narrows training to GPU
+ * instances of the P2, P3, G4dn and G5 families.
+ */
+import limits from '../shared/reference/sagemaker-api-limits.json';
+import { describeValue, didYouMean } from './errors';
+
+/** Every instance type CreateTrainingJob accepts. */
+export const TRAINING_INSTANCE_TYPES: readonly string[] = limits.shapes.TrainingInstanceType.enum;
+/** Every instance type CreateTransformJob accepts (inference runs on CPU or GPU). */
+export const TRANSFORM_INSTANCE_TYPES: readonly string[] = limits.shapes.TransformInstanceType.enum;
+
+/** GPU families the image-classification algorithm trains on, in the order its documentation names them. */
+export const ALGORITHM_TRAINING_FAMILIES = ['p2', 'p3', 'g4dn', 'g5'] as const;
+const FAMILY_LABELS = 'P2, P3, G4dn or G5';
+
+/**
+ * Instance families with local NVMe instance storage. SageMaker encrypts that storage itself and rejects
+ * a `VolumeKmsKeyId` for these types (documentedLimits of sagemaker-api-limits.json), so none is sent.
+ */
+export const INSTANCE_STORAGE_FAMILIES: ReadonlySet<string> = new Set([
+  'c5d',
+  'm5d',
+  'r5d',
+  'g4dn',
+  'g5',
+  'g6',
+  'g6e',
+  'g7e',
+  'p3dn',
+  'p4d',
+  'p4de',
+  'p5',
+  'p5e',
+  'p5en',
+  'trn1',
+  'trn1n',
+  'trn2',
+  'p6-b200',
+  'p6-b300',
+  'p6e-gb200',
+]);
+
+/** The family of `ml.<family>.<size>` (`g4dn` for `ml.g4dn.xlarge`), or undefined for other strings. */
+export function instanceFamily(instanceType: string): string | undefined {
+  const match = /^ml\.([^.]+)\./.exec(instanceType);
+  return match?.[1];
+}
+
+/** Training instance types that are both in the API enum and in the algorithm's GPU families, by family. */
+export const ALGORITHM_TRAINING_INSTANCE_TYPES: readonly string[] = ALGORITHM_TRAINING_FAMILIES.flatMap((family) =>
+  TRAINING_INSTANCE_TYPES.filter((type) => instanceFamily(type) === family),
+);
+
+/** Why `instanceType` cannot train the image-classification algorithm, or undefined when it can. */
+export function trainingInstanceTypeProblem(instanceType: string): string | undefined {
+  if (ALGORITHM_TRAINING_INSTANCE_TYPES.includes(instanceType)) return undefined;
+  // A typo gets a hint; an existing type of another family (ml.m5.large) gets only the list.
+  const what = TRAINING_INSTANCE_TYPES.includes(instanceType)
+    ? 'is not allowed for training'
+    : `is not a SageMaker training instance type${didYouMean(instanceType, ALGORITHM_TRAINING_INSTANCE_TYPES)}`;
+  return (
+    `${describeValue(instanceType)} ${what}; ` +
+    `the image-classification algorithm trains on GPU instances only: use a GPU instance type of the ` +
+    `${FAMILY_LABELS} families (${ALGORITHM_TRAINING_INSTANCE_TYPES.join(', ')})`
+  );
+}
+
+/** Why `instanceType` cannot run a batch transform, or undefined when it can. */
+export function transformInstanceTypeProblem(instanceType: string): string | undefined {
+  if (TRANSFORM_INSTANCE_TYPES.includes(instanceType)) return undefined;
+  return (
+    `${describeValue(instanceType)} is not a SageMaker batch transform instance type` +
+    `${didYouMean(instanceType, TRANSFORM_INSTANCE_TYPES)}; use one of ${groupBySize(TRANSFORM_INSTANCE_TYPES)}`
+  );
+}
+
+/** True for instance types with local NVMe storage (see `INSTANCE_STORAGE_FAMILIES`). */
+export function hasInstanceStorage(instanceType: string): boolean {
+  const family = instanceFamily(instanceType);
+  return family !== undefined && INSTANCE_STORAGE_FAMILIES.has(family);
+}
+
+/** The VolumeKmsKeyId to send for `instanceType`: the key, unless there is none or the type has instance storage. */
+export function volumeKmsKeyFor(instanceType: string, kmsKeyArn: string | undefined): string | undefined {
+  if (kmsKeyArn === undefined || kmsKeyArn === '' || hasInstanceStorage(instanceType)) return undefined;
+  return kmsKeyArn;
+}
+
+/** `ml.c5.{xlarge,2xlarge}, ml.m5.{large,xlarge}`: the complete list, compact enough for an error message. */
+function groupBySize(types: readonly string[]): string {
+  const sizesByFamily = new Map<string, string[]>();
+  for (const type of types) {
+    const family = instanceFamily(type) ?? type;
+    const size = type.slice(`ml.${family}.`.length);
+    sizesByFamily.set(family, [...(sizesByFamily.get(family) ?? []), size]);
+  }
+  return [...sizesByFamily]
+    .map(([family, sizes]) => (sizes.length === 1 ? `ml.${family}.${sizes[0]}` : `ml.${family}.{${sizes.join(',')}}`))
+    .join(', ');
+}

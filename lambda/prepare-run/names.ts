@@ -1,0 +1,61 @@
+/**
+ * Run id and SageMaker resource names of a run.
+ *
+ * Every SageMaker name (training job, model, transform job) is the run id. The run id is a readable slug
+ * of the run name and the Step Functions execution name, followed by a hash of both:
+ *
+ *   runId = slug(runName + '-' + executionName)[0..54] + '-' + sha256(executionName [+ '\n' + runName])[0..8]
+ *
+ * The hash is always appended. Sanitizing and shortening are many-to-one (`Run_1` and `run-1` give the same
+ * slug, so do two 80-character names that share their first 54 characters); the hash of the unmodified
+ * names keeps run ids, and so SageMaker names and output prefixes, distinct per execution.
+ */
+import { createHash } from 'node:crypto';
+
+/** Longest slug: 54 + '-' + 8 hash characters = 63, the longest SageMaker job and model name. */
+export const MAX_SLUG_LENGTH = 54;
+/** Hex characters of the sha256 kept in the run id (32 bits: collisions need ~65,000 executions to be likely, and execution names are unique per state machine anyway). */
+export const RUN_ID_HASH_LENGTH = 8;
+/** Slug used when nothing of the names survives sanitizing (e.g. an execution name of only symbols). */
+export const FALLBACK_SLUG = 'run';
+
+/** The SageMaker names of one run; each is unique per resource type, so all three can be the run id. */
+export interface RunNames {
+  trainingJob: string;
+  model: string;
+  transformJob: string;
+}
+
+/**
+ * The readable part of the run id: lower-case, every run of characters outside `[a-z0-9]` turned into a
+ * single `-`, no leading or trailing `-`, at most `MAX_SLUG_LENGTH` characters, never empty.
+ */
+export function runSlug(executionName: string, runName?: string | null): string {
+  const base = runName ? `${runName}-${executionName}` : executionName;
+  const slug = base
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, MAX_SLUG_LENGTH)
+    .replace(/-+$/, '');
+  return slug === '' ? FALLBACK_SLUG : slug;
+}
+
+/** First `RUN_ID_HASH_LENGTH` hex characters of sha256 over the unmodified names. */
+export function runHash(executionName: string, runName?: string | null): string {
+  const input = runName ? `${executionName}\n${runName}` : executionName;
+  return createHash('sha256').update(input, 'utf8').digest('hex').slice(0, RUN_ID_HASH_LENGTH);
+}
+
+/**
+ * The run id of an execution: at most 63 characters, lower-case, matching the TrainingJobName,
+ * TransformJobName and ModelName patterns of the SageMaker API, and distinct for distinct inputs.
+ */
+export function deriveRunId(executionName: string, runName?: string | null): string {
+  return `${runSlug(executionName, runName)}-${runHash(executionName, runName)}`;
+}
+
+/** The SageMaker names of the run `runId`. */
+export function runNames(runId: string): RunNames {
+  return { trainingJob: runId, model: runId, transformJob: runId };
+}

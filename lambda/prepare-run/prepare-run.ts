@@ -1,0 +1,390 @@
+/**
+ * Prepare run: the pure core of the first state of the state machine. It validates the whole run request,
+ * merges it over the Caltech-256 reference configuration and derives the run id, the SageMaker names, the
+ * API-shaped training and transform settings and the S3 prefixes the run writes.
+ *
+ * Every problem is collected and reported together in one `RunRequestError`, before any SageMaker call.
+ */
+import { InvalidEventError, ProblemList, RunRequestError, describeValue, requestFileError } from './errors';
+import { resolveHyperparameters } from './hyperparameters';
+import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKeyFor } from './instance-types';
+import { deriveRunId, runNames, type RunNames } from './names';
+import {
+  type BatchStrategy,
+  type RunMode,
+  type RunRequest,
+  type TrainingContentType,
+  type TrainingInputMode,
+  type TransformContentType,
+  isPlainObject,
+  parseRunRequest,
+  sourceSchema,
+} from './request';
+import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uris';
+
+export type { RunMode } from './request';
+
+/** Where an S3-triggered run request came from (set by the S3 trigger). */
+export interface RunSource {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  sequencer?: string;
+  problem?: string;
+}
+
+/** One CreateTrainingJob InputDataConfig channel (API shape). */
+export interface Channel {
+  ChannelName: string;
+  DataSource: {
+    S3DataSource: { S3DataType: 'S3Prefix'; S3Uri: string; S3DataDistributionType: 'FullyReplicated' };
+  };
+  ContentType: TrainingContentType;
+  CompressionType: 'None';
+}
+
+/** Everything the later states need, validated. Fields a mode does not use are null. */
+export interface PreparedRun {
+  runId: string;
+  runName: string | null;
+  mode: RunMode;
+  source: RunSource | null;
+  names: RunNames;
+  /** Null in mode "transform". */
+  training: {
+    trainingData: string;
+    validationData: string;
+    /** API-shaped CreateTrainingJob InputDataConfig. */
+    inputDataConfig: Channel[];
+    /** `s3://<artifact bucket>/runs/<run id>/model/` */
+    outputPath: string;
+    inputMode: TrainingInputMode;
+    /** Every value a string, as CreateTrainingJob requires. */
+    hyperparameters: Record<string, string>;
+    resourceConfig: { InstanceType: string; InstanceCount: number; VolumeSizeInGB: number; VolumeKmsKeyId?: string };
+    stoppingCondition: { MaxRuntimeInSeconds: number };
+  } | null;
+  /** Null in mode "train". */
+  transform: {
+    /** `names.model`, or the request's `modelName` in mode "transform". */
+    modelName: string;
+    batchInput: string;
+    /** `s3://<artifact bucket>/runs/<run id>/predictions/` */
+    outputPath: string;
+    contentType: TransformContentType;
+    batchStrategy: BatchStrategy;
+    maxConcurrentTransforms: number;
+    maxPayloadInMB: number;
+    transformResources: { InstanceType: string; InstanceCount: number; VolumeKmsKeyId?: string };
+  } | null;
+  /** The S3 prefixes this run writes; null when the mode writes none there. */
+  output: { modelPrefix: string | null; predictionsPrefix: string | null };
+}
+
+/** What the Lambda's environment provides. */
+export interface PrepareRunConfig extends PipelineBuckets {
+  /** Customer managed key for training and transform volumes; unset = SageMaker's default encryption. */
+  kmsKeyArn?: string;
+}
+
+/** Training settings of the Caltech-256 reference run. */
+export const REFERENCE_TRAINING = {
+  instanceType: 'ml.p3.2xlarge',
+  instanceCount: 1,
+  volumeSizeInGB: 50,
+  maxRuntimeInSeconds: 360_000,
+  inputMode: 'File',
+  contentType: 'application/x-recordio',
+} as const satisfies Required<NonNullable<RunRequest['training']>>;
+
+/** Batch transform settings of the Caltech-256 reference run. */
+export const REFERENCE_TRANSFORM = {
+  instanceType: 'ml.c5.xlarge',
+  instanceCount: 1,
+  maxConcurrentTransforms: 16,
+  maxPayloadInMB: 6,
+  batchStrategy: 'SingleRecord',
+  contentType: 'application/x-image',
+} as const satisfies Required<NonNullable<RunRequest['transform']>>;
+
+/** Default input prefixes in the data bucket. */
+export const DEFAULT_INPUT_PREFIXES = {
+  trainingData: 'train/',
+  validationData: 'validation/',
+  trainingLst: 'train_lst/',
+  validationLst: 'validation_lst/',
+  batchInput: 'batch-input/',
+} as const;
+
+const MODE_PURPOSE: Record<RunMode, string> = {
+  full: 'which trains a model, creates it and runs a batch transform',
+  train: 'which stops after creating the model',
+  transform: 'which classifies with an existing model',
+};
+
+/** Request fields that only some modes use: setting one in another mode is an error, not silently ignored. */
+const MODE_SCOPED_FIELDS: readonly { field: keyof RunRequest; modes: readonly RunMode[]; what: string }[] = [
+  { field: 'modelName', modes: ['transform'], what: 'the existing SageMaker model to classify with' },
+  { field: 'trainingData', modes: ['full', 'train'], what: 'training input' },
+  { field: 'validationData', modes: ['full', 'train'], what: 'training input' },
+  { field: 'trainingLst', modes: ['full', 'train'], what: 'training input' },
+  { field: 'validationLst', modes: ['full', 'train'], what: 'training input' },
+  { field: 'hyperparameters', modes: ['full', 'train'], what: 'training settings' },
+  { field: 'training', modes: ['full', 'train'], what: 'training settings' },
+  { field: 'batchInput', modes: ['full', 'transform'], what: 'batch transform input' },
+  { field: 'transform', modes: ['full', 'transform'], what: 'batch transform settings' },
+];
+
+const trains = (mode: RunMode): boolean => mode !== 'transform';
+const transforms = (mode: RunMode): boolean => mode !== 'train';
+
+/**
+ * Validates `request` (the execution input) and prepares the run of execution `executionName`.
+ * @throws RunRequestError listing every problem of the request, or the request file's problem
+ * @throws InvalidEventError when `executionName` is not a non-empty string (a wiring bug)
+ */
+export function prepareRun(request: unknown, executionName: string, config: PrepareRunConfig): PreparedRun {
+  if (typeof executionName !== 'string' || executionName === '') {
+    throw new InvalidEventError(
+      `executionName must be the non-empty Step Functions execution name ($$.Execution.Name), got ${describeValue(executionName)}`,
+      executionName,
+    );
+  }
+  throwIfRequestFileProblem(request);
+
+  const problems = new ProblemList();
+  const parsed = parseRunRequest(request, problems);
+  if (parsed === undefined) throw new RunRequestError(problems.list());
+
+  const rawFields = isPlainObject(request) ? request : {};
+  const mode: RunMode = parsed.mode ?? 'full';
+  if (!problems.touches('mode')) checkModeFields(mode, rawFields, problems);
+
+  const run = resolveRun(mode, parsed, config, problems);
+  if (problems.size > 0) throw new RunRequestError(problems.list());
+  return assemble(run, executionName, config);
+}
+
+/** An S3-triggered request whose file could not be read fails with the trigger's explanation, whatever else it holds. */
+function throwIfRequestFileProblem(request: unknown): void {
+  if (!isPlainObject(request)) return;
+  const source = sourceSchema.safeParse(request.source);
+  if (source.success && source.data.problem !== undefined) {
+    throw requestFileError(source.data, source.data.problem);
+  }
+}
+
+function checkModeFields(mode: RunMode, raw: Record<string, unknown>, problems: ProblemList): void {
+  for (const { field, modes, what } of MODE_SCOPED_FIELDS) {
+    if (!Object.hasOwn(raw, field) || modes.includes(mode)) continue;
+    const where = modes.length === 1 ? `mode "${modes[0]}"` : `modes ${modes.map((m) => `"${m}"`).join(' and ')}`;
+    problems.add(
+      field,
+      `${describeValue(raw[field])} is not used in mode "${mode}", ${MODE_PURPOSE[mode]}; ` +
+        `${field} (${what}) is only used in ${where}: remove it or change mode`,
+    );
+  }
+  if (mode === 'transform' && !Object.hasOwn(raw, 'modelName')) {
+    problems.add(
+      'modelName',
+      'missing; mode "transform" classifies with an existing SageMaker model: set modelName to its name ' +
+        '(letters, digits and hyphens, e.g. the modelName in the summary of an earlier run)',
+    );
+  }
+}
+
+/** The validated request with every default applied. */
+interface ResolvedRun {
+  mode: RunMode;
+  runName: string | null;
+  source: RunSource | null;
+  training: {
+    settings: Required<NonNullable<RunRequest['training']>>;
+    trainingData: string;
+    validationData: string;
+    trainingLst: string;
+    validationLst: string;
+    hyperparameters: Record<string, string>;
+  } | null;
+  transform: {
+    settings: Required<NonNullable<RunRequest['transform']>>;
+    batchInput: string;
+    modelName: string | null;
+  } | null;
+}
+
+function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig, problems: ProblemList): ResolvedRun {
+  const input = (field: keyof typeof DEFAULT_INPUT_PREFIXES): string => {
+    const uri = request[field] ?? s3Uri(config.dataBucket, DEFAULT_INPUT_PREFIXES[field]);
+    // A field already reported (e.g. a .lst URI with RecordIO data) is not checked again.
+    if (problems.touches(field)) return uri;
+    const problem = s3UriProblem(uri, config);
+    if (problem !== undefined) problems.add(field, problem);
+    return uri;
+  };
+
+  let training: ResolvedRun['training'] = null;
+  if (trains(mode)) {
+    const settings = { ...REFERENCE_TRAINING, ...request.training };
+    const instanceTypeProblem = trainingInstanceTypeProblem(settings.instanceType);
+    if (instanceTypeProblem !== undefined && !problems.touches('training.instanceType')) {
+      problems.add('training.instanceType', instanceTypeProblem);
+    }
+    checkTrainingInput(settings, request, problems);
+    training = {
+      settings,
+      trainingData: input('trainingData'),
+      validationData: input('validationData'),
+      trainingLst: input('trainingLst'),
+      validationLst: input('validationLst'),
+      hyperparameters: resolveHyperparameters(
+        request.hyperparameters,
+        { trainingContentType: settings.contentType, trainingInstanceCount: settings.instanceCount },
+        problems,
+      ),
+    };
+  }
+
+  let transform: ResolvedRun['transform'] = null;
+  if (transforms(mode)) {
+    const settings = { ...REFERENCE_TRANSFORM, ...request.transform };
+    const instanceTypeProblem = transformInstanceTypeProblem(settings.instanceType);
+    if (instanceTypeProblem !== undefined && !problems.touches('transform.instanceType')) {
+      problems.add('transform.instanceType', instanceTypeProblem);
+    }
+    checkTransformPayload(settings, request.transform ?? {}, problems);
+    transform = { settings, batchInput: input('batchInput'), modelName: mode === 'transform' ? (request.modelName ?? null) : null };
+  }
+
+  return { mode, runName: request.runName ?? null, source: request.source ?? null, training, transform };
+}
+
+/** Input mode and content type rules of the algorithm (reference/image-classification-hyperparameters.md, Inputs). */
+function checkTrainingInput(
+  settings: Required<NonNullable<RunRequest['training']>>,
+  request: RunRequest,
+  problems: ProblemList,
+): void {
+  const contentTypeKnown = !problems.touches('training.contentType');
+  const contentType = `training.contentType is "${settings.contentType}"${request.training?.contentType === undefined ? ' (the default)' : ''}`;
+  if (!problems.touches('training.inputMode')) {
+    if (settings.inputMode === 'FastFile') {
+      problems.add('training.inputMode', '"FastFile" is not supported by the image-classification algorithm; use "File" or "Pipe"');
+    } else if (settings.inputMode === 'Pipe' && contentTypeKnown && settings.contentType !== 'application/x-recordio') {
+      problems.add(
+        'training.inputMode',
+        `"Pipe" requires training.contentType "application/x-recordio"; ${contentType}, which the algorithm reads in "File" mode only`,
+      );
+    }
+  }
+  if (contentTypeKnown && settings.contentType !== 'application/x-image') {
+    for (const field of ['trainingLst', 'validationLst'] as const) {
+      if (request[field] === undefined) continue;
+      problems.add(
+        field,
+        `${describeValue(request[field])} is only used when training.contentType is "application/x-image" ` +
+          `(image files listed by .lst files); ${contentType}`,
+      );
+    }
+  }
+}
+
+/** CreateTransformJob: MaxConcurrentTransforms x MaxPayloadInMB must not exceed 100 MB (documentedLimits). */
+function checkTransformPayload(
+  settings: Required<NonNullable<RunRequest['transform']>>,
+  requested: NonNullable<RunRequest['transform']>,
+  problems: ProblemList,
+): void {
+  const fields = ['transform.maxConcurrentTransforms', 'transform.maxPayloadInMB'];
+  if (fields.some((field) => problems.touches(field))) return;
+  const { maxConcurrentTransforms: concurrent, maxPayloadInMB: payload } = settings;
+  if (concurrent * payload <= 100) return;
+  const blamed = requested.maxConcurrentTransforms !== undefined ? 'maxConcurrentTransforms' : 'maxPayloadInMB';
+  const note = (field: 'maxConcurrentTransforms' | 'maxPayloadInMB') =>
+    requested[field] === undefined ? ' (the default)' : '';
+  problems.add(
+    `transform.${blamed}`,
+    `${settings[blamed]} is too large: maxConcurrentTransforms ${concurrent}${note('maxConcurrentTransforms')} x ` +
+      `maxPayloadInMB ${payload}${note('maxPayloadInMB')} = ${concurrent * payload} MB; SageMaker allows at most 100 MB`,
+  );
+}
+
+function channel(name: string, uri: string, contentType: TrainingContentType): Channel {
+  return {
+    ChannelName: name,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: uri, S3DataDistributionType: 'FullyReplicated' } },
+    ContentType: contentType,
+    CompressionType: 'None',
+  };
+}
+
+/** Builds the PreparedRun of a valid, resolved request. */
+function assemble(run: ResolvedRun, executionName: string, config: PrepareRunConfig): PreparedRun {
+  const runId = deriveRunId(executionName, run.runName);
+  const names = runNames(runId);
+  const modelPrefix = run.training ? s3Uri(config.artifactBucket, `runs/${runId}/model/`) : null;
+  const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, `runs/${runId}/predictions/`) : null;
+
+  let training: PreparedRun['training'] = null;
+  if (run.training && modelPrefix) {
+    const { settings } = run.training;
+    const contentType = settings.contentType;
+    const inputDataConfig = [
+      channel('train', run.training.trainingData, contentType),
+      channel('validation', run.training.validationData, contentType),
+    ];
+    if (contentType === 'application/x-image') {
+      inputDataConfig.push(
+        channel('train_lst', run.training.trainingLst, contentType),
+        channel('validation_lst', run.training.validationLst, contentType),
+      );
+    }
+    const volumeKmsKeyId = volumeKmsKeyFor(settings.instanceType, config.kmsKeyArn);
+    training = {
+      trainingData: run.training.trainingData,
+      validationData: run.training.validationData,
+      inputDataConfig,
+      outputPath: modelPrefix,
+      inputMode: settings.inputMode,
+      hyperparameters: run.training.hyperparameters,
+      resourceConfig: {
+        InstanceType: settings.instanceType,
+        InstanceCount: settings.instanceCount,
+        VolumeSizeInGB: settings.volumeSizeInGB,
+        ...(volumeKmsKeyId === undefined ? {} : { VolumeKmsKeyId: volumeKmsKeyId }),
+      },
+      stoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeInSeconds },
+    };
+  }
+
+  let transform: PreparedRun['transform'] = null;
+  if (run.transform && predictionsPrefix) {
+    const { settings } = run.transform;
+    const volumeKmsKeyId = volumeKmsKeyFor(settings.instanceType, config.kmsKeyArn);
+    transform = {
+      modelName: run.transform.modelName ?? names.model,
+      batchInput: run.transform.batchInput,
+      outputPath: predictionsPrefix,
+      contentType: settings.contentType,
+      batchStrategy: settings.batchStrategy,
+      maxConcurrentTransforms: settings.maxConcurrentTransforms,
+      maxPayloadInMB: settings.maxPayloadInMB,
+      transformResources: {
+        InstanceType: settings.instanceType,
+        InstanceCount: settings.instanceCount,
+        ...(volumeKmsKeyId === undefined ? {} : { VolumeKmsKeyId: volumeKmsKeyId }),
+      },
+    };
+  }
+
+  return {
+    runId,
+    runName: run.runName,
+    mode: run.mode,
+    source: run.source,
+    names,
+    training,
+    transform,
+    output: { modelPrefix, predictionsPrefix },
+  };
+}

@@ -1,0 +1,78 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { type PrepareRunEvent, handler } from '../../../lambda/prepare-run/index';
+import { KMS_KEY_ARN } from './helpers';
+
+const ENV_NAMES = ['DATA_BUCKET', 'ARTIFACT_BUCKET', 'KMS_KEY_ARN'] as const;
+const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
+
+let info: jest.SpiedFunction<Logger['info']>;
+let warn: jest.SpiedFunction<Logger['warn']>;
+
+beforeEach(() => {
+  process.env.DATA_BUCKET = 'data-bkt';
+  process.env.ARTIFACT_BUCKET = 'artifact-bkt';
+  delete process.env.KMS_KEY_ARN;
+  info = jest.spyOn(Logger.prototype, 'info').mockImplementation(() => undefined);
+  warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  for (const name of ENV_NAMES) {
+    if (saved[name] === undefined) delete process.env[name];
+    else process.env[name] = saved[name];
+  }
+});
+
+const event = (request: unknown, executionName = 'exec-1'): PrepareRunEvent => ({ request, executionName });
+
+describe('prepare-run handler', () => {
+  test('prepares the reference run for {} from the bucket names in the environment', async () => {
+    const run = await handler(event({}));
+    expect(run.runId).toMatch(/^exec-1-[0-9a-f]{8}$/);
+    expect(run.training?.trainingData).toBe('s3://data-bkt/train/');
+    expect(run.training?.outputPath).toBe(`s3://artifact-bkt/runs/${run.runId}/model/`);
+    expect(run.transform?.outputPath).toBe(`s3://artifact-bkt/runs/${run.runId}/predictions/`);
+    expect(run.training?.resourceConfig).not.toHaveProperty('VolumeKmsKeyId');
+    expect(info).toHaveBeenCalledWith('Prepared run', expect.objectContaining({ runId: run.runId, mode: 'full' }));
+  });
+
+  test('sets the volume key from KMS_KEY_ARN', async () => {
+    process.env.KMS_KEY_ARN = KMS_KEY_ARN;
+    const run = await handler(event({}));
+    expect(run.training?.resourceConfig.VolumeKmsKeyId).toBe(KMS_KEY_ARN);
+    expect(run.transform?.transformResources.VolumeKmsKeyId).toBe(KMS_KEY_ARN);
+  });
+
+  test('accepts URIs in the buckets of its environment only', async () => {
+    process.env.DATA_BUCKET = 'other-data';
+    await expect(handler(event({ trainingData: 's3://data-bkt/train/' }))).rejects.toThrow(
+      'trainingData: "s3://data-bkt/train/" is in bucket "data-bkt"; the pipeline may read only the data bucket (s3://other-data/) and the artifact bucket (s3://artifact-bkt/)',
+    );
+  });
+
+  test('rejects an invalid request with a RunRequestError and logs the problems', async () => {
+    const failure = handler(event({ training: { instanceType: 'ml.m5.large' }, hyperparameters: { epochs: 0 } }));
+    await expect(failure).rejects.toMatchObject({
+      name: 'RunRequestError',
+      message: expect.stringMatching(/^Invalid run request \(2 problems\): training\.instanceType: .* \| hyperparameters\.epochs: 0 must be an integer >= 1$/),
+      problems: [expect.objectContaining({ field: 'training.instanceType' }), { field: 'hyperparameters.epochs', message: '0 must be an integer >= 1' }],
+    });
+    expect(warn).toHaveBeenCalledWith('Rejected run request', expect.objectContaining({ problems: expect.any(Array) }));
+  });
+
+  test('fails with the request file problem set by the S3 trigger', async () => {
+    await expect(
+      handler(event({ source: { bucket: 'data-bkt', key: 'requests/a.json', versionId: 'v1', problem: 'not JSON' } })),
+    ).rejects.toMatchObject({ name: 'RunRequestError', message: 'Run request file s3://data-bkt/requests/a.json (version v1): not JSON' });
+  });
+
+  test.each(['DATA_BUCKET', 'ARTIFACT_BUCKET'])('fails naming %s when it is not set', async (name) => {
+    delete process.env[name];
+    await expect(handler(event({}))).rejects.toMatchObject({ name: 'MissingEnvironmentError', variable: name });
+  });
+
+  test('an event without an execution name is a wiring error', async () => {
+    await expect(handler({ request: {} } as unknown as PrepareRunEvent)).rejects.toMatchObject({ name: 'InvalidEventError' });
+  });
+});
