@@ -1,0 +1,242 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { StateMachineDefinition, stateMachineDefinition } from '../support/definition';
+import { logicalIdOf, synthPipeline } from '../support/synth';
+
+let template: Template;
+let definition: StateMachineDefinition;
+let smRoleStatements: Array<{ Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }>;
+
+beforeAll(() => {
+  template = synthPipeline().template;
+  definition = stateMachineDefinition(template);
+  const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'PipelineStateMachineRole');
+  smRoleStatements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+});
+
+const state = (name: string) => {
+  const found = definition.States[name];
+  if (!found) throw new Error(`no state ${name}`);
+  return found as Record<string, any>;
+};
+
+describe('state machine wiring', () => {
+  test('uses JSONPath and starts by preparing the run, then resolving the image', () => {
+    expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
+    expect(definition.StartAt).toBe('Prepare run');
+    expect(state('Prepare run')).toMatchObject({
+      Parameters: { 'request.$': '$', 'executionName.$': '$$.Execution.Name' },
+      ResultPath: '$.run',
+      Next: 'Resolve image',
+    });
+    expect(state('Resolve image')).toMatchObject({ ResultPath: '$.image', Next: STATE_NAMES.chooseMode });
+  });
+
+  test('chooses the branch by mode: transform skips training, everything else trains first', () => {
+    expect(state(STATE_NAMES.chooseMode)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.mode', StringEquals: 'transform', Next: 'Run batch transform' }],
+      Default: 'Train model',
+    });
+    expect(state('Train model').Next).toBe('Create model');
+    expect(state('Create model').Next).toBe(STATE_NAMES.transformAfterTraining);
+    expect(state(STATE_NAMES.transformAfterTraining)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.mode', StringEquals: 'train', Next: STATE_NAMES.summarizeTraining }],
+      Default: 'Run batch transform',
+    });
+  });
+
+  test('trains with createTrainingJob.sync, network isolation, encrypted output and the SageMaker role', () => {
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole');
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'PipelineKey');
+    expect(state('Train model')).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync',
+      Parameters: {
+        'TrainingJobName.$': '$.run.names.trainingJob',
+        RoleArn: `arn:aws:iam::111122223333:role/${roleId}`,
+        AlgorithmSpecification: { 'TrainingImage.$': '$.image.imageUri', 'TrainingInputMode.$': '$.run.training.inputMode' },
+        'HyperParameters.$': '$.run.training.hyperparameters',
+        'InputDataConfig.$': '$.run.training.inputDataConfig',
+        OutputDataConfig: { 'S3OutputPath.$': '$.run.training.outputPath', KmsKeyId: `arn:aws:kms:us-east-1:111122223333:key/${keyId}` },
+        'ResourceConfig.$': '$.run.training.resourceConfig',
+        'StoppingCondition.$': '$.run.training.stoppingCondition',
+        EnableNetworkIsolation: true,
+        Tags: [{ Key: 'ic-pipeline:run-id', 'Value.$': '$.run.runId' }],
+      },
+      ResultPath: '$.trainingJob',
+    });
+    expect(state('Train model').TimeoutSeconds).toBeGreaterThan(28 * 24 * 3600);
+  });
+
+  test('creates the model from the training artifacts with the same image and network isolation', () => {
+    expect(state('Create model')).toMatchObject({
+      Resource: 'arn:aws:states:::sagemaker:createModel',
+      Parameters: {
+        'ModelName.$': '$.run.names.model',
+        PrimaryContainer: { 'Image.$': '$.image.imageUri', 'ModelDataUrl.$': '$.trainingJob.ModelArtifacts' },
+        EnableNetworkIsolation: true,
+      },
+      ResultPath: '$.model',
+    });
+  });
+
+  test('classifies whole images with createTransformJob.sync into encrypted output', () => {
+    expect(state('Run batch transform')).toMatchObject({
+      Resource: 'arn:aws:states:::sagemaker:createTransformJob.sync',
+      Parameters: {
+        'TransformJobName.$': '$.run.names.transformJob',
+        'ModelName.$': '$.run.transform.modelName',
+        TransformInput: {
+          DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': '$.run.transform.batchInput' } },
+          'ContentType.$': '$.run.transform.contentType',
+          SplitType: 'None',
+        },
+        TransformOutput: { 'S3OutputPath.$': '$.run.transform.outputPath', KmsKeyId: expect.stringContaining(':key/') },
+      },
+      ResultPath: '$.transformJob',
+    });
+  });
+
+  test('keeps every step result under its own path', () => {
+    const paths = ['Prepare run', 'Resolve image', 'Train model', 'Create model', 'Run batch transform'].map(
+      (name) => state(name).ResultPath,
+    );
+    expect(new Set(paths).size).toBe(paths.length);
+    expect(paths.every((path) => typeof path === 'string' && path.startsWith('$.'))).toBe(true);
+  });
+
+  test('every task catches every error into its own failure record, then one notification, then Fail', () => {
+    const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Resource !== undefined);
+    for (const [name, task] of tasks.filter(([n]) => n !== STATE_NAMES.notifyFailure)) {
+      const catchers = task.Catch as Array<{ ErrorEquals: string[]; Next: string; ResultPath: string }>;
+      expect(catchers).toEqual([{ ErrorEquals: ['States.ALL'], Next: `${name} failed`, ResultPath: '$.error' }]);
+      expect(state(`${name} failed`)).toMatchObject({
+        Type: 'Pass',
+        Parameters: { state: name, 'error.$': `States.Format('${name} failed: {}', $.error.Error)` },
+        ResultPath: '$.failure',
+        Next: STATE_NAMES.notifyFailure,
+      });
+    }
+    expect(state(STATE_NAMES.notifyFailure)).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', Next: 'Run failed' });
+    expect(state('Run failed')).toEqual({ Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.cause' });
+  });
+
+  test('retries only capacity and throttling on SageMaker, and only service errors on Lambda', () => {
+    for (const name of ['Train model', 'Create model', 'Run batch transform']) {
+      const retried = (state(name).Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+      expect(retried.sort()).toEqual(['SageMaker.AmazonSageMakerException', 'SageMaker.ResourceLimitExceededException'].sort());
+    }
+    for (const name of ['Prepare run', 'Resolve image']) {
+      const retried = (state(name).Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+      expect(retried.every((error) => error.startsWith('Lambda.'))).toBe(true);
+    }
+    const all = Object.values(definition.States).flatMap((s) => ((s.Retry as Array<{ ErrorEquals: string[] }>) ?? []).flatMap((r) => r.ErrorEquals));
+    expect(all).not.toContain('States.ALL');
+    expect(all).not.toContain('States.TaskFailed');
+  });
+
+  test('succeeds with the run summary', () => {
+    expect(state(STATE_NAMES.notifySuccess).Next).toBe('Run succeeded');
+    expect(state('Run succeeded')).toEqual({ Type: 'Succeed', OutputPath: '$.summary' });
+  });
+});
+
+describe('state machine resource', () => {
+  test('logs everything with execution data to an encrypted log group with retention, and traces with X-Ray', () => {
+    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup', 'PipelineExecutionLogs');
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: true,
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } } }],
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', 'PipelineKey'), 'Arn'] },
+      RetentionInDays: 365,
+    });
+  });
+
+  test('is bounded by a state machine timeout', () => {
+    expect(definition.TimeoutSeconds).toBe(35 * 24 * 3600);
+  });
+});
+
+describe('state machine role', () => {
+  const statement = (sid: string) => smRoleStatements.find((s) => s.Sid === sid);
+
+  test('may pass only the SageMaker role, and only to SageMaker', () => {
+    const sagemakerRoleId = logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole');
+    const passRole = smRoleStatements.filter((s) => ([] as string[]).concat(s.Action).includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      {
+        Sid: 'PassSageMakerRole',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [sagemakerRoleId, 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  test('has the job, model and tagging permissions the integrations need, on SageMaker resources only', () => {
+    expect(statement('TrainingJobs')?.Action).toEqual(['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob']);
+    expect(statement('Models')?.Action).toBe('sagemaker:CreateModel');
+    expect(statement('TransformJobs')?.Action).toEqual(['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob']);
+    expect(statement('TagRunResources')?.Action).toEqual(['sagemaker:AddTags', 'sagemaker:ListTags']);
+    const tagged = JSON.stringify(statement('TagRunResources')?.Resource);
+    for (const kind of ['training-job/*', 'model/*', 'transform-job/*']) expect(tagged).toContain(kind);
+  });
+
+  test('may manage only the two EventBridge rules that .sync uses', () => {
+    const resources = JSON.stringify(statement('SyncJobEvents')?.Resource);
+    expect(statement('SyncJobEvents')?.Action).toEqual(['events:DescribeRule', 'events:PutRule', 'events:PutTargets']);
+    expect(resources).toContain('rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule');
+    expect(resources).toContain('rule/StepFunctionsGetEventsForSageMakerTransformJobsRule');
+  });
+
+  test('has no wildcard actions and no Resource "*" except what X-Ray and log delivery require', () => {
+    for (const s of smRoleStatements) {
+      for (const action of ([] as string[]).concat(s.Action)) {
+        expect(action === '*' || action.endsWith(':*')).toBe(false);
+      }
+    }
+    const star = smRoleStatements.filter((s) => ([] as unknown[]).concat(s.Resource).includes('*'));
+    const starActions = star.flatMap((s) => ([] as string[]).concat(s.Action));
+    expect(starActions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))).toBe(true);
+  });
+
+  test('may invoke the two Lambdas and publish to the topic', () => {
+    const all = JSON.stringify(smRoleStatements);
+    expect(all).toContain('lambda:InvokeFunction');
+    expect(all).toContain('sns:Publish');
+  });
+});
+
+describe('stack outputs', () => {
+  test('give the bucket names, the state machine ARN and its console link', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs)).toEqual(
+      expect.arrayContaining(['DataBucketName', 'ArtifactBucketName', 'StateMachineArn', 'StateMachineConsoleUrl', 'NotificationTopicArn']),
+    );
+    expect(outputs.DataBucketName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'StorageDataBucket') });
+    expect(outputs.ArtifactBucketName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'StorageArtifactBucket') });
+    expect(outputs.StateMachineArn?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::StepFunctions::StateMachine', 'PipelineStateMachine') });
+    expect(JSON.stringify(outputs.StateMachineConsoleUrl?.Value)).toContain('console.aws.amazon.com/states/home?region=us-east-1#/statemachines/view/');
+  });
+});
+
+test('the VPC, when given, is applied to training and the model', () => {
+  const withVpc = stateMachineDefinition(
+    synthPipeline({ vpcConfig: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] } }).template,
+  );
+  const vpc = { SecurityGroupIds: ['sg-0123456789abcdef0'], Subnets: ['subnet-0123456789abcdef0'] };
+  expect(withVpc.States['Train model']).toMatchObject({ Parameters: { VpcConfig: vpc } });
+  expect(withVpc.States['Create model']).toMatchObject({ Parameters: { VpcConfig: vpc } });
+  expect((definition.States['Train model']?.Parameters as Record<string, unknown>).VpcConfig).toBeUndefined();
+});

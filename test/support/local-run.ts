@@ -1,0 +1,154 @@
+import '../../scripts/lib/promise-with-resolvers';
+import { Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { handler as prepareRunHandler } from '../../lambda/prepare-run/index';
+import { handler as resolveImageHandler } from '../../lambda/resolve-image/index';
+import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { resolveIntrinsics, stateMachineDefinition, StateMachineDefinition } from './definition';
+import { SageMakerStandIn } from './sagemaker-stand-in';
+import { TEST_ENV } from './synth';
+
+/** One message the state machine published to the notification topic. */
+export interface PublishedNotification {
+  readonly subject: string;
+  readonly message: Record<string, unknown>;
+}
+
+/** What a local run did: its result or error, the states it went through, and what it sent. */
+export interface LocalRunOutcome {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly output?: Record<string, any>;
+  readonly error?: string;
+  readonly cause?: string;
+  /** Names of the states entered, in order. */
+  readonly states: string[];
+  readonly notifications: PublishedNotification[];
+  readonly sagemaker: SageMakerStandIn;
+}
+
+export interface LocalRunOptions {
+  /** Execution name, as the console or the S3 trigger would give it. */
+  readonly executionName?: string;
+  /** The SageMaker stand-in to use (to configure failures). @default a new one */
+  readonly sagemaker?: SageMakerStandIn;
+  /** Region the Lambdas run in. @default us-east-1 */
+  readonly region?: string;
+  /** Fails the named Lambda state with this error instead of running its handler. */
+  readonly lambdaError?: { state: string; error: Error };
+}
+
+/** Environment variables of the template's Lambda whose logical id starts with `prefix`, resolved. */
+export function lambdaEnvironment(template: Template, prefix: string): Record<string, string> {
+  const entry = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix));
+  if (!entry) throw new Error(`no Lambda ${prefix}`);
+  const variables = entry[1].Properties.Environment?.Variables ?? {};
+  return resolveIntrinsics(variables, template) as Record<string, string>;
+}
+
+async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, env);
+  try {
+    return await fn();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  }
+}
+
+/**
+ * Runs the synthesized state machine definition locally: the real handler code runs in the Lambda
+ * states, the SageMaker stand-in answers the SageMaker states, and SNS publications are recorded.
+ * Retry waits are shortened to 1 ms; everything else runs as written.
+ */
+export class LocalPipeline {
+  readonly definition: StateMachineDefinition;
+  private readonly machine: StateMachine;
+  private readonly prepareRunEnv: Record<string, string>;
+  private readonly resolveImageEnv: Record<string, string>;
+
+  constructor(readonly template: Template) {
+    this.definition = stateMachineDefinition(template);
+    this.machine = new StateMachine(this.definition as never);
+    this.prepareRunEnv = lambdaEnvironment(template, 'PrepareRunFunction');
+    this.resolveImageEnv = lambdaEnvironment(template, 'ResolveImageFunction');
+  }
+
+  /** The bucket names the deployed Lambdas would see. */
+  get buckets(): { data: string; artifact: string } {
+    return { data: this.prepareRunEnv.DATA_BUCKET as string, artifact: this.prepareRunEnv.ARTIFACT_BUCKET as string };
+  }
+
+  get kmsKeyArn(): string {
+    return this.prepareRunEnv.KMS_KEY_ARN as string;
+  }
+
+  async run(input: unknown, options: LocalRunOptions = {}): Promise<LocalRunOutcome> {
+    const sagemaker = options.sagemaker ?? new SageMakerStandIn();
+    const region = options.region ?? TEST_ENV.region;
+    const executionName = options.executionName ?? 'local-run-0001';
+    const notifications: PublishedNotification[] = [];
+    const lambda = (state: string, fn: (payload: any) => Promise<unknown>) => async (payload: unknown): Promise<any> => {
+      if (options.lambdaError?.state === state) throw options.lambdaError.error;
+      return fn(payload);
+    };
+    const retryIntervalOverrides = Object.fromEntries(
+      Object.entries(this.definition.States)
+        .filter(([, state]) => Array.isArray(state.Retry))
+        .map(([name, state]) => [name, (state.Retry as unknown[]).map(() => 1)]),
+    );
+
+    const execution = this.machine.run(input as never, {
+      overrides: {
+        taskResourceLocalHandlers: {
+          [STATE_NAMES.prepareRun]: lambda(STATE_NAMES.prepareRun, (payload) =>
+            withEnv({ ...this.prepareRunEnv, AWS_REGION: region }, () => prepareRunHandler(payload)),
+          ),
+          [STATE_NAMES.resolveImage]: lambda(STATE_NAMES.resolveImage, (payload) =>
+            withEnv({ ...this.resolveImageEnv, AWS_REGION: region }, () => resolveImageHandler(payload)),
+          ),
+          ...sagemaker.handlersFor({ train: STATE_NAMES.train, createModel: STATE_NAMES.createModel, transform: STATE_NAMES.transform }),
+          [STATE_NAMES.notifySuccess]: async (params: any) => recordPublish(params, notifications),
+          [STATE_NAMES.notifyFailure]: async (params: any) => recordPublish(params, notifications),
+        },
+        retryIntervalOverrides,
+      },
+      context: {
+        Execution: {
+          Id: `arn:aws:states:${region}:${TEST_ENV.account}:execution:Pipeline:${executionName}`,
+          Name: executionName,
+          Input: input,
+          StartTime: '2026-11-28T10:00:00.000Z',
+          RoleArn: `arn:aws:iam::${TEST_ENV.account}:role/PipelineStateMachineRole`,
+        },
+        StateMachine: { Id: `arn:aws:states:${region}:${TEST_ENV.account}:stateMachine:Pipeline`, Name: 'Pipeline' },
+      } as never,
+    });
+
+    const states: string[] = [];
+    const collect = (async () => {
+      for await (const event of execution.eventLogs) {
+        const e = event as { type: string; state?: { name: string } };
+        if (e.type === 'StateEntered' && e.state) states.push(e.state.name);
+      }
+    })();
+    try {
+      const output = (await execution.result) as Record<string, any>;
+      await collect;
+      return { status: 'SUCCEEDED', output, states, notifications, sagemaker };
+    } catch (err) {
+      await collect.catch(() => undefined);
+      const failure = (err as { cause?: { name?: string; message?: string } }).cause ?? (err as Error);
+      return { status: 'FAILED', error: failure.name, cause: failure.message, states, notifications, sagemaker };
+    }
+  }
+}
+
+function recordPublish(params: { TopicArn: string; Message: unknown; Subject?: string }, into: PublishedNotification[]) {
+  if (!params.TopicArn?.startsWith('arn:aws:sns:')) throw new Error(`Publish without a topic ARN: ${JSON.stringify(params)}`);
+  const message = typeof params.Message === 'string' ? JSON.parse(params.Message) : params.Message;
+  into.push({ subject: params.Subject ?? '', message: message as Record<string, unknown> });
+  return { MessageId: `message-${into.length}` };
+}
