@@ -133,22 +133,25 @@ export class PipelineStateMachine extends Construct {
     notifyFailure.next(failed);
 
     /**
-     * Routes a state's errors to one failure record (`$.failure`: the state, the error, the cause)
-     * and on to the notification and the Fail state.
+     * Routes a state's errors to one failure record (`$.failure`: the state, the run id when known,
+     * the error and the cause, each prefixed with the state's name) and on to the notification and
+     * the Fail state. `errorPath` is where the Catch puts the error: `$.error` keeps the state's input
+     * beside it; `Prepare run` uses `$`, because its input (the raw request) may not be an object.
      */
-    const catchInto = (state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown }, stateName: string, hasRun: boolean) => {
-      const record = new sfn.Pass(this, `Record${stateName.replace(/[^A-Za-z]/g, '')}Failure`, {
-        stateName: `${stateName} failed`,
-        parameters: {
-          state: stateName,
-          runId: hasRun ? sfn.JsonPath.stringAt('$.run.runId') : null,
-          error: sfn.JsonPath.format(`${stateName} failed: {}`, sfn.JsonPath.stringAt('$.error.Error')),
-          cause: sfn.JsonPath.format(`${stateName} failed: {}`, sfn.JsonPath.stringAt('$.error.Cause')),
-        },
-        resultPath: '$.failure',
-      });
+    const catchInto = (
+      state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown },
+      stateName: string,
+      errorPath: '$' | '$.error',
+    ) => {
+      const record = passState(this, `${stateName} failed`, {
+        state: stateName,
+        ...(errorPath === '$' ? { runId: null } : { 'runId.$': '$.run.runId' }),
+        'error.$': `States.Format('${stateName} failed: {}', ${errorPath}.Error)`,
+        'cause.$': `States.Format('${stateName} failed: {}', ${errorPath}.Cause)`,
+      }, '$.failure');
       record.next(notifyFailure);
-      state.addCatch(record, { errors: ['States.ALL'], resultPath: '$.error' });
+      // A Catch without ResultPath replaces the state's input with the error (ASL's default "$").
+      state.addCatch(record, { errors: ['States.ALL'], ...(errorPath === '$' ? {} : { resultPath: errorPath }) });
     };
 
     const prepareRun = new tasks.LambdaInvoke(this, 'PrepareRun', {
@@ -164,7 +167,7 @@ export class PipelineStateMachine extends Construct {
       taskTimeout: sfn.Timeout.duration(SHORT_TASK_TIMEOUT),
     });
     prepareRun.addRetry(LAMBDA_SERVICE_RETRY);
-    catchInto(prepareRun, STATE_NAMES.prepareRun, false);
+    catchInto(prepareRun, STATE_NAMES.prepareRun, '$');
 
     const resolveImage = new tasks.LambdaInvoke(this, 'ResolveImage', {
       stateName: STATE_NAMES.resolveImage,
@@ -176,7 +179,7 @@ export class PipelineStateMachine extends Construct {
       taskTimeout: sfn.Timeout.duration(SHORT_TASK_TIMEOUT),
     });
     resolveImage.addRetry(LAMBDA_SERVICE_RETRY);
-    catchInto(resolveImage, STATE_NAMES.resolveImage, true);
+    catchInto(resolveImage, STATE_NAMES.resolveImage, '$.error');
 
     const tags = [{ Key: RUN_ID_TAG, 'Value.$': '$.run.runId' }];
     const vpcConfig = props.vpcConfig
@@ -222,7 +225,7 @@ export class PipelineStateMachine extends Construct {
       },
     });
     train.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    catchInto(train, STATE_NAMES.train, true);
+    catchInto(train, STATE_NAMES.train, '$.error');
 
     const createModel = new sfn.CustomState(this, STATE_NAMES.createModel, {
       stateJson: {
@@ -245,7 +248,7 @@ export class PipelineStateMachine extends Construct {
       },
     });
     createModel.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    catchInto(createModel, STATE_NAMES.createModel, true);
+    catchInto(createModel, STATE_NAMES.createModel, '$.error');
 
     const transform = new sfn.CustomState(this, STATE_NAMES.transform, {
       stateJson: {
@@ -286,24 +289,28 @@ export class PipelineStateMachine extends Construct {
       },
     });
     transform.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    catchInto(transform, STATE_NAMES.transform, true);
+    catchInto(transform, STATE_NAMES.transform, '$.error');
 
     // The run summary: the same fields in every mode, null where the mode did not make it.
     const summary = (parts: { training: boolean; model: boolean; transform: boolean }) => ({
-      runId: sfn.JsonPath.stringAt('$.run.runId'),
-      runName: sfn.JsonPath.stringAt('$.run.runName'),
-      mode: sfn.JsonPath.stringAt('$.run.mode'),
-      executionArn: sfn.JsonPath.executionId,
-      source: sfn.JsonPath.objectAt('$.run.source'),
-      trainingJobName: parts.training ? sfn.JsonPath.stringAt('$.trainingJob.TrainingJobName') : null,
-      modelArtifacts: parts.training ? sfn.JsonPath.stringAt('$.trainingJob.ModelArtifacts') : null,
-      metrics: parts.training ? sfn.JsonPath.objectAt('$.trainingJob.FinalMetricDataList') : null,
-      trainingTimeInSeconds: parts.training ? sfn.JsonPath.numberAt('$.trainingJob.TrainingTimeInSeconds') : null,
-      billableTimeInSeconds: parts.training ? sfn.JsonPath.numberAt('$.trainingJob.BillableTimeInSeconds') : null,
-      modelName: parts.model ? sfn.JsonPath.stringAt('$.run.names.model') : sfn.JsonPath.stringAt('$.run.transform.modelName'),
-      modelArn: parts.model ? sfn.JsonPath.stringAt('$.model.ModelArn') : null,
-      transformJobName: parts.transform ? sfn.JsonPath.stringAt('$.transformJob.TransformJobName') : null,
-      predictions: parts.transform ? sfn.JsonPath.stringAt('$.transformJob.S3OutputPath') : null,
+      'runId.$': '$.run.runId',
+      'runName.$': '$.run.runName',
+      'mode.$': '$.run.mode',
+      'executionArn.$': '$$.Execution.Id',
+      'source.$': '$.run.source',
+      ...(parts.training
+        ? {
+            'trainingJobName.$': '$.trainingJob.TrainingJobName',
+            'modelArtifacts.$': '$.trainingJob.ModelArtifacts',
+            'metrics.$': '$.trainingJob.FinalMetricDataList',
+            'trainingTimeInSeconds.$': '$.trainingJob.TrainingTimeInSeconds',
+            'billableTimeInSeconds.$': '$.trainingJob.BillableTimeInSeconds',
+          }
+        : { trainingJobName: null, modelArtifacts: null, metrics: null, trainingTimeInSeconds: null, billableTimeInSeconds: null }),
+      ...(parts.model ? { 'modelName.$': '$.run.names.model', 'modelArn.$': '$.model.ModelArn' } : { 'modelName.$': '$.run.transform.modelName', modelArn: null }),
+      ...(parts.transform
+        ? { 'transformJobName.$': '$.transformJob.TransformJobName', 'predictions.$': '$.transformJob.S3OutputPath' }
+        : { transformJobName: null, predictions: null }),
     });
 
     const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
@@ -319,14 +326,14 @@ export class PipelineStateMachine extends Construct {
       taskTimeout: sfn.Timeout.duration(SHORT_TASK_TIMEOUT),
     });
     notifySuccess.addRetry(SNS_RETRY);
-    catchInto(notifySuccess, STATE_NAMES.notifySuccess, true);
+    catchInto(notifySuccess, STATE_NAMES.notifySuccess, '$.error');
     notifySuccess.next(new sfn.Succeed(this, 'RunSucceeded', { stateName: STATE_NAMES.succeeded, outputPath: '$.summary' }));
 
-    const summarize = (id: string, stateName: string, parts: { training: boolean; model: boolean; transform: boolean }) =>
-      new sfn.Pass(this, id, { stateName, parameters: summary(parts), resultPath: '$.summary' }).next(notifySuccess);
-    const summarizeFull = summarize('SummarizeFullRun', STATE_NAMES.summarizeFull, { training: true, model: true, transform: true });
-    const summarizeTraining = summarize('SummarizeTrainingRun', STATE_NAMES.summarizeTraining, { training: true, model: true, transform: false });
-    const summarizeTransform = summarize('SummarizeTransformRun', STATE_NAMES.summarizeTransform, { training: false, model: false, transform: true });
+    const summarize = (stateName: string, parts: { training: boolean; model: boolean; transform: boolean }) =>
+      passState(this, stateName, summary(parts), '$.summary').next(notifySuccess);
+    const summarizeFull = summarize(STATE_NAMES.summarizeFull, { training: true, model: true, transform: true });
+    const summarizeTraining = summarize(STATE_NAMES.summarizeTraining, { training: true, model: true, transform: false });
+    const summarizeTransform = summarize(STATE_NAMES.summarizeTransform, { training: false, model: false, transform: true });
 
     const isMode = (mode: string) => sfn.Condition.stringEquals('$.run.mode', mode);
     transform.next(
@@ -417,6 +424,15 @@ export class PipelineStateMachine extends Construct {
       StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
     });
   }
+}
+
+/**
+ * A Pass state written in plain ASL (a `CustomState`): CDK's `Pass` drops `null` values from
+ * Parameters, and the run summary and failure record say "not made in this run" with `null`.
+ * The state's name is its construct id.
+ */
+function passState(scope: Construct, stateName: string, parameters: Record<string, unknown>, resultPath: string): sfn.CustomState {
+  return new sfn.CustomState(scope, stateName, { stateJson: { Type: 'Pass', Parameters: parameters, ResultPath: resultPath } });
 }
 
 /** `arn:<partition>:states:::sagemaker:<api>`: the Step Functions SageMaker integration. */

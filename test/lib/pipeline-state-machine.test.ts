@@ -112,11 +112,19 @@ describe('state machine wiring', () => {
   test('every task catches every error into its own failure record, then one notification, then Fail', () => {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Resource !== undefined);
     for (const [name, task] of tasks.filter(([n]) => n !== STATE_NAMES.notifyFailure)) {
+      // Prepare run's input is the raw request, which may not be an object: its error replaces it.
+      const errorPath = name === 'Prepare run' ? '$' : '$.error';
       const catchers = task.Catch as Array<{ ErrorEquals: string[]; Next: string; ResultPath: string }>;
-      expect(catchers).toEqual([{ ErrorEquals: ['States.ALL'], Next: `${name} failed`, ResultPath: '$.error' }]);
+      expect(catchers).toEqual([
+        { ErrorEquals: ['States.ALL'], Next: `${name} failed`, ...(errorPath === '$' ? {} : { ResultPath: errorPath }) },
+      ]);
       expect(state(`${name} failed`)).toMatchObject({
         Type: 'Pass',
-        Parameters: { state: name, 'error.$': `States.Format('${name} failed: {}', $.error.Error)` },
+        Parameters: {
+          state: name,
+          'error.$': `States.Format('${name} failed: {}', ${errorPath}.Error)`,
+          'cause.$': `States.Format('${name} failed: {}', ${errorPath}.Cause)`,
+        },
         ResultPath: '$.failure',
         Next: STATE_NAMES.notifyFailure,
       });

@@ -71,7 +71,7 @@ export class LocalPipeline {
 
   constructor(readonly template: Template) {
     this.definition = stateMachineDefinition(template);
-    this.machine = new StateMachine(this.definition as never);
+    this.machine = new StateMachine(withLocalTimeouts(this.definition) as never);
     this.prepareRunEnv = lambdaEnvironment(template, 'PrepareRunFunction');
     this.resolveImageEnv = lambdaEnvironment(template, 'ResolveImageFunction');
   }
@@ -86,7 +86,7 @@ export class LocalPipeline {
   }
 
   async run(input: unknown, options: LocalRunOptions = {}): Promise<LocalRunOutcome> {
-    const sagemaker = options.sagemaker ?? new SageMakerStandIn();
+    const sagemaker = options.sagemaker ?? new SageMakerStandIn({ account: TEST_ENV.account, region: options.region ?? TEST_ENV.region });
     const region = options.region ?? TEST_ENV.region;
     const executionName = options.executionName ?? 'local-run-0001';
     const notifications: PublishedNotification[] = [];
@@ -144,6 +144,27 @@ export class LocalPipeline {
       return { status: 'FAILED', error: failure.name, cause: failure.message, states, notifications, sagemaker };
     }
   }
+}
+
+/**
+ * Node.js timers cannot wait longer than 2^31-1 ms (24.8 days): a longer setTimeout fires at once,
+ * so the runner would time out the 35-day state machine and the 29-day training task immediately.
+ * Locally every run completes in milliseconds, so timeouts are capped at one hour in this copy.
+ */
+const LOCAL_TIMEOUT_CAP_SECONDS = 3600;
+
+function withLocalTimeouts(definition: StateMachineDefinition): StateMachineDefinition {
+  const cap = (value: unknown) => (typeof value === 'number' ? Math.min(value, LOCAL_TIMEOUT_CAP_SECONDS) : value);
+  return {
+    ...definition,
+    ...(definition.TimeoutSeconds !== undefined ? { TimeoutSeconds: cap(definition.TimeoutSeconds) } : {}),
+    States: Object.fromEntries(
+      Object.entries(definition.States).map(([name, state]) => [
+        name,
+        state.TimeoutSeconds !== undefined ? { ...state, TimeoutSeconds: cap(state.TimeoutSeconds) } : state,
+      ]),
+    ),
+  };
 }
 
 function recordPublish(params: { TopicArn: string; Message: unknown; Subject?: string }, into: PublishedNotification[]) {

@@ -1,0 +1,417 @@
+import { LocalPipeline } from '../support/local-run';
+import { SageMakerStandIn } from '../support/sagemaker-stand-in';
+import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
+
+/**
+ * Local executions of the synthesized state machine definition: the real prepare-run and
+ * resolve-image handler code runs in the Lambda states, and the SageMaker stand-in checks every
+ * request against the API limits and answers like the service.
+ */
+
+let pipeline: LocalPipeline;
+let data: string;
+let artifact: string;
+let kmsKeyArn: string;
+let sagemakerRoleArn: string;
+
+beforeAll(() => {
+  const { template } = synthPipeline();
+  pipeline = new LocalPipeline(template);
+  ({ data, artifact } = pipeline.buckets);
+  kmsKeyArn = pipeline.kmsKeyArn;
+  sagemakerRoleArn = `arn:aws:iam::${TEST_ENV.account}:role/${logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole')}`;
+});
+
+const IMAGE = '811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1';
+const EXECUTION = 'console-4f1c9e2a';
+// deriveRunId(EXECUTION): the slug of the execution name plus 8 hex of its SHA-256.
+const RUN_ID = `${EXECUTION}-${require('node:crypto').createHash('sha256').update(EXECUTION).digest('hex').slice(0, 8)}`;
+
+function referenceTrainingRequest(runId: string) {
+  const channel = (name: string, prefix: string) => ({
+    ChannelName: name,
+    DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${data}/${prefix}/`, S3DataDistributionType: 'FullyReplicated' } },
+    ContentType: 'application/x-recordio',
+    CompressionType: 'None',
+  });
+  return {
+    TrainingJobName: runId,
+    RoleArn: sagemakerRoleArn,
+    AlgorithmSpecification: { TrainingImage: IMAGE, TrainingInputMode: 'File' },
+    HyperParameters: {
+      num_classes: '257',
+      num_training_samples: '15420',
+      image_shape: '3,224,224',
+      num_layers: '18',
+      epochs: '2',
+      mini_batch_size: '64',
+      learning_rate: '0.01',
+    },
+    InputDataConfig: [channel('train', 'train'), channel('validation', 'validation')],
+    OutputDataConfig: { S3OutputPath: `s3://${artifact}/runs/${runId}/model/`, KmsKeyId: kmsKeyArn },
+    ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: kmsKeyArn },
+    StoppingCondition: { MaxRuntimeInSeconds: 360000 },
+    EnableNetworkIsolation: true,
+    Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
+  };
+}
+
+function referenceModelRequest(runId: string) {
+  return {
+    ModelName: runId,
+    ExecutionRoleArn: sagemakerRoleArn,
+    PrimaryContainer: {
+      Image: IMAGE,
+      ModelDataUrl: `s3://${artifact}/runs/${runId}/model/${runId}/output/model.tar.gz`,
+      Mode: 'SingleModel',
+    },
+    EnableNetworkIsolation: true,
+    Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
+  };
+}
+
+function referenceTransformRequest(runId: string, modelName = runId) {
+  return {
+    TransformJobName: runId,
+    ModelName: modelName,
+    TransformInput: {
+      DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${data}/batch-input/` } },
+      ContentType: 'application/x-image',
+      SplitType: 'None',
+      CompressionType: 'None',
+    },
+    TransformOutput: { S3OutputPath: `s3://${artifact}/runs/${runId}/predictions/`, KmsKeyId: kmsKeyArn, AssembleWith: 'None' },
+    TransformResources: { InstanceType: 'ml.c5.xlarge', InstanceCount: 1, VolumeKmsKeyId: kmsKeyArn },
+    BatchStrategy: 'SingleRecord',
+    MaxConcurrentTransforms: 16,
+    MaxPayloadInMB: 6,
+    Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
+  };
+}
+
+const requestsOf = (outcome: { sagemaker: SageMakerStandIn }) =>
+  outcome.sagemaker.calls.map((call) => ({ api: call.api, request: call.request }));
+
+describe('the reference run', () => {
+  test.each([
+    ['{}', {}],
+    ['the console pre-filled input', { Comment: 'Insert your JSON here' }],
+  ])('%s sends exactly the Caltech-256 reference requests and succeeds with the run summary', async (_label, input) => {
+    const outcome = await pipeline.run(input, { executionName: EXECUTION });
+
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(requestsOf(outcome)).toEqual([
+      { api: 'CreateTrainingJob', request: referenceTrainingRequest(RUN_ID) },
+      { api: 'CreateModel', request: referenceModelRequest(RUN_ID) },
+      { api: 'CreateTransformJob', request: referenceTransformRequest(RUN_ID) },
+    ]);
+    expect(outcome.output).toEqual({
+      runId: RUN_ID,
+      runName: null,
+      mode: 'full',
+      executionArn: `arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`,
+      source: null,
+      trainingJobName: RUN_ID,
+      modelArtifacts: `s3://${artifact}/runs/${RUN_ID}/model/${RUN_ID}/output/model.tar.gz`,
+      metrics: [
+        expect.objectContaining({ MetricName: 'train:accuracy', Value: 0.9 }),
+        expect.objectContaining({ MetricName: 'validation:accuracy', Value: 0.85 }),
+      ],
+      trainingTimeInSeconds: 1800,
+      billableTimeInSeconds: 1800,
+      modelName: RUN_ID,
+      modelArn: expect.stringMatching(new RegExp(`:model/${RUN_ID}$`)),
+      transformJobName: RUN_ID,
+      predictions: `s3://${artifact}/runs/${RUN_ID}/predictions/`,
+    });
+    expect(outcome.states).toEqual([
+      'Prepare run',
+      'Resolve image',
+      'Choose steps for mode',
+      'Train model',
+      'Create model',
+      'Transform after training?',
+      'Run batch transform',
+      'Summarize by mode',
+      'Summarize full run',
+      'Notify success',
+      'Run succeeded',
+    ]);
+  });
+
+  test('sends exactly one success notification, with the run summary and a console link', async () => {
+    const outcome = await pipeline.run({}, { executionName: EXECUTION });
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]).toEqual({
+      subject: `Run succeeded: ${EXECUTION}`,
+      message: {
+        status: 'SUCCEEDED',
+        summary: outcome.output,
+        console: `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`,
+      },
+    });
+  });
+
+  test('two executions never share a job name or an output prefix', async () => {
+    const first = await pipeline.run({}, { executionName: 'Run_1' });
+    const second = await pipeline.run({}, { executionName: 'run-1' });
+    expect(first.output?.runId).not.toBe(second.output?.runId);
+    expect(first.output?.predictions).not.toBe(second.output?.predictions);
+  });
+});
+
+describe('overrides and modes', () => {
+  test('every overridden field reaches its SageMaker request; the rest keep their reference values', async () => {
+    const outcome = await pipeline.run(
+      {
+        runName: 'more-epochs',
+        trainingData: `s3://${data}/caltech/train/`,
+        validationData: `s3://${data}/caltech/val/`,
+        batchInput: `s3://${data}/to-classify/`,
+        hyperparameters: { epochs: 10, learning_rate: '0.05', augmentation_type: 'crop_color', early_stopping: true },
+        training: { instanceType: 'ml.g5.2xlarge', instanceCount: 2, volumeSizeInGB: 100, maxRuntimeInSeconds: 7200, inputMode: 'Pipe' },
+        transform: { instanceType: 'ml.m5.xlarge', instanceCount: 2, maxConcurrentTransforms: 4, maxPayloadInMB: 20, batchStrategy: 'MultiRecord', contentType: 'image/jpeg' },
+      },
+      { executionName: EXECUTION },
+    );
+    expect(outcome.status).toBe('SUCCEEDED');
+    const [training, , transform] = outcome.sagemaker.calls.map((call) => call.request as Record<string, any>);
+    const runId = outcome.output?.runId as string;
+    expect(runId).toMatch(/^more-epochs-console-4f1c9e2a-[0-9a-f]{8}$/);
+    expect(training).toMatchObject({
+      TrainingJobName: runId,
+      AlgorithmSpecification: { TrainingInputMode: 'Pipe' },
+      HyperParameters: {
+        ...referenceTrainingRequest(runId).HyperParameters,
+        epochs: '10',
+        learning_rate: '0.05',
+        augmentation_type: 'crop_color',
+        early_stopping: 'True',
+      },
+      // ml.g5 has local NVMe storage: SageMaker rejects a volume key there, so none is sent.
+      ResourceConfig: { InstanceType: 'ml.g5.2xlarge', InstanceCount: 2, VolumeSizeInGB: 100 },
+      StoppingCondition: { MaxRuntimeInSeconds: 7200 },
+    });
+    expect(training?.ResourceConfig.VolumeKmsKeyId).toBeUndefined();
+    expect(training?.InputDataConfig.map((c: any) => c.DataSource.S3DataSource.S3Uri)).toEqual([
+      `s3://${data}/caltech/train/`,
+      `s3://${data}/caltech/val/`,
+    ]);
+    expect(transform).toMatchObject({
+      TransformInput: { DataSource: { S3DataSource: { S3Uri: `s3://${data}/to-classify/` } }, ContentType: 'image/jpeg' },
+      TransformResources: { InstanceType: 'ml.m5.xlarge', InstanceCount: 2, VolumeKmsKeyId: kmsKeyArn },
+      BatchStrategy: 'MultiRecord',
+      MaxConcurrentTransforms: 4,
+      MaxPayloadInMB: 20,
+    });
+    expect(outcome.output?.runName).toBe('more-epochs');
+  });
+
+  test('mode "train" trains and creates the model, then stops without a transform job', async () => {
+    const outcome = await pipeline.run({ mode: 'train' }, { executionName: EXECUTION });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(requestsOf(outcome)).toEqual([
+      { api: 'CreateTrainingJob', request: referenceTrainingRequest(RUN_ID) },
+      { api: 'CreateModel', request: referenceModelRequest(RUN_ID) },
+    ]);
+    expect(outcome.output).toMatchObject({ mode: 'train', modelName: RUN_ID, transformJobName: null, predictions: null });
+    expect(outcome.states).toContain('Summarize training run');
+  });
+
+  test('mode "transform" classifies with an existing model and trains nothing', async () => {
+    const outcome = await pipeline.run({ mode: 'transform', modelName: 'caltech-baseline-model' }, { executionName: EXECUTION });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(requestsOf(outcome)).toEqual([
+      { api: 'CreateTransformJob', request: referenceTransformRequest(RUN_ID, 'caltech-baseline-model') },
+    ]);
+    expect(outcome.output).toMatchObject({
+      mode: 'transform',
+      trainingJobName: null,
+      modelArtifacts: null,
+      modelName: 'caltech-baseline-model',
+      modelArn: null,
+      transformJobName: RUN_ID,
+      predictions: `s3://${artifact}/runs/${RUN_ID}/predictions/`,
+    });
+    expect(outcome.states).not.toContain('Train model');
+  });
+
+  test('the image comes from the Region the pipeline runs in (China domain in cn-north-1)', async () => {
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, region: 'cn-north-1' });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const training = outcome.sagemaker.calls[0]?.request as Record<string, any>;
+    expect(training.AlgorithmSpecification.TrainingImage).toBe('390948362332.dkr.ecr.cn-north-1.amazonaws.com.cn/image-classification:1');
+  });
+});
+
+describe('bad requests fail in Prepare run and cost nothing', () => {
+  // [what is wrong, request, text the error must contain (the field and the value or what is allowed)]
+  const BAD_REQUESTS: Array<[string, Record<string, unknown>, string[]]> = [
+    ['unknown top-level field', { epochs: 10 }, ['epochs']],
+    ['unknown mode', { mode: 'deploy' }, ['mode', 'deploy']],
+    ['runName with upper case', { runName: 'My-Run' }, ['runName', 'My-Run']],
+    ['runName too long', { runName: 'a'.repeat(25) }, ['runName']],
+    ['training data outside the pipeline buckets', { trainingData: 's3://someone-elses-bucket/train/' }, ['trainingData', 'someone-elses-bucket']],
+    ['validation data that is not an S3 URI', { validationData: 'https://example.com/val/' }, ['validationData']],
+    ['batch input not a string', { batchInput: 42 }, ['batchInput']],
+    ['modelName in mode full', { modelName: 'some-model' }, ['modelName']],
+    ['mode transform without modelName', { mode: 'transform' }, ['modelName']],
+    ['invalid model name', { mode: 'transform', modelName: 'bad_name!' }, ['modelName', 'bad_name!']],
+    ['unknown hyperparameter', { hyperparameters: { epoch: 3 } }, ['hyperparameters.epoch']],
+    ['epochs zero', { hyperparameters: { epochs: 0 } }, ['hyperparameters.epochs', '0']],
+    ['learning rate above 1', { hyperparameters: { learning_rate: 1.5 } }, ['hyperparameters.learning_rate', '1.5']],
+    ['num_layers not offered', { hyperparameters: { num_layers: 19 } }, ['hyperparameters.num_layers', '19']],
+    ['optimizer not offered', { hyperparameters: { optimizer: 'adagrad' } }, ['hyperparameters.optimizer', 'adagrad']],
+    ['checkpoint frequency above epochs', { hyperparameters: { checkpoint_frequency: 5 } }, ['checkpoint_frequency', 'epochs']],
+    ['pretrained model with a small-image network', { hyperparameters: { use_pretrained_model: 1, num_layers: 20 } }, ['num_layers', '20']],
+    ['pretrained model with another image shape', { hyperparameters: { use_pretrained_model: 1, image_shape: '3,128,128' } }, ['image_shape', '3,128,128']],
+    ['image files without resize', { training: { contentType: 'application/x-image' } }, ['resize']],
+    ['image shape malformed', { hyperparameters: { image_shape: '224x224' } }, ['hyperparameters.image_shape', '224x224']],
+    ['CPU training instance', { training: { instanceType: 'ml.m5.xlarge' } }, ['training.instanceType', 'ml.m5.xlarge']],
+    ['unknown training instance', { training: { instanceType: 'ml.p9.mega' } }, ['training.instanceType', 'ml.p9.mega']],
+    ['unknown transform instance', { transform: { instanceType: 'ml.q1.small' } }, ['transform.instanceType', 'ml.q1.small']],
+    ['fractional instance count', { training: { instanceCount: 1.5 } }, ['training.instanceCount', '1.5']],
+    ['max runtime over 28 days', { training: { maxRuntimeInSeconds: 2419201 } }, ['training.maxRuntimeInSeconds', '2419201']],
+    ['payload too large for the concurrency', { transform: { maxConcurrentTransforms: 16, maxPayloadInMB: 10 } }, ['maxPayloadInMB', '100']],
+    ['unknown field in training', { training: { spot: true } }, ['training.spot']],
+    ['transform settings in mode train', { mode: 'train', transform: { instanceCount: 2 } }, ['transform']],
+    ['kv_store with one instance', { hyperparameters: { kv_store: 'dist_sync' } }, ['kv_store']],
+    ['request that is not an object', [] as unknown as Record<string, unknown>, ['request']],
+  ];
+
+  test('there are at least 20 distinct bad requests', () => {
+    expect(new Set(BAD_REQUESTS.map(([, request]) => JSON.stringify(request))).size).toBeGreaterThanOrEqual(20);
+  });
+
+  test.each(BAD_REQUESTS)('%s', async (_label, request, expected) => {
+    const outcome = await pipeline.run(request, { executionName: EXECUTION });
+
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('Prepare run failed: RunRequestError');
+    for (const text of expected) expect(outcome.cause).toContain(text);
+    expect(outcome.sagemaker.calls).toHaveLength(0);
+    expect(outcome.states).toEqual(['Prepare run', 'Prepare run failed', 'Notify failure', 'Run failed']);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message).toMatchObject({ status: 'FAILED', failedState: 'Prepare run', runId: null });
+  });
+
+  test('a run request file the trigger could not read fails with the file named', async () => {
+    const outcome = await pipeline.run(
+      { source: { bucket: data, key: 'requests/broken.json', versionId: 'v1', problem: 'is not valid JSON: Unexpected token' } },
+      { executionName: EXECUTION },
+    );
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.cause).toContain(`Run request file s3://${data}/requests/broken.json (version v1): is not valid JSON`);
+    expect(outcome.sagemaker.calls).toHaveLength(0);
+  });
+});
+
+describe('failures are explained and notified once', () => {
+  const failedRun = async (sagemaker: SageMakerStandIn, input: Record<string, unknown> = {}) =>
+    pipeline.run(input, { executionName: EXECUTION, sagemaker });
+
+  const expectOneFailureNotification = (outcome: Awaited<ReturnType<typeof failedRun>>, state: string) => {
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error?.startsWith(`${state} failed: `)).toBe(true);
+    expect(outcome.states.slice(-3)).toEqual([`${state} failed`, 'Notify failure', 'Run failed']);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]).toMatchObject({
+      subject: `Run failed: ${EXECUTION}`,
+      message: {
+        status: 'FAILED',
+        failedState: state,
+        error: outcome.error,
+        cause: outcome.cause,
+        console: expect.stringContaining(`execution:Pipeline:${EXECUTION}`),
+      },
+    });
+  };
+
+  test('a training job that ends Failed fails the run with its FailureReason, and is not retried', async () => {
+    const reason = 'ClientError: Data download failed: could not find s3://bucket/train/ (no objects)';
+    const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: reason } } });
+    const outcome = await failedRun(sagemaker);
+
+    expectOneFailureNotification(outcome, 'Train model');
+    expect(outcome.error).toBe('Train model failed: States.TaskFailed');
+    expect(outcome.cause).toContain(reason);
+    expect(outcome.cause?.startsWith('Train model failed: ')).toBe(true);
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob']);
+    expect(outcome.notifications[0]?.message.runId).toBe(RUN_ID);
+  });
+
+  test('a training job that was stopped fails the run', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxRuntimeExceeded', failureReason: 'Training job reached its maximum runtime' } } });
+    const outcome = await failedRun(sagemaker);
+    expectOneFailureNotification(outcome, 'Train model');
+    expect(outcome.cause).toContain('MaxRuntimeExceeded');
+  });
+
+  test('a model creation error fails the run in Create model', async () => {
+    const sagemaker = new SageMakerStandIn({
+      outcomes: { createModel: { status: 'Error', message: 'Could not access model data at s3://x/model.tar.gz' } },
+    });
+    const outcome = await failedRun(sagemaker);
+    expectOneFailureNotification(outcome, 'Create model');
+    expect(outcome.cause).toContain('Could not access model data');
+    expect(sagemaker.calls.map((call) => call.api)).not.toContain('CreateTransformJob');
+  });
+
+  test('a transform job that ends Failed fails the run with its FailureReason', async () => {
+    const reason = 'ClientError: See job logs for more information';
+    const sagemaker = new SageMakerStandIn({ outcomes: { transform: { status: 'Failed', failureReason: reason } } });
+    const outcome = await failedRun(sagemaker);
+    expectOneFailureNotification(outcome, 'Run batch transform');
+    expect(outcome.cause).toContain(reason);
+    expect(sagemaker.calls.filter((call) => call.api === 'CreateTransformJob')).toHaveLength(1);
+  });
+
+  test('a Lambda error fails the run in its state', async () => {
+    const error = Object.assign(new Error('Resolve image crashed'), { name: 'UnknownRegionError' });
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, lambdaError: { state: 'Resolve image', error } });
+    expectOneFailureNotification(outcome, 'Resolve image');
+    expect(outcome.error).toBe('Resolve image failed: UnknownRegionError');
+    expect(outcome.sagemaker.calls).toHaveLength(0);
+  });
+
+  test('a Region without the algorithm fails in Resolve image, naming the Region', async () => {
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, region: 'xx-nowhere-1' });
+    expectOneFailureNotification(outcome, 'Resolve image');
+    expect(outcome.cause).toContain('xx-nowhere-1');
+  });
+});
+
+describe('transient errors before a job exists are retried', () => {
+  test('ResourceLimitExceeded twice, then capacity: the run succeeds with one training job', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { resourceLimitExceededCalls: { CreateTrainingJob: 2 } } });
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const attempts = sagemaker.calls.filter((call) => call.api === 'CreateTrainingJob');
+    expect(attempts.map((call) => call.error?.name ?? 'created')).toEqual([
+      'SageMaker.ResourceLimitExceededException',
+      'SageMaker.ResourceLimitExceededException',
+      'created',
+    ]);
+    expect(outcome.notifications.map((n) => n.message.status)).toEqual(['SUCCEEDED']);
+  });
+
+  test('throttling on every SageMaker call is retried and the run succeeds', async () => {
+    const sagemaker = new SageMakerStandIn({
+      outcomes: { throttledCalls: { CreateTrainingJob: 1, CreateModel: 1, CreateTransformJob: 2 } },
+    });
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(sagemaker.calls.filter((call) => call.error).map((call) => call.error?.name)).toEqual(
+      Array(4).fill('SageMaker.AmazonSageMakerException'),
+    );
+  });
+
+  test('capacity that never frees up fails the run after the bounded retries', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { resourceLimitExceededCalls: { CreateTrainingJob: 100 } } });
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('Train model failed: SageMaker.ResourceLimitExceededException');
+    // The first attempt and 6 retries.
+    expect(sagemaker.calls).toHaveLength(7);
+  });
+});
