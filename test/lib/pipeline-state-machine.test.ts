@@ -1,7 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { STATE_NAMES } from '../../lib/pipeline-state-machine';
-import { StateMachineDefinition, stateMachineDefinition } from '../support/definition';
-import { logicalIdOf, synthPipeline } from '../support/synth';
+import { StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
+import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
 
 let template: Template;
 let definition: StateMachineDefinition;
@@ -9,7 +9,7 @@ let smRoleStatements: Array<{ Sid?: string; Action: string | string[]; Resource:
 
 beforeAll(() => {
   template = synthPipeline().template;
-  definition = stateMachineDefinition(template);
+  definition = stateMachineDefinition(template.toJSON(), TEST_ENV);
   const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'PipelineStateMachineRole');
   smRoleStatements = Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
@@ -241,7 +241,8 @@ describe('stack outputs', () => {
 
 test('the VPC, when given, is applied to training and the model', () => {
   const withVpc = stateMachineDefinition(
-    synthPipeline({ vpcConfig: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] } }).template,
+    synthPipeline({ vpcConfig: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] } }).template.toJSON(),
+    TEST_ENV,
   );
   const vpc = { SecurityGroupIds: ['sg-0123456789abcdef0'], Subnets: ['subnet-0123456789abcdef0'] };
   expect(withVpc.States['Train model']).toMatchObject({ Parameters: { VpcConfig: vpc } });

@@ -1,5 +1,5 @@
-import { LocalPipeline } from '../support/local-run';
-import { SageMakerStandIn } from '../support/sagemaker-stand-in';
+import { LocalPipeline } from '../../cli/simulation/local-run';
+import { SageMakerStandIn } from '../../cli/simulation/sagemaker-stand-in';
 import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
 
 /**
@@ -16,7 +16,7 @@ let sagemakerRoleArn: string;
 
 beforeAll(() => {
   const { template } = synthPipeline();
-  pipeline = new LocalPipeline(template);
+  pipeline = new LocalPipeline(template.toJSON(), TEST_ENV);
   ({ data, artifact } = pipeline.buckets);
   kmsKeyArn = pipeline.kmsKeyArn;
   sagemakerRoleArn = `arn:aws:iam::${TEST_ENV.account}:role/${logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole')}`;

@@ -1,12 +1,24 @@
+// aws-local-stepfunctions 3.x calls Promise.withResolvers, which Node.js 20 lacks.
 import '../../scripts/lib/promise-with-resolvers';
-import { Template } from 'aws-cdk-lib/assertions';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { handler as prepareRunHandler } from '../../lambda/prepare-run/index';
 import { handler as resolveImageHandler } from '../../lambda/resolve-image/index';
 import { STATE_NAMES } from '../../lib/pipeline-state-machine';
-import { resolveIntrinsics, stateMachineDefinition, StateMachineDefinition } from './definition';
+import {
+  type CloudFormationTemplate,
+  partitionOf,
+  resolveIntrinsics,
+  resourcesOfType,
+  type SimulatedEnvironment,
+  stateMachineDefinition,
+  type StateMachineDefinition,
+} from './definition';
 import { SageMakerStandIn } from './sagemaker-stand-in';
-import { TEST_ENV } from './synth';
+
+export type { CloudFormationTemplate, SimulatedEnvironment, StateMachineDefinition } from './definition';
+
+/** One event of a local run, as aws-local-stepfunctions reports it (the package does not export the type). */
+export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
 /** One message the state machine published to the notification topic. */
 export interface PublishedNotification {
@@ -31,18 +43,20 @@ export interface LocalRunOptions {
   readonly executionName?: string;
   /** The SageMaker stand-in to use (to configure failures). @default a new one */
   readonly sagemaker?: SageMakerStandIn;
-  /** Region the Lambdas run in. @default us-east-1 */
+  /** Region the Lambdas run in. @default - the Region of the pipeline's environment */
   readonly region?: string;
   /** Fails the named Lambda state with this error instead of running its handler. */
   readonly lambdaError?: { state: string; error: Error };
+  /** Called with every event of the run as it happens (state entered, exited, failed, retried, …). */
+  readonly onEvent?: (event: EventLog) => void;
 }
 
 /** Environment variables of the template's Lambda whose logical id starts with `prefix`, resolved. */
-export function lambdaEnvironment(template: Template, prefix: string): Record<string, string> {
-  const entry = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith(prefix));
+export function lambdaEnvironment(template: CloudFormationTemplate, prefix: string, env: SimulatedEnvironment): Record<string, string> {
+  const entry = resourcesOfType(template, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
   if (!entry) throw new Error(`no Lambda ${prefix}`);
-  const variables = entry[1].Properties.Environment?.Variables ?? {};
-  return resolveIntrinsics(variables, template) as Record<string, string>;
+  const variables = entry[1].Properties?.Environment?.Variables ?? {};
+  return resolveIntrinsics(variables, template, env) as Record<string, string>;
 }
 
 async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
@@ -62,6 +76,9 @@ async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Pr
  * Runs the synthesized state machine definition locally: the real handler code runs in the Lambda
  * states, the SageMaker stand-in answers the SageMaker states, and SNS publications are recorded.
  * Retry waits are shortened to 1 ms; everything else runs as written.
+ *
+ * `template` is the plain CloudFormation template (`cdk.out/<stack>.template.json`, or `Template.toJSON()`);
+ * `env` says which account and Region its intrinsics resolve to (nothing here is deployed or called).
  */
 export class LocalPipeline {
   readonly definition: StateMachineDefinition;
@@ -69,11 +86,14 @@ export class LocalPipeline {
   private readonly prepareRunEnv: Record<string, string>;
   private readonly resolveImageEnv: Record<string, string>;
 
-  constructor(readonly template: Template) {
-    this.definition = stateMachineDefinition(template);
+  constructor(
+    readonly template: CloudFormationTemplate,
+    readonly env: SimulatedEnvironment,
+  ) {
+    this.definition = stateMachineDefinition(template, env);
     this.machine = new StateMachine(withLocalTimeouts(this.definition) as never);
-    this.prepareRunEnv = lambdaEnvironment(template, 'PrepareRunFunction');
-    this.resolveImageEnv = lambdaEnvironment(template, 'ResolveImageFunction');
+    this.prepareRunEnv = lambdaEnvironment(template, 'PrepareRunFunction', env);
+    this.resolveImageEnv = lambdaEnvironment(template, 'ResolveImageFunction', env);
   }
 
   /** The bucket names the deployed Lambdas would see. */
@@ -86,8 +106,10 @@ export class LocalPipeline {
   }
 
   async run(input: unknown, options: LocalRunOptions = {}): Promise<LocalRunOutcome> {
-    const sagemaker = options.sagemaker ?? new SageMakerStandIn({ account: TEST_ENV.account, region: options.region ?? TEST_ENV.region });
-    const region = options.region ?? TEST_ENV.region;
+    const region = options.region ?? this.env.region;
+    const account = this.env.account;
+    const partition = partitionOf(region);
+    const sagemaker = options.sagemaker ?? new SageMakerStandIn({ account, region });
     const executionName = options.executionName ?? 'local-run-0001';
     const notifications: PublishedNotification[] = [];
     const lambda = (state: string, fn: (payload: any) => Promise<unknown>) => async (payload: unknown): Promise<any> => {
@@ -117,21 +139,21 @@ export class LocalPipeline {
       },
       context: {
         Execution: {
-          Id: `arn:aws:states:${region}:${TEST_ENV.account}:execution:Pipeline:${executionName}`,
+          Id: `arn:${partition}:states:${region}:${account}:execution:Pipeline:${executionName}`,
           Name: executionName,
           Input: input,
           StartTime: '2026-11-28T10:00:00.000Z',
-          RoleArn: `arn:aws:iam::${TEST_ENV.account}:role/PipelineStateMachineRole`,
+          RoleArn: `arn:${partition}:iam::${account}:role/PipelineStateMachineRole`,
         },
-        StateMachine: { Id: `arn:aws:states:${region}:${TEST_ENV.account}:stateMachine:Pipeline`, Name: 'Pipeline' },
+        StateMachine: { Id: `arn:${partition}:states:${region}:${account}:stateMachine:Pipeline`, Name: 'Pipeline' },
       } as never,
     });
 
     const states: string[] = [];
     const collect = (async () => {
       for await (const event of execution.eventLogs) {
-        const e = event as { type: string; state?: { name: string } };
-        if (e.type === 'StateEntered' && e.state) states.push(e.state.name);
+        if (event.type === 'StateEntered') states.push(event.state.name);
+        options.onEvent?.(event);
       }
     })();
     try {
@@ -168,7 +190,7 @@ function withLocalTimeouts(definition: StateMachineDefinition): StateMachineDefi
 }
 
 function recordPublish(params: { TopicArn: string; Message: unknown; Subject?: string }, into: PublishedNotification[]) {
-  if (!params.TopicArn?.startsWith('arn:aws:sns:')) throw new Error(`Publish without a topic ARN: ${JSON.stringify(params)}`);
+  if (!/^arn:aws[a-z-]*:sns:/.test(params.TopicArn ?? '')) throw new Error(`Publish without a topic ARN: ${JSON.stringify(params)}`);
   const message = typeof params.Message === 'string' ? JSON.parse(params.Message) : params.Message;
   into.push({ subject: params.Subject ?? '', message: message as Record<string, unknown> });
   return { MessageId: `message-${into.length}` };
