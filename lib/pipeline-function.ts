@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeNag } from './nag';
 
@@ -34,6 +35,16 @@ export interface PipelineFunctionProps {
    * @default Duration.seconds(30)
    */
   readonly timeout?: Duration;
+  /**
+   * For functions invoked asynchronously (by EventBridge): how often Lambda retries a failed
+   * invocation, how long it keeps an event, and where events go that still failed.
+   * @default - Lambda's defaults (2 retries, 6 hours, no dead-letter queue)
+   */
+  readonly asyncInvocation?: {
+    readonly retryAttempts: number;
+    readonly maxEventAge: Duration;
+    readonly deadLetterQueue: sqs.IQueue;
+  };
   /**
    * How long the function's logs are kept.
    * @default logs.RetentionDays.SIX_MONTHS
@@ -75,8 +86,11 @@ export class PipelineFunction extends NodejsFunction {
       logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handlerName,
+        // The bundle ships a source map; this makes stack traces point at the TypeScript source.
+        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
+      ...props.asyncInvocation,
       bundling: {
         minify: true,
         sourceMap: true,

@@ -6,9 +6,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { AlgorithmRegistry } from './algorithm-registry';
 import { acknowledgeNag } from './nag';
+import { PipelineAlarms } from './pipeline-alarms';
 import { PipelineFunction } from './pipeline-function';
 import { PipelineStateMachine, SageMakerVpcConfig } from './pipeline-state-machine';
 import { PipelineStorage } from './pipeline-storage';
+import { RunRequestTrigger } from './run-request-trigger';
 import { SageMakerExecutionRole } from './sagemaker-execution-role';
 
 export interface ImageClassificationPipelineStackProps extends StackProps {
@@ -36,6 +38,8 @@ export class ImageClassificationPipelineStack extends Stack {
   readonly pipeline: PipelineStateMachine;
   readonly prepareRunFunction: PipelineFunction;
   readonly resolveImageFunction: PipelineFunction;
+  readonly trigger: RunRequestTrigger;
+  readonly alarms: PipelineAlarms;
 
   constructor(scope: Construct, id: string, props: ImageClassificationPipelineStackProps = {}) {
     super(scope, id, props);
@@ -109,6 +113,33 @@ export class ImageClassificationPipelineStack extends Stack {
       vpcConfig: props.vpcConfig,
     });
 
+    this.trigger = new RunRequestTrigger(this, 'RunRequestTrigger', {
+      dataBucket: this.storage.dataBucket,
+      stateMachine: this.pipeline.stateMachine,
+      encryptionKey: this.encryptionKey,
+    });
+
+    this.alarms = new PipelineAlarms(this, 'Alarms', {
+      stateMachine: this.pipeline.stateMachine,
+      functions: {
+        'prepare-run': this.prepareRunFunction,
+        'resolve-image': this.resolveImageFunction,
+        'start-run': this.trigger.function,
+      },
+      deadLetterQueue: this.trigger.deadLetterQueue,
+      topic: this.notificationTopic,
+    });
+    // CloudWatch alarms publish to the topic, which is encrypted with the key.
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsPublish',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
     new CfnOutput(this, 'DataBucketName', {
       description: 'Upload training data (train/, validation/), images to classify (batch-input/) and run requests (requests/) here',
       value: this.storage.dataBucket.bucketName,
@@ -128,6 +159,10 @@ export class ImageClassificationPipelineStack extends Stack {
     new CfnOutput(this, 'StateMachineConsoleUrl', {
       description: 'Open this link and press "Start execution" to start a run',
       value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${this.pipeline.stateMachine.stateMachineArn}`,
+    });
+    new CfnOutput(this, 'RunRequestDeadLetterQueueUrl', {
+      description: 'Run request uploads that could not start a run (see README, Operations)',
+      value: this.trigger.deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'NotificationTopicArn', {
       description: 'One message per run: its summary, or what failed and why',

@@ -1,15 +1,14 @@
-import * as path from 'node:path';
-import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { acknowledgeWildcardResource } from './nag';
+import { PipelineFunction } from './pipeline-function';
 
 /** Where run request files go in the data bucket, unless `prefix` says otherwise. */
 export const DEFAULT_RUN_REQUEST_PREFIX = 'requests/';
@@ -81,7 +80,7 @@ export interface RunRequestTriggerProps {
  */
 export class RunRequestTrigger extends Construct {
   /** The `start-run` function. */
-  public readonly function: NodejsFunction;
+  public readonly function: PipelineFunction;
   /** The rule that routes run request uploads to the function. */
   public readonly rule: events.Rule;
   /** Events that could not be delivered to the function, or that it failed to handle. */
@@ -101,27 +100,20 @@ export class RunRequestTrigger extends Construct {
       retentionPeriod: DEAD_LETTER_RETENTION,
     });
 
-    const fn = new NodejsFunction(this, 'Function', {
-      entry: path.join(__dirname, '..', 'lambda', 'start-run', 'index.ts'),
-      handler: 'handler',
+    const fn = new PipelineFunction(this, 'Function', {
+      handlerName: 'start-run',
       description: `Starts a pipeline run for each run request file uploaded to ${prefix}*.json in the data bucket`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 256,
-      timeout: Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
       environment: {
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
         DATA_BUCKET: props.dataBucket.bucketName,
         REQUEST_PREFIX: prefix,
-        POWERTOOLS_SERVICE_NAME: 'start-run',
-        // The bundle ships a source map; this makes stack traces point at the TypeScript source.
-        NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: { minify: true, sourceMap: true, target: 'node22' },
-      retryAttempts: FUNCTION_RETRY_ATTEMPTS,
-      maxEventAge: FUNCTION_MAX_EVENT_AGE,
-      deadLetterQueue: this.deadLetterQueue,
+      logEncryptionKey: props.encryptionKey,
+      asyncInvocation: {
+        retryAttempts: FUNCTION_RETRY_ATTEMPTS,
+        maxEventAge: FUNCTION_MAX_EVENT_AGE,
+        deadLetterQueue: this.deadLetterQueue,
+      },
     });
     this.function = fn;
 
@@ -144,9 +136,25 @@ export class RunRequestTrigger extends Construct {
       }),
     );
 
-    props.dataBucket.grantRead(fn, `${prefix}*`);
+    // Exactly what reading one version of a request file needs: the object (and its versions) under
+    // the prefix, and listing of that prefix, so that S3 answers NoSuchKey rather than AccessDenied
+    // for a file deleted before the function read it.
+    const requestObjects = props.dataBucket.arnForObjects(`${prefix}*`);
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ sid: 'ReadRunRequests', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [requestObjects] }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'ListRunRequests',
+        actions: ['s3:ListBucket'],
+        resources: [props.dataBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
+      }),
+    );
+    props.dataBucket.encryptionKey?.grantDecrypt(fn);
     props.stateMachine.grantStartExecution(fn);
-    acknowledgeNagFindings(fn, props.dataBucket.arnForObjects(`${prefix}*`));
+    acknowledgeWildcardResource(fn.role ?? fn, requestObjects,
+      'Run request files can have any name: the function reads any object under the run request prefix, and only there.');
 
     if (props.encryptionKey) {
       // The function's own DLQ writes (failed invocations) need the key too; the Function construct
@@ -155,67 +163,6 @@ export class RunRequestTrigger extends Construct {
       grantEventBridgeUseOfKey(this, props.encryptionKey);
     }
   }
-}
-
-/**
- * cdk-nag (AwsSolutions) findings on the function that are intended, with the reason for each.
- * Acknowledged finding by finding, so that a new wildcard added later is still reported.
- */
-function acknowledgeNagFindings(fn: NodejsFunction, requestObjectsArn: string): void {
-  const wildcardActions =
-    'bucket.grantRead(): object read actions (GetObject, GetObjectVersion, ...) limited to objects under the ' +
-    'run request prefix, plus bucket-level listing, which S3 needs to answer NoSuchKey rather than ' +
-    'AccessDenied for a file deleted before the function read it';
-  const acknowledgements = [
-    {
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'The Lambda basic execution role only lets the function write its own CloudWatch logs',
-    },
-    { id: 'AwsSolutions-IAM5[Action::s3:GetObject*]', reason: wildcardActions },
-    { id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]', reason: wildcardActions },
-    { id: 'AwsSolutions-IAM5[Action::s3:List*]', reason: wildcardActions },
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'X-Ray tracing (PutTraceSegments, PutTelemetryRecords) has no resource-level permissions',
-    },
-    {
-      id: 'AwsSolutions-L1',
-      reason:
-        'Node.js 22 is the runtime of all pipeline functions and the esbuild target; ' +
-        'moving to a newer one is a project-wide change',
-    },
-  ];
-  // Run request files can have any name, so the object ARN ends in a wildcard. When the ARN cannot be
-  // rendered as cdk-nag does (a bucket from another stack), the finding is left for the stack to judge.
-  const objectsFinding = nagResourceText(Stack.of(fn).resolve(requestObjectsArn));
-  if (objectsFinding !== undefined) {
-    acknowledgements.push({
-      id: `AwsSolutions-IAM5[Resource::${objectsFinding}]`,
-      reason:
-        'Run request files can have any name: the function reads any object under the run request prefix, ' +
-        'and only there',
-    });
-  }
-  Validations.of(fn).acknowledge(...acknowledgements);
-}
-
-/**
- * How cdk-nag prints a resolved ARN in a finding id: `<Id.Attr>` for Fn::GetAtt, `<Id>` for Ref,
- * Fn::Join concatenated; `undefined` for anything else.
- */
-function nagResourceText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value !== 'object' || value === null) return undefined;
-  const intrinsic = value as Record<string, unknown>;
-  if (typeof intrinsic.Ref === 'string') return `<${intrinsic.Ref}>`;
-  const getAtt = intrinsic['Fn::GetAtt'];
-  if (Array.isArray(getAtt) && getAtt.length === 2) return `<${String(getAtt[0])}.${String(getAtt[1])}>`;
-  const join = intrinsic['Fn::Join'];
-  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
-    const parts = (join[1] as unknown[]).map(nagResourceText);
-    return parts.every((part) => part !== undefined) ? parts.join(join[0]) : undefined;
-  }
-  return undefined;
 }
 
 function validatePrefix(scope: Construct, prefix: string): void {

@@ -1,0 +1,21 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { readPipelineContext } from './pipeline-context';
+import { ImageClassificationPipelineStack } from './pipeline-stack';
+
+/** The stack name that `cdk deploy` creates and the command line looks up. */
+export const PIPELINE_STACK_NAME = 'ImageClassificationPipeline';
+
+/**
+ * Adds the pipeline stack to `app`, configured from its context (`-c notificationEmail=…`, VPC ids),
+ * and runs cdk-nag's AwsSolutions rules on every synthesis: an unacknowledged finding fails it.
+ */
+export function addPipeline(app: App, env: { account?: string; region?: string } = {}): ImageClassificationPipelineStack {
+  const stack = new ImageClassificationPipelineStack(app, PIPELINE_STACK_NAME, {
+    description: 'SageMaker image-classification training to batch inference, orchestrated by Step Functions',
+    env,
+    ...readPipelineContext(app.node),
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return stack;
+}
