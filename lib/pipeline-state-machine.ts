@@ -154,6 +154,19 @@ export class PipelineStateMachine extends Construct {
       state.addCatch(record, { errors: ['States.ALL'], ...(errorPath === '$' ? {} : { resultPath: errorPath }) });
     };
 
+    /**
+     * A SageMaker integration state (plain ASL, so every request field comes from the run), with the
+     * SageMaker retries and the failure path every SageMaker state has.
+     */
+    const sagemakerTask = (stateName: string, api: string, timeout: Duration, state: Record<string, unknown>) => {
+      const task = new sfn.CustomState(this, stateName, {
+        stateJson: { Type: 'Task', Resource: integrationArn(api), TimeoutSeconds: timeout.toSeconds(), ...state },
+      });
+      task.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
+      catchInto(task, stateName, '$.error');
+      return task;
+    };
+
     const prepareRun = new tasks.LambdaInvoke(this, 'PrepareRun', {
       stateName: STATE_NAMES.prepareRun,
       lambdaFunction: props.prepareRun,
@@ -186,110 +199,88 @@ export class PipelineStateMachine extends Construct {
       ? { VpcConfig: { SecurityGroupIds: props.vpcConfig.securityGroupIds, Subnets: props.vpcConfig.subnetIds } }
       : {};
 
-    // A CustomState's construct id is its state name.
-    const train = new sfn.CustomState(this, STATE_NAMES.train, {
-      stateJson: {
-        Type: 'Task',
-        Resource: integrationArn('createTrainingJob.sync'),
-        TimeoutSeconds: (props.trainingTaskTimeout ?? Duration.days(29)).toSeconds(),
-        Parameters: {
-          'TrainingJobName.$': '$.run.names.trainingJob',
-          RoleArn: props.sagemakerRole.roleArn,
-          AlgorithmSpecification: {
-            'TrainingImage.$': '$.image.imageUri',
-            'TrainingInputMode.$': '$.run.training.inputMode',
-          },
-          'HyperParameters.$': '$.run.training.hyperparameters',
-          'InputDataConfig.$': '$.run.training.inputDataConfig',
-          OutputDataConfig: {
-            'S3OutputPath.$': '$.run.training.outputPath',
-            KmsKeyId: props.encryptionKey.keyArn,
-          },
-          'ResourceConfig.$': '$.run.training.resourceConfig',
-          'StoppingCondition.$': '$.run.training.stoppingCondition',
-          EnableNetworkIsolation: true,
-          ...vpcConfig,
-          Tags: tags,
+    const train = sagemakerTask(STATE_NAMES.train, 'createTrainingJob.sync', props.trainingTaskTimeout ?? Duration.days(29), {
+      Parameters: {
+        'TrainingJobName.$': '$.run.names.trainingJob',
+        RoleArn: props.sagemakerRole.roleArn,
+        AlgorithmSpecification: {
+          'TrainingImage.$': '$.image.imageUri',
+          'TrainingInputMode.$': '$.run.training.inputMode',
         },
-        // Keep what the summary and later states need, not the whole DescribeTrainingJob answer.
-        ResultSelector: {
-          'TrainingJobName.$': '$.TrainingJobName',
-          'TrainingJobArn.$': '$.TrainingJobArn',
-          'TrainingJobStatus.$': '$.TrainingJobStatus',
-          'ModelArtifacts.$': '$.ModelArtifacts.S3ModelArtifacts',
-          'FinalMetricDataList.$': '$.FinalMetricDataList',
-          'TrainingTimeInSeconds.$': '$.TrainingTimeInSeconds',
-          'BillableTimeInSeconds.$': '$.BillableTimeInSeconds',
+        'HyperParameters.$': '$.run.training.hyperparameters',
+        'InputDataConfig.$': '$.run.training.inputDataConfig',
+        OutputDataConfig: {
+          'S3OutputPath.$': '$.run.training.outputPath',
+          KmsKeyId: props.encryptionKey.keyArn,
         },
-        ResultPath: '$.trainingJob',
+        'ResourceConfig.$': '$.run.training.resourceConfig',
+        'StoppingCondition.$': '$.run.training.stoppingCondition',
+        EnableNetworkIsolation: true,
+        ...vpcConfig,
+        Tags: tags,
       },
+      // Keep what the summary and later states need, not the whole DescribeTrainingJob answer.
+      ResultSelector: {
+        'TrainingJobName.$': '$.TrainingJobName',
+        'TrainingJobArn.$': '$.TrainingJobArn',
+        'TrainingJobStatus.$': '$.TrainingJobStatus',
+        'ModelArtifacts.$': '$.ModelArtifacts.S3ModelArtifacts',
+        'FinalMetricDataList.$': '$.FinalMetricDataList',
+        'TrainingTimeInSeconds.$': '$.TrainingTimeInSeconds',
+        'BillableTimeInSeconds.$': '$.BillableTimeInSeconds',
+      },
+      ResultPath: '$.trainingJob',
     });
-    train.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    catchInto(train, STATE_NAMES.train, '$.error');
 
-    const createModel = new sfn.CustomState(this, STATE_NAMES.createModel, {
-      stateJson: {
-        Type: 'Task',
-        Resource: integrationArn('createModel'),
-        TimeoutSeconds: SHORT_TASK_TIMEOUT.toSeconds(),
-        Parameters: {
-          'ModelName.$': '$.run.names.model',
-          ExecutionRoleArn: props.sagemakerRole.roleArn,
-          PrimaryContainer: {
-            'Image.$': '$.image.imageUri',
-            'ModelDataUrl.$': '$.trainingJob.ModelArtifacts',
-            Mode: 'SingleModel',
-          },
-          EnableNetworkIsolation: true,
-          ...vpcConfig,
-          Tags: tags,
+    const createModel = sagemakerTask(STATE_NAMES.createModel, 'createModel', SHORT_TASK_TIMEOUT, {
+      Parameters: {
+        'ModelName.$': '$.run.names.model',
+        ExecutionRoleArn: props.sagemakerRole.roleArn,
+        PrimaryContainer: {
+          'Image.$': '$.image.imageUri',
+          'ModelDataUrl.$': '$.trainingJob.ModelArtifacts',
+          Mode: 'SingleModel',
         },
-        ResultPath: '$.model',
+        EnableNetworkIsolation: true,
+        ...vpcConfig,
+        Tags: tags,
       },
+      ResultPath: '$.model',
     });
-    createModel.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    catchInto(createModel, STATE_NAMES.createModel, '$.error');
 
-    const transform = new sfn.CustomState(this, STATE_NAMES.transform, {
-      stateJson: {
-        Type: 'Task',
-        Resource: integrationArn('createTransformJob.sync'),
-        TimeoutSeconds: (props.transformTaskTimeout ?? Duration.days(3)).toSeconds(),
-        Parameters: {
-          'TransformJobName.$': '$.run.names.transformJob',
-          'ModelName.$': '$.run.transform.modelName',
-          TransformInput: {
-            DataSource: {
-              S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': '$.run.transform.batchInput' },
-            },
-            'ContentType.$': '$.run.transform.contentType',
-            // One image per request: the algorithm classifies whole images.
-            SplitType: 'None',
-            CompressionType: 'None',
+    const transform = sagemakerTask(STATE_NAMES.transform, 'createTransformJob.sync', props.transformTaskTimeout ?? Duration.days(3), {
+      Parameters: {
+        'TransformJobName.$': '$.run.names.transformJob',
+        'ModelName.$': '$.run.transform.modelName',
+        TransformInput: {
+          DataSource: {
+            S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': '$.run.transform.batchInput' },
           },
-          TransformOutput: {
-            'S3OutputPath.$': '$.run.transform.outputPath',
-            KmsKeyId: props.encryptionKey.keyArn,
-            AssembleWith: 'None',
-          },
-          'TransformResources.$': '$.run.transform.transformResources',
-          'BatchStrategy.$': '$.run.transform.batchStrategy',
-          'MaxConcurrentTransforms.$': '$.run.transform.maxConcurrentTransforms',
-          'MaxPayloadInMB.$': '$.run.transform.maxPayloadInMB',
-          Tags: tags,
+          'ContentType.$': '$.run.transform.contentType',
+          // One image per request: the algorithm classifies whole images.
+          SplitType: 'None',
+          CompressionType: 'None',
         },
-        ResultSelector: {
-          'TransformJobName.$': '$.TransformJobName',
-          'TransformJobArn.$': '$.TransformJobArn',
-          'TransformJobStatus.$': '$.TransformJobStatus',
-          'ModelName.$': '$.ModelName',
-          'S3OutputPath.$': '$.TransformOutput.S3OutputPath',
+        TransformOutput: {
+          'S3OutputPath.$': '$.run.transform.outputPath',
+          KmsKeyId: props.encryptionKey.keyArn,
+          AssembleWith: 'None',
         },
-        ResultPath: '$.transformJob',
+        'TransformResources.$': '$.run.transform.transformResources',
+        'BatchStrategy.$': '$.run.transform.batchStrategy',
+        'MaxConcurrentTransforms.$': '$.run.transform.maxConcurrentTransforms',
+        'MaxPayloadInMB.$': '$.run.transform.maxPayloadInMB',
+        Tags: tags,
       },
+      ResultSelector: {
+        'TransformJobName.$': '$.TransformJobName',
+        'TransformJobArn.$': '$.TransformJobArn',
+        'TransformJobStatus.$': '$.TransformJobStatus',
+        'ModelName.$': '$.ModelName',
+        'S3OutputPath.$': '$.TransformOutput.S3OutputPath',
+      },
+      ResultPath: '$.transformJob',
     });
-    transform.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    catchInto(transform, STATE_NAMES.transform, '$.error');
 
     // The run summary: the same fields in every mode, null where the mode did not make it.
     const summary = (parts: { training: boolean; model: boolean; transform: boolean }) => ({
