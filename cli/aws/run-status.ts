@@ -1,0 +1,229 @@
+import { DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
+import {
+  DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  ListExecutionsCommand,
+  type ExecutionStatus,
+} from '@aws-sdk/client-sfn';
+import { deriveRunId, runNames, type RunNames } from '../../lambda/prepare-run/names';
+import { executionArnFor } from '../../lambda/start-run/execution-name';
+import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { CliError, toCliError } from '../errors';
+import { executionConsoleUrl, secondsBetween } from '../format';
+import type { AwsDeps } from './clients';
+import { findPipelineStack } from './stack';
+
+const TRAIN_STATE: string = STATE_NAMES.train;
+const TRANSFORM_STATE: string = STATE_NAMES.transform;
+
+export interface JobStatus {
+  readonly kind: 'training' | 'transform';
+  readonly name: string;
+  /** InProgress, Completed, Failed, Stopping, Stopped; `NotCreated` before SageMaker has the job. */
+  readonly status: string;
+  readonly secondaryStatus?: string;
+  readonly statusMessage?: string;
+  readonly failureReason?: string;
+  readonly elapsedSeconds?: number;
+  readonly billableSeconds?: number;
+  /** Total epochs (the epochs hyperparameter). */
+  readonly epochs?: number;
+  /** The epoch the status message names, when it names one. */
+  readonly epoch?: number;
+  /** The latest value of each metric SageMaker has (FinalMetricDataList). */
+  readonly metrics: { readonly name: string; readonly value: number }[];
+}
+
+export interface RunStatus {
+  readonly executionArn: string;
+  readonly executionName: string;
+  readonly status: ExecutionStatus | string;
+  readonly startDate?: string;
+  readonly stopDate?: string;
+  readonly durationSeconds?: number;
+  readonly runId: string;
+  readonly mode: string;
+  /** The state running now (RUNNING only). */
+  readonly currentState?: string;
+  readonly statesEntered: string[];
+  readonly error?: string;
+  readonly cause?: string;
+  /** The run summary (the execution output), when it succeeded. */
+  readonly summary?: Record<string, any>;
+  readonly training?: JobStatus;
+  readonly transform?: JobStatus;
+  readonly consoleUrl: string;
+}
+
+const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+export const isTerminal = (status: string): boolean => TERMINAL.has(status);
+
+/**
+ * The execution ARN an argument stands for: an ARN as is, an execution name of the stack's state
+ * machine, or (no argument) the latest execution (`statusFilter` to pick e.g. the latest succeeded one).
+ */
+export async function resolveExecutionArn(
+  deps: AwsDeps,
+  stackName: string,
+  execution: string | undefined,
+  statusFilter?: ExecutionStatus,
+): Promise<string> {
+  if (execution?.startsWith('arn:')) return execution;
+  const stack = await findPipelineStack(deps.cloudFormation, stackName, deps.region);
+  if (execution !== undefined) return executionArnFor(stack.stateMachineArn, execution);
+  try {
+    const answer = await deps.sfn.send(
+      new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, maxResults: 1, ...(statusFilter ? { statusFilter } : {}) }),
+    );
+    const latest = answer.executions?.[0]?.executionArn;
+    if (latest === undefined) {
+      throw new CliError(`The pipeline of stack ${stackName} has no ${statusFilter ? `${statusFilter.toLowerCase()} ` : ''}runs yet.`, {
+        hint: 'Start one with `ic-pipeline start` (or `ic-pipeline list` to see every run).',
+        code: 'NoRuns',
+      });
+    }
+    return latest;
+  } catch (error) {
+    throw toCliError(error, { stackName, region: deps.region });
+  }
+}
+
+export async function describeExecution(deps: AwsDeps, executionArn: string): Promise<DescribeExecutionCommandOutput> {
+  try {
+    return await deps.sfn.send(new DescribeExecutionCommand({ executionArn }));
+  } catch (error) {
+    throw toCliError(error, { execution: executionArn, region: deps.region });
+  }
+}
+
+/** The whole history, oldest first (a run has a few dozen events). */
+async function executionHistory(deps: AwsDeps, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: true }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && events.length < 10_000);
+  return events;
+}
+
+function parseJson(text: string | undefined): any {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state, SageMaker jobs and summary of one execution. */
+export async function runStatus(deps: AwsDeps, executionArn: string): Promise<RunStatus> {
+  const now = deps.now?.() ?? new Date();
+  const execution = await describeExecution(deps, executionArn);
+  let events: HistoryEvent[];
+  try {
+    events = await executionHistory(deps, executionArn);
+  } catch (error) {
+    throw toCliError(error, { execution: executionArn, region: deps.region });
+  }
+  const entered = events.filter((e) => e.stateEnteredEventDetails?.name).map((e) => e.stateEnteredEventDetails?.name as string);
+  const exited = events.filter((e) => e.stateExitedEventDetails?.name);
+  const status = execution.status ?? 'UNKNOWN';
+
+  // The run id and names: from Prepare run's output when it ran, else derived from the execution name
+  // with the pipeline's own naming code.
+  const prepared = exited.map((e) => parseJson(e.stateExitedEventDetails?.output)?.run).find((run) => run?.runId);
+  const input = parseJson(execution.input);
+  const executionName = execution.name ?? executionArn.split(':').pop() ?? '';
+  const runId: string = prepared?.runId ?? deriveRunId(executionName, typeof input?.runName === 'string' ? input.runName : null);
+  const names: RunNames = prepared?.names ?? runNames(runId);
+  const mode: string = prepared?.mode ?? (typeof input?.mode === 'string' ? input.mode : 'full');
+
+  let currentState: string | undefined;
+  if (status === 'RUNNING') {
+    const last = [...events].reverse().find((e) => e.stateEnteredEventDetails?.name);
+    currentState = last?.stateEnteredEventDetails?.name;
+  }
+
+  const training = entered.includes(TRAIN_STATE) ? await trainingJobStatus(deps, names.trainingJob, now) : undefined;
+  const transform = entered.includes(TRANSFORM_STATE) ? await transformJobStatus(deps, names.transformJob, now) : undefined;
+  const summary = status === 'SUCCEEDED' ? parseJson(execution.output) : undefined;
+
+  return {
+    executionArn,
+    executionName,
+    status,
+    startDate: execution.startDate?.toISOString(),
+    stopDate: execution.stopDate?.toISOString(),
+    durationSeconds: secondsBetween(execution.startDate, execution.stopDate ?? now),
+    runId,
+    mode,
+    currentState,
+    statesEntered: entered,
+    ...(execution.error !== undefined ? { error: execution.error } : {}),
+    ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
+    ...(summary !== undefined ? { summary } : {}),
+    ...(training ? { training } : {}),
+    ...(transform ? { transform } : {}),
+    consoleUrl: executionConsoleUrl(executionArn),
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  const e = error as { name?: string; message?: string };
+  return e?.name === 'ResourceNotFound' || (e?.name === 'ValidationException' && /not found/i.test(e.message ?? ''));
+}
+
+async function trainingJobStatus(deps: AwsDeps, name: string, now: Date): Promise<JobStatus> {
+  let job;
+  try {
+    job = await deps.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return { kind: 'training', name, status: 'NotCreated', metrics: [] };
+    throw toCliError(error, { region: deps.region });
+  }
+  const transitions = job.SecondaryStatusTransitions ?? [];
+  const lastMessage = transitions[transitions.length - 1]?.StatusMessage;
+  const epochMatch = /epoch\D{0,3}(\d+)/i.exec(lastMessage ?? '');
+  const epochs = Number(job.HyperParameters?.epochs);
+  const start = job.TrainingStartTime ?? job.CreationTime;
+  const end = job.TrainingEndTime ?? (job.TrainingJobStatus === 'InProgress' ? now : job.LastModifiedTime);
+  return {
+    kind: 'training',
+    name,
+    status: job.TrainingJobStatus ?? 'Unknown',
+    ...(job.SecondaryStatus ? { secondaryStatus: job.SecondaryStatus } : {}),
+    ...(lastMessage ? { statusMessage: lastMessage } : {}),
+    ...(job.FailureReason ? { failureReason: job.FailureReason } : {}),
+    elapsedSeconds: secondsBetween(start, end),
+    ...(job.BillableTimeInSeconds !== undefined ? { billableSeconds: job.BillableTimeInSeconds } : {}),
+    ...(Number.isInteger(epochs) && epochs > 0 ? { epochs } : {}),
+    ...(epochMatch ? { epoch: Number(epochMatch[1]) } : {}),
+    metrics: (job.FinalMetricDataList ?? [])
+      .filter((m) => m.MetricName !== undefined && m.Value !== undefined)
+      .map((m) => ({ name: m.MetricName as string, value: m.Value as number })),
+  };
+}
+
+async function transformJobStatus(deps: AwsDeps, name: string, now: Date): Promise<JobStatus> {
+  let job;
+  try {
+    job = await deps.sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return { kind: 'transform', name, status: 'NotCreated', metrics: [] };
+    throw toCliError(error, { region: deps.region });
+  }
+  const start = job.TransformStartTime ?? job.CreationTime;
+  const end = job.TransformEndTime ?? (job.TransformJobStatus === 'InProgress' ? now : undefined);
+  return {
+    kind: 'transform',
+    name,
+    status: job.TransformJobStatus ?? 'Unknown',
+    ...(job.FailureReason ? { failureReason: job.FailureReason } : {}),
+    elapsedSeconds: secondsBetween(start, end),
+    metrics: [],
+  };
+}

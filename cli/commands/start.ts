@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { RunRequestError } from '../../lambda/prepare-run/errors';
+import { prepareRun } from '../../lambda/prepare-run/prepare-run';
+import { MAX_EXECUTION_NAME_LENGTH, readableBaseName } from '../../lambda/start-run/execution-name';
+import { type AwsDeps } from '../aws/clients';
+import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
+import { CliError, EXIT, toCliError } from '../errors';
+import { executionConsoleUrl } from '../format';
+import type { Output } from '../output';
+import { readRequestFile } from '../request-file';
+import { DEFAULT_POLL_SECONDS, follow, printStatus } from './status';
+
+export interface StartOptions {
+  /** @default - `{}`, the reference run */
+  readonly request?: string;
+  readonly stackName?: string;
+  readonly wait?: boolean;
+  readonly pollSeconds?: number;
+  /** @default - `<request file name or "cli">-<UTC time>-<4 hex>` */
+  readonly executionName?: string;
+}
+
+/**
+ * `<file name>-<yyyymmdd-hhmmss>-<4 hex>`: readable, sortable, unique. The file name part uses the same
+ * rule as the S3 trigger's execution names (`readableBaseName`).
+ */
+export function cliExecutionName(requestFile: string | undefined, now: Date, suffix = randomBytes(2).toString('hex')): string {
+  const time = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const tail = `-${time}-${suffix}`;
+  return `${readableBaseName(requestFile ?? 'cli', MAX_EXECUTION_NAME_LENGTH - tail.length)}${tail}`;
+}
+
+/**
+ * `start [--request file] [--wait]`: validates the request locally against the deployed buckets, then
+ * starts an execution of the stack's state machine.
+ * @returns 0; 1 for a rejected request, or with --wait a run that did not succeed
+ */
+export async function startCommand(options: StartOptions, deps: AwsDeps, out: Output): Promise<number> {
+  const request = readRequestFile(options.request);
+  const stackName = options.stackName ?? DEFAULT_STACK_NAME;
+  const stack = await findPipelineStack(deps.cloudFormation, stackName, deps.region);
+  const executionName = options.executionName ?? cliExecutionName(options.request, deps.now?.() ?? new Date());
+
+  let runId: string;
+  try {
+    runId = prepareRun(request, executionName, { dataBucket: stack.dataBucket, artifactBucket: stack.artifactBucket }).runId;
+  } catch (error) {
+    if (!(error instanceof RunRequestError)) throw error;
+    const count = `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`;
+    throw new CliError(`The run request${options.request ? ` ${options.request}` : ''} is not valid (${count}); nothing was started:`, {
+      code: 'RunRequestError',
+      details: { problems: error.problems },
+      hint: 'Fix the fields above and start again (`ic-pipeline dry-run --request <file>` shows what the run would do).',
+    });
+  }
+
+  let executionArn: string;
+  try {
+    const answer = await deps.sfn.send(
+      new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name: executionName, input: JSON.stringify(request) }),
+    );
+    executionArn = answer.executionArn as string;
+  } catch (error) {
+    throw toCliError(error, { stackName, region: deps.region });
+  }
+  const consoleUrl = executionConsoleUrl(executionArn);
+
+  if (!options.wait) {
+    if (out.jsonMode) out.json({ executionArn, executionName, runId, stack: stackName, consoleUrl });
+    else {
+      out.line(`${out.c.green('Started')} run ${out.c.bold(runId)} on stack ${stackName}.`);
+      out.line(`  execution: ${executionArn}`);
+      out.line(`  console:   ${consoleUrl}`);
+      out.line(`  follow it: ic-pipeline status ${executionName} --wait`);
+    }
+    return EXIT.ok;
+  }
+  if (!out.jsonMode) out.line(`${out.c.green('Started')} run ${out.c.bold(runId)} (${executionArn}); waiting for it to end…`);
+  const final = await follow(deps, executionArn, out, options.pollSeconds ?? DEFAULT_POLL_SECONDS);
+  if (out.jsonMode) out.json({ executionArn, executionName, runId, stack: stackName, consoleUrl, final });
+  else printStatus(final, out);
+  return final.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failure;
+}
