@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * `ic-pipeline dry-run` as a user runs it: a real subprocess that synthesizes the app (or reuses a fresh
+ * cdk.out) and runs the state machine locally. Tests run one after another, so at most the first synthesizes.
+ */
+const ROOT = resolve(__dirname, '../..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const TIMEOUT = 120_000;
+
+function dryRun(...args: string[]) {
+  const env = { ...process.env };
+  delete env.AWS_REGION;
+  delete env.AWS_DEFAULT_REGION;
+  const result = spawnSync(TSX, ['bin/ic-pipeline.ts', 'dry-run', ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: TIMEOUT });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function requestFile(content: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'ic-dry-run-')), 'request.json');
+  writeFileSync(file, content);
+  return file;
+}
+
+jest.setTimeout(TIMEOUT * 2);
+
+test('the default dry-run prints each state, the three SageMaker requests, [simulated] markers and the run summary', () => {
+  const { code, stdout, stderr } = dryRun();
+  expect(stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/Template: {2}(reused|synthesized) cdk\.out\/ImageClassificationPipeline\.template\.json/);
+  const calls = [...stdout.matchAll(/^\[simulated\] {3}SageMaker (\w+) request/gm)].map((m) => m[1]);
+  expect(calls).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+  for (const state of ['Prepare run', 'Resolve image', 'Train model', 'Create model', 'Run batch transform', 'Run succeeded']) {
+    expect(stdout).toContain(`[simulated] ▶ ${state} (`);
+  }
+  expect(stdout).toContain('"TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1"');
+  expect(stdout).toContain('"S3Uri": "s3://<data-bucket>/train/"');
+  expect(stdout).toContain('<data-bucket> and <artifact-bucket> are placeholders');
+  expect(stdout).toContain('[simulated] Run succeeded. 3 SageMaker calls would be made: CreateTrainingJob, CreateModel, CreateTransformJob.');
+  expect(stdout).toContain('"predictions": "s3://<artifact-bucket>/runs/dry-run-');
+  // Every line that stands for AWS says it is simulated: state lines and call lines all carry the marker.
+  const awsLines = stdout.split('\n').filter((line) => /▶|SageMaker \w+ request|SNS notification/.test(line));
+  expect(awsLines.length).toBeGreaterThan(10);
+  expect(awsLines.every((line) => line.startsWith('[simulated]'))).toBe(true);
+});
+
+test('a rejected request exits 1 with the message the deployed pipeline gives, naming the field', () => {
+  const file = requestFile(JSON.stringify({ hyperparameters: { epochs: 0 } }));
+  const { code, stdout, stderr } = dryRun('--request', file);
+  expect(code).toBe(1);
+  expect(stdout).toContain('error: Prepare run failed: RunRequestError');
+  expect(stdout).toContain('cause: Prepare run failed: Invalid run request (1 problem): hyperparameters.epochs: 0 must be an integer >= 1');
+  expect(stdout).not.toMatch(/SageMaker \w+ request/);
+  expect(stderr).toContain('Error: the simulated run failed: Prepare run failed: RunRequestError');
+  expect(stderr).not.toMatch(/at .*\.ts:\d+/);
+});
+
+test('a request file that is not JSON is a usage error (exit 2)', () => {
+  const file = requestFile('{ epochs: 3');
+  const { code, stderr } = dryRun('--request', file);
+  expect(code).toBe(2);
+  expect(stderr).toContain(`Error: The request file ${file} is not valid JSON`);
+  expect(stderr).toContain('Next: A run request is one JSON object');
+});
+
+test('--region cn-north-1 simulates China: the China image URI and aws-cn ARNs', () => {
+  const { code, stdout } = dryRun('--region', 'cn-north-1');
+  expect(code).toBe(0);
+  expect(stdout).toContain('390948362332.dkr.ecr.cn-north-1.amazonaws.com.cn/image-classification:1');
+  expect(stdout).toContain('Region:    cn-north-1 (--region)');
+  expect(stdout).toContain('arn:aws-cn:sagemaker:cn-north-1:123456789012:model/');
+});
+
+test('--json prints one JSON document with the calls and the summary', () => {
+  const { code, stdout } = dryRun('--json', '--execution-name', 'json-check');
+  expect(code).toBe(0);
+  const report = JSON.parse(stdout);
+  expect(report).toMatchObject({ simulated: true, status: 'SUCCEEDED', region: 'us-east-1', executionName: 'json-check' });
+  expect(report.sagemakerCalls.map((call: { api: string }) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+  expect(report.output.runId).toMatch(/^json-check-[0-9a-f]{8}$/);
+  expect(report.template.how).toMatch(/^(reused|synthesized)$/);
+});
+
+test('--json reports a rejected request as error and cause, exit 1', () => {
+  const file = requestFile(JSON.stringify({ mode: 'transform' }));
+  const { code, stdout } = dryRun('--json', '--request', file);
+  expect(code).toBe(1);
+  const report = JSON.parse(stdout);
+  expect(report.status).toBe('FAILED');
+  expect(report.error).toBe('Prepare run failed: RunRequestError');
+  expect(report.cause).toContain('modelName: missing');
+});

@@ -1,0 +1,181 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { statusCommand } from '../../cli/commands/status';
+import { awsError, capture, executionArn, history, mockedAws, preparedOutput, STATE_MACHINE_ARN } from './aws-fixtures';
+
+const RUN_ID = 'console-4f1c9e2a-0a1b2c3d';
+const NAME = 'console-4f1c9e2a';
+
+function trainingJobInProgress() {
+  return {
+    TrainingJobName: RUN_ID,
+    TrainingJobArn: `arn:aws:sagemaker:eu-west-1:111122223333:training-job/${RUN_ID}`,
+    TrainingJobStatus: 'InProgress' as const,
+    SecondaryStatus: 'Training' as const,
+    HyperParameters: { epochs: '2', num_classes: '257' },
+    CreationTime: new Date('2026-11-28T10:00:05Z'),
+    TrainingStartTime: new Date('2026-11-28T10:03:05Z'),
+    LastModifiedTime: new Date('2026-11-28T10:05:00Z'),
+    SecondaryStatusTransitions: [
+      { Status: 'Starting' as const, StartTime: new Date('2026-11-28T10:00:05Z'), EndTime: new Date('2026-11-28T10:03:05Z'), StatusMessage: 'Preparing the instances for training' },
+      { Status: 'Downloading' as const, StartTime: new Date('2026-11-28T10:03:05Z'), EndTime: new Date('2026-11-28T10:04:05Z'), StatusMessage: 'Downloading input data' },
+      { Status: 'Training' as const, StartTime: new Date('2026-11-28T10:04:05Z'), StatusMessage: 'Training image download completed. Training in progress.' },
+    ],
+    AlgorithmSpecification: { TrainingInputMode: 'File' as const },
+    RoleArn: 'arn:aws:iam::111122223333:role/SageMakerExecutionRole',
+    OutputDataConfig: { S3OutputPath: 's3://artifacts/runs/x/model/' },
+    ResourceConfig: { InstanceType: 'ml.p3.2xlarge' as const, InstanceCount: 1, VolumeSizeInGB: 50 },
+    StoppingCondition: { MaxRuntimeInSeconds: 360000 },
+    ModelArtifacts: undefined,
+  };
+}
+
+function running(mocks: ReturnType<typeof mockedAws>['mocks']) {
+  mocks.sfn.on(ListExecutionsCommand).resolves({
+    executions: [{ executionArn: executionArn(NAME), stateMachineArn: STATE_MACHINE_ARN, name: NAME, status: 'RUNNING', startDate: new Date('2026-11-28T10:00:00Z') }],
+  });
+  mocks.sfn.on(DescribeExecutionCommand).resolves({
+    executionArn: executionArn(NAME), stateMachineArn: STATE_MACHINE_ARN, name: NAME, status: 'RUNNING', startDate: new Date('2026-11-28T10:00:00Z'), input: '{}',
+  });
+  mocks.sfn.on(GetExecutionHistoryCommand).resolves({
+    events: history([
+      { entered: 'Prepare run', exited: true, output: preparedOutput(RUN_ID) },
+      { entered: 'Resolve image', exited: true },
+      { entered: 'Train model' },
+    ]),
+  });
+  mocks.sagemaker.on(DescribeTrainingJobCommand).resolves(trainingJobInProgress());
+}
+
+test('a run in progress: the latest execution, its current state and the training job InProgress/Training', async () => {
+  const { deps, mocks } = mockedAws();
+  running(mocks);
+  const { code, stdout, stderr } = await capture(false, (out) => statusCommand({}, deps, out));
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  expect(mocks.sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({ stateMachineArn: STATE_MACHINE_ARN, maxResults: 1 });
+  expect(mocks.sagemaker.commandCalls(DescribeTrainingJobCommand)[0]?.args[0].input).toEqual({ TrainingJobName: RUN_ID });
+  expect(stdout).toContain(`Run ${RUN_ID} (execution ${NAME}): RUNNING`);
+  expect(stdout).toContain('running for 15m 00s');
+  expect(stdout).toContain('current state: Train model');
+  expect(stdout).toContain(`training job ${RUN_ID}: InProgress/Training, elapsed 11m 55s, 2 epochs`);
+  expect(stdout).toContain('Training image download completed. Training in progress.');
+  expect(stdout).toContain('console: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:');
+});
+
+test('a run in progress, --json', async () => {
+  const { deps, mocks } = mockedAws();
+  running(mocks);
+  const { code, stdout } = await capture(true, (out) => statusCommand({ execution: NAME }, deps, out));
+  expect(code).toBe(0);
+  expect(mocks.sfn.commandCalls(ListExecutionsCommand)).toHaveLength(0);
+  expect(mocks.sfn.commandCalls(DescribeExecutionCommand)[0]?.args[0].input).toEqual({ executionArn: executionArn(NAME) });
+  expect(JSON.parse(stdout)).toMatchObject({
+    executionName: NAME,
+    status: 'RUNNING',
+    runId: RUN_ID,
+    currentState: 'Train model',
+    durationSeconds: 900,
+    training: { status: 'InProgress', secondaryStatus: 'Training', elapsedSeconds: 715, epochs: 2, metrics: [] },
+  });
+});
+
+test('a failed run: the error, the cause and the job\'s failure reason', async () => {
+  const { deps, mocks } = mockedAws();
+  const reason = 'AlgorithmError: ClientError: Data download failed: no files under s3://data/train/';
+  mocks.sfn.on(DescribeExecutionCommand).resolves({
+    executionArn: executionArn(NAME), stateMachineArn: STATE_MACHINE_ARN, name: NAME, status: 'FAILED', input: '{}',
+    startDate: new Date('2026-11-28T10:00:00Z'), stopDate: new Date('2026-11-28T10:07:30Z'),
+    error: 'Train model failed: States.TaskFailed', cause: `Train model failed: {"FailureReason":"${reason}"}`,
+  });
+  mocks.sfn.on(GetExecutionHistoryCommand).resolves({
+    events: history([{ entered: 'Prepare run', exited: true, output: preparedOutput(RUN_ID) }, { entered: 'Train model' }, { entered: 'Train model failed' }, { entered: 'Run failed' }]),
+  });
+  mocks.sagemaker.on(DescribeTrainingJobCommand).resolves({
+    ...trainingJobInProgress(), TrainingJobStatus: 'Failed', SecondaryStatus: 'Failed', FailureReason: reason,
+    TrainingEndTime: new Date('2026-11-28T10:07:00Z'), BillableTimeInSeconds: 175,
+  });
+  const human = await capture(false, (out) => statusCommand({ execution: executionArn(NAME) }, deps, out));
+  expect(human.code).toBe(0);
+  expect(mocks.cloudFormation.commandCalls(DescribeStacksCommand)).toHaveLength(0); // an ARN needs no stack lookup
+  expect(human.stdout).toContain(': FAILED');
+  expect(human.stdout).toContain('took 7m 30s');
+  expect(human.stdout).not.toContain('current state');
+  expect(human.stdout).toContain('billable 2m 55s');
+  expect(human.stdout).toContain(`failure reason: ${reason}`);
+  expect(human.stdout).toContain('error: Train model failed: States.TaskFailed');
+
+  const json = JSON.parse((await capture(true, (out) => statusCommand({ execution: executionArn(NAME) }, deps, out))).stdout);
+  expect(json).toMatchObject({ status: 'FAILED', error: 'Train model failed: States.TaskFailed', training: { status: 'Failed', failureReason: reason, billableSeconds: 175 } });
+});
+
+test('--wait polls until the run ends, sleeping between polls, and exits 0 when it succeeded', async () => {
+  const { deps, mocks, sleeps } = mockedAws();
+  running(mocks);
+  const succeeded = {
+    executionArn: executionArn(NAME), stateMachineArn: STATE_MACHINE_ARN, name: NAME, status: 'SUCCEEDED' as const, input: '{}',
+    startDate: new Date('2026-11-28T10:00:00Z'), stopDate: new Date('2026-11-28T10:40:00Z'),
+    output: JSON.stringify({ runId: RUN_ID, mode: 'full', metrics: [{ MetricName: 'validation:accuracy', Value: 0.6123 }], modelName: RUN_ID, predictions: `s3://a/runs/${RUN_ID}/predictions/` }),
+  };
+  mocks.sfn
+    .on(DescribeExecutionCommand)
+    .resolvesOnce({ ...succeeded, status: 'RUNNING', stopDate: undefined, output: undefined })
+    .resolvesOnce({ ...succeeded, status: 'RUNNING', stopDate: undefined, output: undefined })
+    .resolves(succeeded);
+  mocks.sagemaker.on(DescribeTrainingJobCommand).resolves({
+    ...trainingJobInProgress(), TrainingJobStatus: 'Completed', SecondaryStatus: 'Completed', BillableTimeInSeconds: 1500,
+    TrainingEndTime: new Date('2026-11-28T10:30:00Z'), FinalMetricDataList: [{ MetricName: 'validation:accuracy', Value: 0.6123, Timestamp: new Date() }],
+  });
+  const { code, stdout } = await capture(false, (out) => statusCommand({ execution: NAME, wait: true, pollSeconds: 5 }, deps, out));
+  expect(code).toBe(0);
+  expect(sleeps).toEqual([5000, 5000]);
+  // Not a terminal: one plain progress line per change, then the final status.
+  expect(stdout.split('\n').filter((line) => line.startsWith('⟳'))).toHaveLength(1);
+  expect(stdout).toContain(': SUCCEEDED');
+  expect(stdout).toContain('validation accuracy: 0.6123');
+  expect(stdout).toContain(`ic-pipeline results ${NAME}`);
+});
+
+test('--wait exits 1 when the run fails', async () => {
+  const { deps, mocks } = mockedAws();
+  mocks.sfn.on(DescribeExecutionCommand).resolves({
+    executionArn: executionArn(NAME), stateMachineArn: STATE_MACHINE_ARN, name: NAME, status: 'FAILED', input: '{"epochs": 3}',
+    startDate: new Date('2026-11-28T10:00:00Z'), stopDate: new Date('2026-11-28T10:00:02Z'),
+    error: 'Prepare run failed: RunRequestError', cause: 'Prepare run failed: Invalid run request (1 problem): epochs: …',
+  });
+  mocks.sfn.on(GetExecutionHistoryCommand).resolves({ events: history([{ entered: 'Prepare run' }, { entered: 'Run failed' }]) });
+  const { code, stdout } = await capture(false, (out) => statusCommand({ execution: NAME, wait: true }, deps, out));
+  expect(code).toBe(1);
+  expect(stdout).toContain('error: Prepare run failed: RunRequestError');
+  expect(mocks.sagemaker.calls()).toHaveLength(0);
+});
+
+test('a training job SageMaker does not have yet (capacity retries) is "not created yet"', async () => {
+  const { deps, mocks } = mockedAws();
+  running(mocks);
+  mocks.sagemaker.on(DescribeTrainingJobCommand).rejects(awsError('ValidationException', 'Requested resource not found.'));
+  mocks.sagemaker.on(DescribeTransformJobCommand).rejects(new Error('not called'));
+  const { code, stdout } = await capture(false, (out) => statusCommand({ execution: NAME }, deps, out));
+  expect(code).toBe(0);
+  expect(stdout).toContain(`training job ${RUN_ID}: not created yet`);
+});
+
+test('an unknown execution: one line and what to do next', async () => {
+  const { deps, mocks } = mockedAws();
+  mocks.sfn.on(DescribeExecutionCommand).rejects(awsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn('nope')}'`));
+  const human = await capture(false, (out) => statusCommand({ execution: 'nope' }, deps, out));
+  expect(human.code).toBe(1);
+  expect(human.stderr).toBe(`Error: Execution ${executionArn('nope')} does not exist in Region eu-west-1.\nNext: \`ic-pipeline list\` shows the recent runs; pass an execution name or ARN from there.\n`);
+  const json = await capture(true, (out) => statusCommand({ execution: 'nope' }, deps, out));
+  expect(JSON.parse(json.stdout)).toEqual({ error: expect.objectContaining({ code: 'ExecutionNotFound' }) });
+});
+
+test('no runs yet', async () => {
+  const { deps, mocks } = mockedAws();
+  mocks.sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+  const { code, stderr } = await capture(false, (out) => statusCommand({}, deps, out));
+  expect(code).toBe(1);
+  expect(stderr).toContain('Error: The pipeline of stack ImageClassificationPipeline has no runs yet.');
+  expect(stderr).toContain('Next: Start one with `ic-pipeline start`');
+});

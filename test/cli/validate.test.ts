@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { validateCommand } from '../../cli/commands/validate';
+import { bufferOutput } from '../../cli/output';
+import { runCommand } from '../../cli/run-command';
+
+const dir = mkdtempSync(join(tmpdir(), 'ic-validate-'));
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+async function validate(options: Parameters<typeof validateCommand>[0], json = false) {
+  const out = bufferOutput({ json });
+  const code = await runCommand(out, () => validateCommand(options, out));
+  return { code, stdout: out.stdout(), stderr: out.stderr() };
+}
+
+test('a valid request prints OK and the resolved configuration', async () => {
+  const path = file('good.json', { runName: 'more-epochs', hyperparameters: { epochs: 10, learning_rate: 0.05 } });
+  const { code, stdout, stderr } = await validate({ file: path });
+  expect(code).toBe(0);
+  expect(stderr).toBe('');
+  expect(stdout).toContain(`OK ${path} is a valid run request.`);
+  expect(stdout).toContain('mode full, run name more-epochs');
+  expect(stdout).toContain('training   1 x ml.p3.2xlarge, 50 GB volume');
+  expect(stdout).toMatch(/hyperparameters .*epochs=10 .*learning_rate=0\.05/);
+  expect(stdout).toContain('train=s3://<data-bucket>/train/');
+  expect(stdout).toContain('transform  1 x ml.c5.xlarge, SingleRecord, 16 concurrent x 6 MB');
+});
+
+test('a bad request exits 1 and lists every problem with its field', async () => {
+  const path = file('bad.json', { hyperparameters: { epochs: 0 }, transform: { batchStrategy: 'Whatever' } });
+  const { code, stderr } = await validate({ file: path });
+  expect(code).toBe(1);
+  expect(stderr).toContain(`Error: ${path} is not a valid run request (2 problems):`);
+  expect(stderr).toContain('  - hyperparameters.epochs: 0 must be an integer >= 1');
+  expect(stderr).toContain('  - transform.batchStrategy:');
+  expect(stderr).toContain('Next: Fix the fields above');
+});
+
+test('--json: the problems as data, and the prepared run when valid', async () => {
+  const bad = await validate({ file: file('bad2.json', { mode: 'sometimes' }) }, true);
+  expect(bad.code).toBe(1);
+  const error = JSON.parse(bad.stdout).error;
+  expect(error.code).toBe('RunRequestError');
+  expect(error.problems).toEqual([expect.objectContaining({ field: 'mode' })]);
+
+  const good = await validate({ file: file('good2.json', { mode: 'train' }) }, true);
+  expect(good.code).toBe(0);
+  const report = JSON.parse(good.stdout);
+  expect(report).toMatchObject({ valid: true, placeholderBuckets: true, run: { mode: 'train', transform: null } });
+});
+
+test('S3 URIs in real buckets: a hint to pass the bucket names, and accepted once they are given', async () => {
+  const path = file('uris.json', { trainingData: 's3://my-data-123/train/' });
+  const offline = await validate({ file: path });
+  expect(offline.code).toBe(1);
+  expect(offline.stderr).toContain('trainingData: "s3://my-data-123/train/" is in bucket "my-data-123"');
+  expect(offline.stderr).toContain('pass --data-bucket and --artifact-bucket');
+
+  const withBuckets = await validate({ file: path, dataBucket: 'my-data-123', artifactBucket: 'my-artifacts-123' });
+  expect(withBuckets.code).toBe(0);
+  expect(withBuckets.stdout).toContain('train=s3://my-data-123/train/');
+});
+
+test('a missing file is a usage error (exit 2)', async () => {
+  const { code, stderr } = await validate({ file: join(dir, 'nope.json') });
+  expect(code).toBe(2);
+  expect(stderr).toContain('nope.json: no such file');
+});
+
+test('the command line: exit codes 0, 1 and 2 from the real entry point', () => {
+  const root = resolve(__dirname, '../..');
+  const run = (...args: string[]) =>
+    spawnSync(join(root, 'node_modules', '.bin', 'tsx'), ['bin/ic-pipeline.ts', 'validate', ...args], { cwd: root, encoding: 'utf8' });
+  expect(run(file('ok.json', {})).status).toBe(0);
+  const bad = run(file('no.json', { epochs: 3 }));
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toContain('  - epochs:');
+  const usage = run();
+  expect(usage.status).toBe(2);
+  expect(usage.stderr).toContain("missing required argument 'file'");
+}, 60_000);
