@@ -5,7 +5,7 @@
  * Domain rules that need more than one field, the environment or the reference tables (instance types,
  * S3 buckets, hyperparameters, mode rules) live beside this file and run on what the schema accepted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import limits from '../shared/reference/sagemaker-api-limits.json';
 import { describeValue, didYouMean, type ProblemList } from './errors';
 
