@@ -1,5 +1,5 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { modelRequest, trainingRequest, transformRequest } from '../../cli/simulation/sagemaker-fixtures';
+import { modelRequest, trainingRequest, transformRequest } from '../support/sagemaker-fixtures';
 import { SageMakerStandIn, type SageMakerStandInOptions } from '../../cli/simulation/sagemaker-stand-in';
 
 /**

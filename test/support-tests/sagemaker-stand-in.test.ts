@@ -1,5 +1,5 @@
 import limits from '../../lambda/shared/reference/sagemaker-api-limits.json';
-import { modelRequest, trainingRequest, transformRequest } from '../../cli/simulation/sagemaker-fixtures';
+import { modelRequest, trainingRequest, transformRequest } from '../support/sagemaker-fixtures';
 import { compiledPattern, requestMembers } from '../../cli/simulation/sagemaker-request-model';
 import {
   type DescribeTrainingJobResponse,
