@@ -1,4 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import registries from '../../lambda/shared/reference/image-classification-registries.json';
 import { logicalIdOf, synthPipeline } from '../support/synth';
 
 interface Statement {
@@ -117,6 +118,12 @@ describe('SageMaker execution role', () => {
     const registry = Object.values(mappings).find((mapping) => mapping['us-east-1'] !== undefined);
     expect(registry?.['us-east-1']).toEqual({ account: '811284229777' });
     expect(registry?.['cn-north-1']).toEqual({ account: '390948362332' });
+  });
+
+  test('the registry mapping has exactly the Regions and accounts of the registry file', () => {
+    const mappings = template.toJSON().Mappings as Record<string, Record<string, { account: string }>>;
+    const registry = Object.values(mappings).find((mapping) => mapping['us-east-1'] !== undefined) ?? {};
+    expect(Object.fromEntries(Object.entries(registry).map(([region, { account }]) => [region, account]))).toEqual(registries.accounts);
   });
 
   test('writes logs only to the SageMaker job log groups', () => {
