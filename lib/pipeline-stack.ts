@@ -54,7 +54,7 @@ export class ImageClassificationPipelineStack extends Stack {
     this.encryptionKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'CloudWatchLogsEncryption',
-        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.${this.urlSuffix}`)],
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:DescribeKey'],
         resources: ['*'],
         conditions: {

@@ -364,7 +364,7 @@ export class PipelineStateMachine extends Construct {
     this.grantIntegrations(props);
   }
 
-  /** What the three SageMaker integrations need, and nothing else (the Lambda and SNS tasks grant their own). */
+  /** What the three SageMaker integrations and the encrypted topic need (the Lambda and SNS tasks grant the rest). */
   private grantIntegrations(props: PipelineStateMachineProps): void {
     const stack = Stack.of(this);
     const role = this.stateMachine.role;
@@ -411,6 +411,8 @@ export class PipelineStateMachine extends Construct {
         (rule) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: rule }),
       ),
     );
+    // Publishing to an SSE-KMS topic needs a data key of the topic's key (sns:Publish alone is refused).
+    props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     statement('PassSageMakerRole', ['iam:PassRole'], [props.sagemakerRole.roleArn], {
       StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
     });

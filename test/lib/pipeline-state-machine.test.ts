@@ -219,10 +219,16 @@ describe('state machine role', () => {
     expect(starActions.every((a) => a.startsWith('xray:') || a.startsWith('logs:'))).toBe(true);
   });
 
-  test('may invoke the two Lambdas and publish to the topic', () => {
+  test('may invoke the two Lambdas and publish to the topic, including the data key its encryption needs', () => {
     const all = JSON.stringify(smRoleStatements);
     expect(all).toContain('lambda:InvokeFunction');
-    expect(all).toContain('sns:Publish');
+    const topicId = logicalIdOf(template, 'AWS::SNS::Topic', 'NotificationTopic');
+    expect(smRoleStatements).toContainEqual({ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: topicId } });
+    expect(smRoleStatements).toContainEqual({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Effect: 'Allow',
+      Resource: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', 'PipelineKey'), 'Arn'] },
+    });
   });
 });
 
