@@ -24,7 +24,8 @@ describe('encryption', () => {
   test('the key lets CloudWatch Logs use it only for this account\'s log groups, and alarms and EventBridge only from this account', () => {
     const statements = template.findResources('AWS::KMS::Key')[keyId]?.Properties.KeyPolicy.Statement as Array<Record<string, any>>;
     const logs = statements.find((s) => s.Sid === 'CloudWatchLogsEncryption');
-    expect(logs?.Principal).toEqual({ Service: 'logs.us-east-1.amazonaws.com' });
+    // logs.<region>.<partition's domain>: amazonaws.com, or amazonaws.com.cn in China.
+    expect(logs?.Principal).toEqual({ Service: { 'Fn::Join': ['', ['logs.us-east-1.', { Ref: 'AWS::URLSuffix' }]] } });
     expect(JSON.stringify(logs?.Condition)).toContain('kms:EncryptionContext:aws:logs:arn');
     expect(statements.find((s) => s.Sid === 'CloudWatchAlarmsPublish')?.Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': '111122223333' },
@@ -64,6 +65,26 @@ describe('notifications and alarms', () => {
     const withoutEmail = synthPipeline().template;
     withoutEmail.resourceCountIs('AWS::SNS::Subscription', 0);
     withoutEmail.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  test('the topic lets CloudWatch alarms of this account publish to it', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Sid: 'CloudWatchAlarmsPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '111122223333' },
+              ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:*' },
+            },
+          }),
+        ]),
+      },
+    });
   });
 
   test.each([
