@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--request <file>', 'run request JSON file (default: {}, the reference run)')
     .option('--region <region>', 'Region to simulate (default: AWS_REGION, else us-east-1)')
     .option('--execution-name <name>', 'execution name the run id derives from', 'dry-run')
-    .option('--stack <name>', 'stack in cdk.out to simulate', 'ImageClassificationPipeline')
+    .option('--stack <name>', 'stack in cdk.out to simulate', DEFAULT_STACK_NAME)
     .option('--synth', 'synthesize even when cdk.out is fresh')
     .option('--json', 'print one JSON document')
     .action(async (opts) => {

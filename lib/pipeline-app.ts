@@ -2,9 +2,9 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readPipelineContext } from './pipeline-context';
 import { ImageClassificationPipelineStack } from './pipeline-stack';
+import { PIPELINE_STACK_NAME } from './stack-name';
 
-/** The stack name that `cdk deploy` creates and the command line looks up. */
-export const PIPELINE_STACK_NAME = 'ImageClassificationPipeline';
+export { PIPELINE_STACK_NAME };
 
 /**
  * Adds the pipeline stack to `app`, configured from its context (`-c notificationEmail=…`, VPC ids),

@@ -2,7 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CliError, toCliError } from '../errors';
 
 /** The default stack name, as bin/app.ts creates it. */
-export const DEFAULT_STACK_NAME = 'ImageClassificationPipeline';
+export { PIPELINE_STACK_NAME as DEFAULT_STACK_NAME } from '../../lib/stack-name';
 
 /** What the commands need from the deployed stack, read from its outputs. */
 export interface PipelineStack {

@@ -11,6 +11,7 @@ import {
   type SageMakerApi,
   validationMessage,
 } from './sagemaker-request-model';
+import { partitionOf } from './definition';
 
 export { SAGEMAKER_ERROR_NAMES, StepFunctionsTaskError } from './sagemaker-errors';
 export type { SageMakerApi } from './sagemaker-request-model';
@@ -581,15 +582,6 @@ function resourceLimitMessage(api: SageMakerApi, request: Record<string, unknown
     `The account-level service limit '${quota}' is 1 Instances, with current utilization of 1 Instances and a request delta of 1 Instances. ` +
     'Please use AWS Service Quotas to request an increase for this quota. If AWS Service Quotas is not available, contact AWS support to request an increase for this quota.'
   );
-}
-
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
 }
 
 function member(request: Record<string, unknown>, structureName: string, memberName: string): unknown {
