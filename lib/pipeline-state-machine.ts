@@ -105,24 +105,32 @@ export class PipelineStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: PipelineStateMachineProps) {
     super(scope, id);
 
-    const notifyFailure = new tasks.SnsPublish(this, 'NotifyFailure', {
-      stateName: STATE_NAMES.notifyFailure,
-      topic: props.notificationTopic,
-      subject: sfn.JsonPath.format('Run failed: {}', sfn.JsonPath.executionName),
-      message: sfn.TaskInput.fromObject({
-        status: 'FAILED',
-        executionArn: sfn.JsonPath.executionId,
-        executionName: sfn.JsonPath.executionName,
-        runId: sfn.JsonPath.stringAt('$.failure.runId'),
-        failedState: sfn.JsonPath.stringAt('$.failure.state'),
-        error: sfn.JsonPath.stringAt('$.failure.error'),
-        cause: sfn.JsonPath.stringAt('$.failure.cause'),
-        console: executionConsoleLink(),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(SHORT_TASK_TIMEOUT),
+    /**
+     * One notification on the topic: the subject names the run's outcome and execution, the message
+     * carries `fields` and a console link. SNS hiccups are retried; the result is discarded.
+     */
+    const notify = (id: string, stateName: string, outcome: 'failed' | 'succeeded', fields: Record<string, unknown>) => {
+      const task = new tasks.SnsPublish(this, id, {
+        stateName,
+        topic: props.notificationTopic,
+        subject: sfn.JsonPath.format(`Run ${outcome}: {}`, sfn.JsonPath.executionName),
+        message: sfn.TaskInput.fromObject({ ...fields, console: executionConsoleLink() }),
+        resultPath: sfn.JsonPath.DISCARD,
+        taskTimeout: sfn.Timeout.duration(SHORT_TASK_TIMEOUT),
+      });
+      task.addRetry(SNS_RETRY);
+      return task;
+    };
+
+    const notifyFailure = notify('NotifyFailure', STATE_NAMES.notifyFailure, 'failed', {
+      status: 'FAILED',
+      executionArn: sfn.JsonPath.executionId,
+      executionName: sfn.JsonPath.executionName,
+      runId: sfn.JsonPath.stringAt('$.failure.runId'),
+      failedState: sfn.JsonPath.stringAt('$.failure.state'),
+      error: sfn.JsonPath.stringAt('$.failure.error'),
+      cause: sfn.JsonPath.stringAt('$.failure.cause'),
     });
-    notifyFailure.addRetry(SNS_RETRY);
     const failed = new sfn.Fail(this, 'RunFailed', {
       stateName: STATE_NAMES.failed,
       errorPath: '$.failure.error',
@@ -304,19 +312,10 @@ export class PipelineStateMachine extends Construct {
         : { transformJobName: null, predictions: null }),
     });
 
-    const notifySuccess = new tasks.SnsPublish(this, 'NotifySuccess', {
-      stateName: STATE_NAMES.notifySuccess,
-      topic: props.notificationTopic,
-      subject: sfn.JsonPath.format('Run succeeded: {}', sfn.JsonPath.executionName),
-      message: sfn.TaskInput.fromObject({
-        status: 'SUCCEEDED',
-        summary: sfn.JsonPath.objectAt('$.summary'),
-        console: executionConsoleLink(),
-      }),
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(SHORT_TASK_TIMEOUT),
+    const notifySuccess = notify('NotifySuccess', STATE_NAMES.notifySuccess, 'succeeded', {
+      status: 'SUCCEEDED',
+      summary: sfn.JsonPath.objectAt('$.summary'),
     });
-    notifySuccess.addRetry(SNS_RETRY);
     catchInto(notifySuccess, STATE_NAMES.notifySuccess, '$.error');
     notifySuccess.next(new sfn.Succeed(this, 'RunSucceeded', { stateName: STATE_NAMES.succeeded, outputPath: '$.summary' }));
 
