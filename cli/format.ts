@@ -33,9 +33,4 @@ export function regionOfArn(arn: string): string | undefined {
   return arn.split(':')[3] || undefined;
 }
 
-/** The Step Functions console page of an execution. */
-export function executionConsoleUrl(executionArn: string): string {
-  const region = regionOfArn(executionArn) ?? 'us-east-1';
-  const host = region.startsWith('cn-') ? 'console.amazonaws.cn' : `${region}.console.aws.amazon.com`;
-  return `https://${host}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
-}
+export { executionConsoleUrl } from '../core/console-url';

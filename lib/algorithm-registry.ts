@@ -1,6 +1,6 @@
 import { Aws, CfnMapping, Fn } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import registries from '../lambda/shared/reference/image-classification-registries.json';
+import { ALGORITHM_REGISTRY as registries } from '../core/image-uri';
 
 /**
  * Where the SageMaker built-in image-classification algorithm image lives, per Region, as a

@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { RUN_ID_TAG, STATE_NAMES } from '../core/state-names';
 import { acknowledgeNag, acknowledgeWildcardResource } from './nag';
 import {
   LAMBDA_SERVICE_RETRY,
@@ -15,27 +16,7 @@ import {
   SNS_RETRY,
 } from './retry-policies';
 
-/** The names of the states, as they show in the Step Functions console. */
-export const STATE_NAMES = {
-  prepareRun: 'Prepare run',
-  resolveImage: 'Resolve image',
-  chooseMode: 'Choose steps for mode',
-  train: 'Train model',
-  createModel: 'Create model',
-  transformAfterTraining: 'Transform after training?',
-  transform: 'Run batch transform',
-  summarizeByMode: 'Summarize by mode',
-  summarizeFull: 'Summarize full run',
-  summarizeTraining: 'Summarize training run',
-  summarizeTransform: 'Summarize transform run',
-  notifySuccess: 'Notify success',
-  succeeded: 'Run succeeded',
-  notifyFailure: 'Notify failure',
-  failed: 'Run failed',
-} as const;
-
-/** Tag put on every training job, model and transform job a run creates. */
-export const RUN_ID_TAG = 'ic-pipeline:run-id';
+export { RUN_ID_TAG, STATE_NAMES };
 
 /** Subnets and security groups that SageMaker jobs and the model run in. */
 export interface SageMakerVpcConfig {

@@ -7,9 +7,10 @@ import {
   ListExecutionsCommand,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
-import { deriveRunId, runNames, type RunNames } from '../../lambda/prepare-run/names';
-import { executionArnFor } from '../../lambda/start-run/execution-name';
-import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { deriveRunId, runNames, type RunNames } from '../../core/names';
+import { executionArnFor } from '../../core/execution-name';
+import type { RunSummary } from '../../core/run-summary';
+import { STATE_NAMES } from '../../core/state-names';
 import { CliError, toCliError } from '../errors';
 import { executionConsoleUrl, secondsBetween } from '../format';
 import type { AwsDeps } from './clients';
@@ -51,7 +52,7 @@ export interface RunStatus {
   readonly error?: string;
   readonly cause?: string;
   /** The run summary (the execution output), when it succeeded. */
-  readonly summary?: Record<string, any>;
+  readonly summary?: RunSummary;
   readonly training?: JobStatus;
   readonly transform?: JobStatus;
   readonly consoleUrl: string;

@@ -1,6 +1,6 @@
 // The local runner (aws-local-stepfunctions) needs Promise.withResolvers, which Node.js 20 lacks.
 import '../../scripts/lib/promise-with-resolvers';
-import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { STATE_NAMES } from '../../core/state-names';
 import { EXIT } from '../errors';
 import type { Output } from '../output';
 import { readRequestFile } from '../request-file';

@@ -8,7 +8,7 @@ import { CliError, EXIT, toCliError, UsageError } from '../errors';
 import type { Output } from '../output';
 
 /** The Caltech-256 class names, line i = class i (as the reference run's 257 outputs are numbered). */
-export const DEFAULT_CLASSES_FILE = resolve(__dirname, '../../lambda/shared/reference/caltech256-classes.txt');
+export const DEFAULT_CLASSES_FILE = resolve(__dirname, '../../core/reference/caltech256-classes.txt');
 
 export interface ResultsOptions {
   /** Execution name or ARN. @default - the latest succeeded run */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { RunRequestError } from '../../lambda/prepare-run/errors';
-import { prepareRun } from '../../lambda/prepare-run/prepare-run';
-import { MAX_EXECUTION_NAME_LENGTH, readableBaseName } from '../../lambda/start-run/execution-name';
+import { RunRequestError } from '../../core/problems';
+import { prepareRun } from '../../core/prepare-run';
+import { MAX_EXECUTION_NAME_LENGTH, readableBaseName } from '../../core/execution-name';
 import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, toCliError } from '../errors';

@@ -1,5 +1,5 @@
-import { RunRequestError } from '../../lambda/prepare-run/errors';
-import { prepareRun, type PreparedRun } from '../../lambda/prepare-run/prepare-run';
+import { RunRequestError } from '../../core/problems';
+import { prepareRun, type PreparedRun } from '../../core/prepare-run';
 import { CliError, EXIT } from '../errors';
 import type { Output } from '../output';
 import { describePreparedRun } from '../prepared-run';

@@ -1,3 +1,4 @@
+import { partitionOf } from '../../core/console-url';
 /**
  * Reads the state machine definition out of a synthesized CloudFormation template and resolves the
  * intrinsic functions CDK leaves in it, the way CloudFormation would at deploy time, with stand-in values.
@@ -33,15 +34,7 @@ export interface SimulatedEnvironment {
   readonly physicalNames?: Readonly<Record<string, string>>;
 }
 
-/** The partition of a Region: `aws-cn` for China, `aws-us-gov` for GovCloud, …, else `aws`. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
-}
+export { partitionOf };
 
 /** The DNS suffix of a Region's endpoints (`AWS::URLSuffix`). */
 function urlSuffixOf(region: string): string {

@@ -4,7 +4,7 @@ import './quiet-lambda-logs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { handler as prepareRunHandler } from '../../lambda/prepare-run/index';
 import { handler as resolveImageHandler } from '../../lambda/resolve-image/index';
-import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { STATE_NAMES } from '../../core/state-names';
 import {
   type CloudFormationTemplate,
   partitionOf,

@@ -1,4 +1,5 @@
-import limits from '../../lambda/shared/reference/sagemaker-api-limits.json';
+import { isPlainObject } from '../../core/json';
+import limits from '../../core/reference/sagemaker-api-limits.json';
 
 /**
  * The request model of the three SageMaker operations the pipeline calls, and the two checks a request
@@ -257,9 +258,7 @@ export function requestMembers(api: SageMakerApi): string[] {
   return model.kind === 'structure' ? Object.keys(model.members) : [];
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject };
 
 /** Absent, for both Step Functions and SageMaker: JSON null is how an unset member travels. */
 function isAbsent(value: unknown): value is null | undefined {

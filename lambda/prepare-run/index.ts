@@ -3,13 +3,13 @@
  * bucket names from the environment, validates the execution input and returns the prepared run, or fails
  * the execution with a `RunRequestError` that lists every problem of the request.
  */
-import { requireEnv } from '../shared/env';
-import { createLogger } from '../shared/logger';
-import { RunRequestError } from './errors';
-import { type PreparedRun, prepareRun } from './prepare-run';
+import { requireEnv } from '../../core/env';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { RunRequestError } from '../../core/problems';
+import { type PreparedRun, prepareRun } from '../../core/prepare-run';
 
-export type { Channel, PreparedRun, RunMode, RunSource } from './prepare-run';
-export { InvalidEventError, RunRequestError, type Problem } from './errors';
+export type { Channel, PreparedRun, RunMode, RunSource } from '../../core/prepare-run';
+export { InvalidEventError, RunRequestError, type Problem } from '../../core/problems';
 
 /** What the state machine sends: the whole execution input and the execution name. */
 export interface PrepareRunEvent {
@@ -19,7 +19,7 @@ export interface PrepareRunEvent {
   executionName: string;
 }
 
-const logger = createLogger('prepare-run');
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'prepare-run' });
 
 /**
  * Environment: DATA_BUCKET and ARTIFACT_BUCKET (required), KMS_KEY_ARN (optional: key for training and

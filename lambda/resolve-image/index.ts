@@ -1,8 +1,8 @@
-import { requireEnv } from '../shared/env';
-import { createLogger } from '../shared/logger';
-import { imageUriFor, UnknownRegionError } from './image-uri';
+import { requireEnv } from '../../core/env';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { imageUriFor, UnknownRegionError } from '../../core/image-uri';
 
-const logger = createLogger('resolve-image');
+const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'resolve-image' });
 
 /** Input of the "Resolve image" state. */
 export interface ResolveImageEvent {

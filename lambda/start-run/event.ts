@@ -32,18 +32,9 @@ export interface S3ObjectCreatedDetail {
   readonly reason?: string;
 }
 
-/**
- * Where a run came from: the reserved `source` field of the execution input. `versionId` when the
- * bucket gives one, otherwise `sequencer`. `problem` is set when the file cannot be used as a run
- * request; the first state of the state machine then fails the run with it.
- */
-export interface RunRequestSource {
-  readonly bucket: string;
-  readonly key: string;
-  readonly versionId?: string;
-  readonly sequencer?: string;
-  readonly problem?: string;
-}
+import type { RunRequestSource } from '../../core/request-file';
+
+export type { RunRequestSource } from '../../core/request-file';
 
 /** The event names no object version: neither a version id nor a sequencer. */
 export class MissingObjectRevisionError extends Error {

@@ -1,8 +1,8 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { requireEnv } from '../shared/env';
-import { createLogger } from '../shared/logger';
+import { requireEnv } from '../../core/env';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { reasonToIgnore, runRequestSourceOf, type RunRequestSource, type S3ObjectCreatedDetail } from './event';
 import {
   buildExecutionInput,
@@ -10,8 +10,8 @@ import {
   problemInput,
   tooLargeProblem,
   type ExecutionInput,
-} from './execution-input';
-import { executionArnFor, executionNameFor } from './execution-name';
+} from '../../core/request-file';
+import { executionArnFor, executionNameFor } from '../../core/execution-name';
 
 export type { RunRequestSource, S3ObjectCreatedDetail } from './event';
 
@@ -47,7 +47,7 @@ const s3 = new S3Client({});
 const sfn = new SFNClient({});
 
 /** The module's logger; exported so tests can observe what the handler logs. */
-export const logger = createLogger('start-run');
+export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'start-run' });
 
 /**
  * Starts one execution of the pipeline for a run request file uploaded to the data bucket.

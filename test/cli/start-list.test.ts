@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { deriveRunId } from '../../lambda/prepare-run/names';
+import { deriveRunId } from '../../core/names';
 import { cliExecutionName, startCommand } from '../../cli/commands/start';
 import { listCommand } from '../../cli/commands/list';
 import { awsError, capture, DATA_BUCKET, executionArn, history, mockedAws, STATE_MACHINE_ARN } from './aws-fixtures';

@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { STATE_NAMES } from '../../lib/pipeline-state-machine';
+import { STATE_NAMES } from '../../core/state-names';
 import { StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
 import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
 

@@ -1,5 +1,5 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import registries from '../../lambda/shared/reference/image-classification-registries.json';
+import registries from '../../core/reference/image-classification-registries.json';
 import { logicalIdOf, synthPipeline } from '../support/synth';
 
 interface Statement {

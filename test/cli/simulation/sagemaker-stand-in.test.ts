@@ -1,4 +1,4 @@
-import limits from '../../../lambda/shared/reference/sagemaker-api-limits.json';
+import limits from '../../../core/reference/sagemaker-api-limits.json';
 import { modelRequest, trainingRequest, transformRequest } from '../../support/sagemaker-fixtures';
 import { compiledPattern, requestMembers } from '../../../cli/simulation/sagemaker-request-model';
 import {

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type PrepareRunEvent, handler } from '../../../lambda/prepare-run/index';
-import { KMS_KEY_ARN } from './helpers';
+import { KMS_KEY_ARN } from '../../core/helpers';
 
 const ENV_NAMES = ['DATA_BUCKET', 'ARTIFACT_BUCKET', 'KMS_KEY_ARN'] as const;
 const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));

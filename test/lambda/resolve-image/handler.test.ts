@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { MissingEnvironmentError } from '../../../lambda/shared/env';
+import { MissingEnvironmentError } from '../../../core/env';
 import { handler } from '../../../lambda/resolve-image/index';
-import { UnknownRegionError } from '../../../lambda/resolve-image/image-uri';
+import { UnknownRegionError } from '../../../core/image-uri';
 
 describe('resolve-image handler', () => {
   const savedRegion = process.env.AWS_REGION;

@@ -1,5 +1,5 @@
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import type { StartRunEvent } from '../../../lambda/start-run';
+import type { StartRunEvent } from '../../../lambda/start-run/index';
 
 export const DATA_BUCKET = 'ic-pipeline-data-bucket-1a2b3c';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:111122223333:stateMachine:PipelineStateMachine-AbC123';

@@ -7,7 +7,7 @@ import {
   StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, logger, type StartRunResult } from '../../../lambda/start-run';
+import { handler, logger, type StartRunResult } from '../../../lambda/start-run/index';
 import {
   DATA_BUCKET,
   getObjectOutput,

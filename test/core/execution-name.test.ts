@@ -5,7 +5,7 @@ import {
   executionNameFor,
   MAX_EXECUTION_NAME_LENGTH,
   readableBaseName,
-} from '../../../lambda/start-run/execution-name';
+} from '../../core/execution-name';
 
 const BUCKET = 'ic-pipeline-data-bucket-1a2b3c';
 const VERSION_ID = 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e';

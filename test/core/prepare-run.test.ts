@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { RunRequestError } from '../../../lambda/prepare-run/errors';
-import { type Channel, type PreparedRun, prepareRun } from '../../../lambda/prepare-run/prepare-run';
-import type { TrainingContentType } from '../../../lambda/prepare-run/request';
+import { RunRequestError } from '../../core/problems';
+import { type Channel, type PreparedRun, prepareRun } from '../../core/prepare-run';
+import type { TrainingContentType } from '../../core/request';
 import { CONFIG, EXECUTION, KMS_KEY_ARN, onlyProblemOf, prepare, problemsOf, rejectionOf } from './helpers';
 
 const RUN_ID = `exec-1-${createHash('sha256').update('exec-1').digest('hex').slice(0, 8)}`;

@@ -1,4 +1,4 @@
-import { ProblemList, describeValue } from '../../../lambda/prepare-run/errors';
+import { ProblemList, describeValue } from '../../core/problems';
 import {
   HYPERPARAMETERS,
   HYPERPARAMETER_NAMES,
@@ -7,7 +7,7 @@ import {
   hyperparameterApiLimitProblems,
   parseHyperparameter,
   resolveHyperparameters,
-} from '../../../lambda/prepare-run/hyperparameters';
+} from '../../core/hyperparameters';
 import { onlyProblemOf, prepare } from './helpers';
 
 const RECORDIO_ONE_INSTANCE: HyperparameterContext = {

@@ -1,4 +1,4 @@
-import limits from '../../../lambda/shared/reference/sagemaker-api-limits.json';
+import limits from '../../core/reference/sagemaker-api-limits.json';
 import {
   ALGORITHM_TRAINING_INSTANCE_TYPES,
   INSTANCE_STORAGE_FAMILIES,
@@ -7,7 +7,7 @@ import {
   trainingInstanceTypeProblem,
   transformInstanceTypeProblem,
   volumeKmsKeyFor,
-} from '../../../lambda/prepare-run/instance-types';
+} from '../../core/instance-types';
 import { KMS_KEY_ARN } from './helpers';
 
 describe('training instance types', () => {

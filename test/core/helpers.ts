@@ -1,6 +1,6 @@
 /** Shared fixtures of the prepare-run tests: the bucket configuration and a way to catch a rejection. */
-import { RunRequestError } from '../../../lambda/prepare-run/errors';
-import { type PrepareRunConfig, type PreparedRun, prepareRun } from '../../../lambda/prepare-run/prepare-run';
+import { RunRequestError } from '../../core/problems';
+import { type PrepareRunConfig, type PreparedRun, prepareRun } from '../../core/prepare-run';
 
 export const CONFIG: PrepareRunConfig = { dataBucket: 'data-bkt', artifactBucket: 'artifact-bkt' };
 export const KMS_KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';

@@ -1,5 +1,5 @@
-import { ProblemList } from '../../../lambda/prepare-run/errors';
-import { parseRunRequest } from '../../../lambda/prepare-run/request';
+import { ProblemList } from '../../core/problems';
+import { parseRunRequest } from '../../core/request';
 import { onlyProblemOf, prepare, problemsOf } from './helpers';
 
 describe('run request structure', () => {

@@ -1,10 +1,10 @@
-import type { RunRequestSource } from '../../../lambda/start-run/event';
+import type { RunRequestSource } from '../../core/request-file';
 import {
   buildExecutionInput,
   MAX_EXECUTION_INPUT_BYTES,
   problemInput,
   tooLargeProblem,
-} from '../../../lambda/start-run/execution-input';
+} from '../../core/request-file';
 
 const SOURCE: RunRequestSource = {
   bucket: 'ic-pipeline-data-bucket-1a2b3c',

@@ -5,8 +5,8 @@
  * `sagemaker-api-limits.json`); the built-in image-classification algorithm narrows training to GPU
  * instances of the P2, P3, G4dn and G5 families.
  */
-import limits from '../shared/reference/sagemaker-api-limits.json';
-import { describeValue, didYouMean } from './errors';
+import limits from './reference/sagemaker-api-limits.json';
+import { describeValue, didYouMean } from './problems';
 
 /** Every instance type CreateTrainingJob accepts. */
 export const TRAINING_INSTANCE_TYPES: readonly string[] = limits.shapes.TrainingInstanceType.enum;

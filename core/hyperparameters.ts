@@ -5,8 +5,8 @@
  * A run sends the Caltech-256 reference values (`REFERENCE_HYPERPARAMETERS`) with the request's values merged
  * over them. Requests may give numbers, booleans or strings; CreateTrainingJob receives strings only.
  */
-import limits from '../shared/reference/sagemaker-api-limits.json';
-import { describeValue, didYouMean, type Problem, ProblemList } from './errors';
+import limits from './reference/sagemaker-api-limits.json';
+import { describeValue, didYouMean, type Problem, ProblemList } from './problems';
 import type { TrainingContentType } from './request';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'nag'] as const;

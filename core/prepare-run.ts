@@ -5,7 +5,7 @@
  *
  * Every problem is collected and reported together in one `RunRequestError`, before any SageMaker call.
  */
-import { InvalidEventError, ProblemList, RunRequestError, describeValue, requestFileError } from './errors';
+import { InvalidEventError, ProblemList, RunRequestError, describeValue, requestFileError } from './problems';
 import { resolveHyperparameters } from './hyperparameters';
 import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKeyFor } from './instance-types';
 import { deriveRunId, runNames, type RunNames } from './names';
@@ -16,22 +16,17 @@ import {
   type TrainingContentType,
   type TrainingInputMode,
   type TransformContentType,
-  isPlainObject,
   parseRunRequest,
   sourceSchema,
 } from './request';
-import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uris';
+import { isPlainObject } from './json';
+import type { RunRequestSource } from './request-file';
+import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uri';
 
 export type { RunMode } from './request';
 
 /** Where an S3-triggered run request came from (set by the S3 trigger). */
-export interface RunSource {
-  bucket: string;
-  key: string;
-  versionId?: string;
-  sequencer?: string;
-  problem?: string;
-}
+export type RunSource = RunRequestSource;
 
 /** One CreateTrainingJob InputDataConfig channel (API shape). */
 export interface Channel {

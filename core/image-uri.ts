@@ -1,17 +1,19 @@
-import registries from '../shared/reference/image-classification-registries.json';
+import registries from './reference/image-classification-registries.json';
 
 /**
  * The registry file's shape: one ECR account per Region, one repository and tag for every Region, and the
  * DNS domain of ECR by Region prefix (`*` is the fallback for every other Region).
  */
-interface ImageRegistries {
+export interface ImageRegistries {
   readonly repository: string;
   readonly tag: string;
   readonly domainByRegionPrefix: Readonly<Record<string, string>>;
   readonly accounts: Readonly<Record<string, string>>;
 }
 
-const REGISTRIES: ImageRegistries = registries;
+/** The algorithm's image registries: the one table behind the resolve-image Lambda and the stack's ECR mapping. */
+export const ALGORITHM_REGISTRY: ImageRegistries = registries;
+const REGISTRIES = ALGORITHM_REGISTRY;
 
 /** The key of `domainByRegionPrefix` that applies to every Region no other prefix matches. */
 const FALLBACK_PREFIX = '*';

@@ -1,5 +1,5 @@
-import registries from '../../../lambda/shared/reference/image-classification-registries.json';
-import { imageUriFor, supportedRegions, UnknownRegionError } from '../../../lambda/resolve-image/image-uri';
+import registries from '../../core/reference/image-classification-registries.json';
+import { imageUriFor, supportedRegions, UnknownRegionError } from '../../core/image-uri';
 
 /**
  * The ECR domain each Region should get, written out independently of the implementation: China

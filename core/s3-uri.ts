@@ -4,8 +4,8 @@
  * The SageMaker execution role may read only the data bucket and the artifact bucket, so an input URI in any
  * other bucket would fail only after the job had started; it is rejected here instead.
  */
-import limits from '../shared/reference/sagemaker-api-limits.json';
-import { describeValue } from './errors';
+import limits from './reference/sagemaker-api-limits.json';
+import { describeValue } from './problems';
 
 /** The two buckets of the stack, as the Lambda's environment names them. */
 export interface PipelineBuckets {

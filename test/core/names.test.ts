@@ -1,4 +1,4 @@
-import limits from '../../../lambda/shared/reference/sagemaker-api-limits.json';
+import limits from '../../core/reference/sagemaker-api-limits.json';
 import {
   FALLBACK_SLUG,
   MAX_SLUG_LENGTH,
@@ -6,7 +6,7 @@ import {
   runHash,
   runNames,
   runSlug,
-} from '../../../lambda/prepare-run/names';
+} from '../../core/names';
 import { createHash } from 'node:crypto';
 
 const apiPattern = (shape: { pattern: string }): RegExp => new RegExp(`^(?:${shape.pattern})$`);

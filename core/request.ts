@@ -6,8 +6,9 @@
  * S3 buckets, hyperparameters, mode rules) live beside this file and run on what the schema accepted.
  */
 import * as z from 'zod';
-import limits from '../shared/reference/sagemaker-api-limits.json';
-import { describeValue, didYouMean, type ProblemList } from './errors';
+import limits from './reference/sagemaker-api-limits.json';
+import { isPlainObject } from './json';
+import { describeValue, didYouMean, type ProblemList } from './problems';
 
 export const RUN_MODES = ['full', 'train', 'transform'] as const;
 /** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
@@ -173,9 +174,6 @@ function salvage(schema: z.ZodType, value: unknown): unknown {
   return kept;
 }
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** `training.instanceCount`, or `request` for the whole input. */
 function fieldPath(path: readonly PropertyKey[]): string {

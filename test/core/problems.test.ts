@@ -6,7 +6,7 @@ import {
   describeValue,
   requestFileError,
   summarizeProblems,
-} from '../../../lambda/prepare-run/errors';
+} from '../../core/problems';
 
 describe('RunRequestError', () => {
   test('is named RunRequestError and carries its problems', () => {

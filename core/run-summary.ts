@@ -1,0 +1,68 @@
+/**
+ * The run summary: the output of a succeeded execution and the body of the success notification. The
+ * state machine (lib/) builds it with exactly these keys in every mode, `null` where a mode did not make
+ * something; the command line (cli/) reads it back with this type.
+ */
+import type { RunMode } from './request';
+import type { RunRequestSource } from './request-file';
+
+/** One entry of SageMaker's FinalMetricDataList. */
+export interface MetricValue {
+  readonly MetricName: string;
+  readonly Value: number;
+  readonly Timestamp?: string;
+}
+
+export interface RunSummary {
+  readonly runId: string;
+  readonly runName: string | null;
+  readonly mode: RunMode;
+  readonly executionArn: string;
+  /** The request file, when the run was started by an upload. */
+  readonly source: RunRequestSource | null;
+  readonly trainingJobName: string | null;
+  /** `s3://…/model.tar.gz` */
+  readonly modelArtifacts: string | null;
+  /** The training job's final metrics (empty when SageMaker reported none). */
+  readonly metrics: readonly MetricValue[] | null;
+  readonly trainingTimeInSeconds: number | null;
+  readonly billableTimeInSeconds: number | null;
+  readonly modelName: string | null;
+  readonly modelArn: string | null;
+  readonly transformJobName: string | null;
+  /** `s3://…/runs/<run id>/predictions/` */
+  readonly predictions: string | null;
+}
+
+/** Every key of the summary, in the order it is built. */
+export const RUN_SUMMARY_KEYS = [
+  'runId',
+  'runName',
+  'mode',
+  'executionArn',
+  'source',
+  'trainingJobName',
+  'modelArtifacts',
+  'metrics',
+  'trainingTimeInSeconds',
+  'billableTimeInSeconds',
+  'modelName',
+  'modelArn',
+  'transformJobName',
+  'predictions',
+] as const satisfies readonly (keyof RunSummary)[];
+
+/** The failure record (`$.failure`) and the body of the failure notification. */
+export interface RunFailure {
+  /** Null when the run failed before it had an id (Prepare run). */
+  readonly runId: string | null;
+  /** The state that failed. */
+  readonly state: string;
+  readonly error: string;
+  readonly cause: string;
+}
+
+/** The value of metric `name` (e.g. `validation:accuracy`) in a summary's metrics, by its exact name. */
+export function metricValue(metrics: readonly MetricValue[] | null | undefined, name: string): number | undefined {
+  return metrics?.find((metric) => metric.MetricName === name)?.Value;
+}
