@@ -17,7 +17,7 @@ import {
   type TrainingInputMode,
   type TransformContentType,
   parseRunRequest,
-  sourceSchema,
+  parseSource,
 } from './request';
 import { isPlainObject } from './json';
 import type { RunRequestSource } from './request-file';
@@ -163,10 +163,8 @@ export function prepareRun(request: unknown, executionName: string, config: Prep
 /** An S3-triggered request whose file could not be read fails with the trigger's explanation, whatever else it holds. */
 function throwIfRequestFileProblem(request: unknown): void {
   if (!isPlainObject(request)) return;
-  const source = sourceSchema.safeParse(request.source);
-  if (source.success && source.data.problem !== undefined) {
-    throw requestFileError(source.data, source.data.problem);
-  }
+  const source = parseSource(request.source);
+  if (source?.problem !== undefined) throw requestFileError(source, source.problem);
 }
 
 function checkModeFields(mode: RunMode, raw: Record<string, unknown>, problems: ProblemList): void {

@@ -1,0 +1,281 @@
+/**
+ * A small declarative schema for JSON input (the run request): a section is a table of field specs built
+ * with `int`, `oneOf`, `text`, `record`, `anything` and nested `section`s; fields are optional unless
+ * wrapped in `required`. `parse` checks a value in one pass, reports every problem in the order the fields
+ * are declared (unknown fields last), and keeps the valid part of a partly invalid value, so that rules
+ * which need more than one field can still run on it. The TypeScript type of a schema is `Infer<typeof …>`.
+ *
+ * Every problem names the value and what is allowed: `0 must be an integer >= 1`, `missing (must be …)`
+ * for an absent required value, `"x" is not a field of training (did you mean …?); allowed: …`.
+ *
+ * The messages, their order and what is kept are those of the zod schema this replaced, including its
+ * corner cases (noted where they occur), so that the problems a request gets did not change with it.
+ * A new kind of field is a function that returns a `Spec`: see `int` for the pattern.
+ */
+import { isPlainObject } from './json';
+import { describeValue, didYouMean } from './problems';
+
+/** Where a value sits: the field names from the root, e.g. `['training', 'instanceCount']`; `[]` is the root. */
+export type Path = readonly string[];
+
+/** One problem: `message` starts with the value (`0 must be …`) or `missing`. */
+export interface Issue {
+  readonly path: Path;
+  readonly message: string;
+}
+
+/** What a spec made of one value. */
+export interface Outcome<T> {
+  /** The value passed every check. */
+  readonly ok: boolean;
+  /**
+   * When `ok`, the value (a section or record as a copy holding only its known fields). Otherwise the valid
+   * part: the valid fields of a section whose fields are all optional, else undefined.
+   */
+  readonly value: T | undefined;
+}
+
+/** What one `parse` shares with every spec it runs. */
+export interface CheckContext {
+  /** Problems found so far, in the order found. */
+  readonly issues: Issue[];
+  /** How an unknown-field message names the root section, e.g. `the run request`. */
+  readonly rootName: string;
+}
+
+/** How to check one kind of value. `Optional` is whether a section may leave the field out (or undefined). */
+export interface Spec<T, Optional extends boolean = boolean> {
+  readonly optional: Optional;
+  /** Checks `value` (which may be undefined: a required field left out), adding its problems to `context`. */
+  check(value: unknown, path: Path, context: CheckContext): Outcome<T>;
+}
+
+/** The TypeScript type of the values a spec accepts. */
+export type Infer<S> = S extends Spec<infer T, boolean> ? T : never;
+
+/** A section's field table: field name to spec. */
+export type Fields = { readonly [name: string]: Spec<unknown, boolean> };
+
+type OptionalNames<F extends Fields> = { [K in keyof F]: F[K] extends Spec<unknown, true> ? K : never }[keyof F];
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** The object a section accepts: required fields, then optional ones (`?:`). */
+export type SectionValue<F extends Fields> = Flatten<
+  { [K in Exclude<keyof F, OptionalNames<F>>]: Infer<F[K]> } & { [K in OptionalNames<F>]?: Infer<F[K]> }
+>;
+
+/** A section spec keeps its field table, for code that lists or extends the fields. */
+export interface SectionSpec<F extends Fields> extends Spec<SectionValue<F>, true> {
+  readonly fields: F;
+}
+
+/** The result of `parse`: the outcome and every problem found. */
+export interface ParseResult<T> extends Outcome<T> {
+  readonly issues: readonly Issue[];
+}
+
+/**
+ * Checks `value` against `spec`. The root value is checked even when it is undefined (it is never optional).
+ * @param rootName how unknown-field messages name the root section, e.g. `the run request`
+ */
+export function parse<T>(spec: Spec<T, boolean>, value: unknown, rootName = 'the input'): ParseResult<T> {
+  const context: CheckContext = { issues: [], rootName };
+  const outcome = spec.check(value, [], context);
+  return { ok: outcome.ok, value: outcome.value, issues: context.issues };
+}
+
+const INVALID: Outcome<never> = { ok: false, value: undefined };
+
+function valid<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+/** Adds `<value> <mustBe>`, or `missing (<mustBe>)` when there is no value. */
+function reject(context: CheckContext, path: Path, value: unknown, mustBe: string): void {
+  context.issues.push({ path, message: value === undefined ? `missing (${mustBe})` : `${describeValue(value)} ${mustBe}` });
+}
+
+/** An optional spec from its check function. */
+function optional<T>(check: Spec<T, true>['check']): Spec<T, true> {
+  return { optional: true, check };
+}
+
+/** The same spec, but a section reports the field as `missing (…)` when it is left out. */
+export function required<T>(spec: Spec<T, boolean>): Spec<T, false> {
+  return { optional: false, check: (value, path, context) => spec.check(value, path, context) };
+}
+
+/** Any value at all (for fields that are accepted and ignored). */
+export function anything(): Spec<unknown, true> {
+  return optional((value) => valid(value));
+}
+
+/**
+ * A safe integer from `min` to `max` (no upper bound when `max` is undefined). Every failure reads
+ * `must be an integer >= <min><note>` or `must be an integer from <min> to <max><note>`, with
+ * ` (a JSON number, not a string)` added for a string such as `"2"`.
+ */
+export function int(min: number, max?: number, note = ''): Spec<number, true> {
+  const mustBe = `must be ${max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`}${note}`;
+  return optional((value, path, context) => {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      reject(context, path, value, typeof value === 'string' ? `${mustBe} (a JSON number, not a string)` : mustBe);
+      return INVALID;
+    }
+    if (!Number.isInteger(value)) {
+      reject(context, path, value, mustBe);
+      return INVALID;
+    }
+    // Each bound is a check of its own, as in zod: an integer beyond 2^53 that is also above `max` gets the
+    // same message twice.
+    const before = context.issues.length;
+    if (!Number.isSafeInteger(value)) reject(context, path, value, mustBe);
+    if (value < min) reject(context, path, value, mustBe);
+    if (max !== undefined && value > max) reject(context, path, value, mustBe);
+    return context.issues.length === before ? valid(value) : INVALID;
+  });
+}
+
+/** One of `values` (compared with `===`); the message lists them: `must be one of "a", "b"`. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T): Spec<T[number], true> {
+  const mustBe = `must be one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
+  const allowed: readonly unknown[] = values;
+  return optional((value, path, context) => {
+    if (allowed.includes(value)) return valid(value as T[number]);
+    reject(context, path, value, mustBe);
+    return INVALID;
+  });
+}
+
+export interface TextOptions {
+  /** Fewest characters (Unicode code points); fewer reads `must be <allowed>`. @default - no minimum */
+  readonly minLength?: number;
+  /** Most characters (Unicode code points); more reads `must be at most <maxLength> characters`. @default - no maximum */
+  readonly maxLength?: number;
+  /** A pattern the whole string must match. @default - any string */
+  readonly pattern?: RegExp;
+  /** What `pattern` allows, for its message `must be <patternAllowed>`. @default - `allowed` */
+  readonly patternAllowed?: string;
+}
+
+/**
+ * A string; anything else reads `must be <allowed>`. The checks run in this order and each reports on its
+ * own: type, `minLength`, `maxLength`, `pattern`.
+ */
+export function text(allowed: string, options: TextOptions = {}): Spec<string, true> {
+  const { minLength, maxLength, pattern, patternAllowed = allowed } = options;
+  return optional((value, path, context) => {
+    const before = context.issues.length;
+    if (typeof value !== 'string') reject(context, path, value, `must be ${allowed}`);
+    // As in zod, the length checks also run on a value that is not a string but has a length (an array):
+    // `[…30 items]` as a 24-character field reads "must be a string" and "must be at most 24 characters".
+    const length = lengthOf(value);
+    if (length !== undefined) {
+      if (minLength !== undefined && !(length >= minLength)) reject(context, path, value, `must be ${allowed}`);
+      if (maxLength !== undefined && !(length <= maxLength)) reject(context, path, value, `must be at most ${maxLength} characters`);
+    }
+    if (typeof value !== 'string') return INVALID;
+    if (pattern !== undefined) {
+      pattern.lastIndex = 0; // a global or sticky pattern would otherwise start where its last match ended
+      if (!pattern.test(value)) reject(context, path, value, `must be ${patternAllowed}`);
+    }
+    return context.issues.length === before ? valid(value) : INVALID;
+  });
+}
+
+/**
+ * A string's length in code points (an emoji is one character, not two), or any other value's `length`
+ * property (compared as JavaScript compares it); undefined for null, undefined and values without one.
+ */
+function lengthOf(value: unknown): number | undefined {
+  if (typeof value === 'string') return [...value].length;
+  if (value === null || value === undefined) return undefined;
+  const length = (value as { length?: unknown }).length;
+  return length === undefined ? undefined : (length as number);
+}
+
+/**
+ * An object of string keys to any values (each value is checked elsewhere). An array, a class instance
+ * (Map, Date, …) or a non-object reads `must be <what>`. A `__proto__` key is dropped from the copy.
+ */
+export function record(what: string): Spec<Record<string, unknown>, true> {
+  return optional((value, path, context) => {
+    if (!isPlainRecord(value)) {
+      reject(context, path, value, `must be ${what}`);
+      return INVALID;
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      // Assigning __proto__ would replace the copy's prototype instead of adding a field.
+      if (key !== '__proto__') copy[key] = value[key];
+    }
+    return valid(copy);
+  });
+}
+
+/** An object whose prototype is Object.prototype (of any realm) or null: what JSON.parse makes. */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (!isPlainObject(value)) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
+export interface SectionOptions<F extends Fields> {
+  /**
+   * Fields that are accepted but left out of the `allowed:` list and the "did you mean" hints.
+   * @default - none
+   */
+  readonly hidden?: readonly (keyof F & string)[];
+}
+
+/**
+ * An object with the fields of `fields` and no others; anything but an object reads `must be <what>`.
+ * Each field's problems are reported in the order of `fields`, then one problem per unknown field, which
+ * lists the allowed fields and suggests a close one. When some fields are invalid and every field is
+ * optional, the outcome keeps the valid fields (the valid part of a nested section, recursively).
+ */
+export function section<F extends Fields>(fields: F, what: string, options: SectionOptions<F> = {}): SectionSpec<F> {
+  const entries = Object.entries(fields);
+  const names = new Set(Object.keys(fields));
+  const hidden = new Set<string>(options.hidden ?? []);
+  const advertised = entries.map(([name]) => name).filter((name) => !hidden.has(name));
+  const allOptional = entries.every(([, spec]) => spec.optional);
+  const mustBe = `must be ${what}`;
+
+  function check(value: unknown, path: Path, context: CheckContext): Outcome<SectionValue<F>> {
+    if (!isPlainObject(value)) {
+      reject(context, path, value, mustBe);
+      return INVALID;
+    }
+    let ok = true;
+    const output: Record<string, unknown> = {};
+    const kept: Record<string, unknown> = {};
+    for (const [name, spec] of entries) {
+      const fieldValue = value[name];
+      const outcome =
+        fieldValue === undefined && spec.optional ? valid(undefined) : spec.check(fieldValue, [...path, name], context);
+      // A field given as undefined stays in the output (as undefined); a field left out does not appear.
+      if (!outcome.ok) ok = false;
+      else if (name in value || outcome.value !== undefined) output[name] = outcome.value;
+      if (outcome.value !== undefined && Object.hasOwn(value, name)) kept[name] = outcome.value;
+    }
+    // for…in, as zod: an inherited enumerable property counts as a field of the input too.
+    for (const key in value) {
+      if (names.has(key)) continue;
+      ok = false;
+      const where = path.length === 0 ? context.rootName : path.join('.');
+      context.issues.push({
+        path: [...path, key],
+        message:
+          `${describeValue(value[key])} is not a field of ${where}${didYouMean(key, advertised)}; ` +
+          `allowed: ${advertised.join(', ')}`,
+      });
+    }
+    // The casts are sound: `output` holds every field that passed, `kept` only fields that passed, and
+    // `kept` is used only when every field is optional.
+    if (ok) return valid(output as SectionValue<F>);
+    return { ok: false, value: allOptional ? (kept as SectionValue<F>) : undefined };
+  }
+
+  return { optional: true, fields, check };
+}
