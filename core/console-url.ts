@@ -27,20 +27,21 @@ export function partitionOf(region: string): AnyPartition {
 }
 
 /**
- * The console host of a partition; '' for the isolated (ISO) partitions, whose consoles are not public
- * and whose hosts this project does not know: links there start at the path.
+ * `https://<console host>` of a partition; '' for the isolated (ISO) partitions, whose consoles are not
+ * public and whose hosts this project does not know: links there start at the path.
  */
-export function consoleHostOf(partition: string): string {
-  return Object.hasOwn(CONSOLE_HOSTS, partition) ? CONSOLE_HOSTS[partition as Partition] : '';
+export function consoleOriginOf(partition: string): string {
+  return Object.hasOwn(CONSOLE_HOSTS, partition) ? `https://${CONSOLE_HOSTS[partition as Partition]}` : '';
 }
 
 /**
  * The console page `path` (e.g. `states/home`) of `region` with `fragment` (the part after `#`).
- * `region` and `fragment` may be CloudFormation or Step Functions placeholders; `host` then comes from
- * a partition mapping (see lib/), built from `CONSOLE_HOSTS`.
+ * Every argument may be a CloudFormation or Step Functions placeholder: the stack takes `origin` from a
+ * partition mapping built from `consoleOriginOf` (lib/console-origin.ts), so links are right in every
+ * partition the stack is deployed to.
  */
-export function consoleUrl(host: string, region: string, path: string, fragment: string): string {
-  return `${host === '' ? '' : `https://${host}`}/${path}?region=${region}#${fragment}`;
+export function consoleUrl(origin: string, region: string, path: string, fragment: string): string {
+  return `${origin}/${path}?region=${region}#${fragment}`;
 }
 
 /** Fragment of the Step Functions console page of an execution. */
@@ -51,7 +52,7 @@ export const STATE_MACHINE_FRAGMENT_PREFIX = '/statemachines/view/';
 /** The Step Functions console page of an execution, from its ARN (`arn:<partition>:states:<region>:…`). */
 export function executionConsoleUrl(executionArn: string): string {
   const [, partition = 'aws', , region = 'us-east-1'] = executionArn.split(':');
-  return consoleUrl(consoleHostOf(partition), region, 'states/home', `${EXECUTION_FRAGMENT_PREFIX}${executionArn}`);
+  return consoleUrl(consoleOriginOf(partition), region, 'states/home', `${EXECUTION_FRAGMENT_PREFIX}${executionArn}`);
 }
 
 /** The CloudWatch Logs console page of one log stream. */
@@ -59,7 +60,7 @@ export function logStreamConsoleUrl(region: string, logGroup: string, logStream:
   // The console's own escaping: '/' -> '$252F' (a URL-encoded '%2F' whose '%' is encoded as '$25').
   const escape = (text: string) => encodeURIComponent(encodeURIComponent(text)).replace(/%/g, '$');
   return consoleUrl(
-    consoleHostOf(partitionOf(region)),
+    consoleOriginOf(partitionOf(region)),
     region,
     'cloudwatch/home',
     `logsV2:log-groups/log-group/${escape(logGroup)}/log-events/${escape(logStream)}`,

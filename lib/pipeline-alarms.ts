@@ -1,15 +1,19 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { RUN_REQUEST_REJECTED_ERROR } from '../core/state-names';
 
 export interface PipelineAlarmsProps {
   /** The pipeline state machine. */
   readonly stateMachine: sfn.IStateMachine;
+  /** The state machine's execution log group (level ALL): failed runs are counted from it. */
+  readonly executionLogGroup: logs.ILogGroup;
   /** The pipeline's Lambdas, by a short name used in the alarm descriptions. */
   readonly functions: Record<string, lambda.IFunction>;
   /** Queue of run request events that could not be turned into executions. */
@@ -51,8 +55,9 @@ export class PipelineAlarms extends Construct {
       this.alarms.push(created);
     };
 
-    alarm('ExecutionsFailed', props.stateMachine.metricFailed({ period, statistic: 'Sum' }),
-      'A pipeline run failed. The failure notification and the execution\'s "Run failed" state say which state failed and why.');
+    alarm('ExecutionsFailed', this.failedRunsMetric(props.executionLogGroup, period),
+      'A pipeline run failed (a rejected run request does not count: its author gets the failure notification). ' +
+        'The failure notification and the execution\'s "Run failed" state say which state failed and why.');
     alarm('ExecutionsTimedOut', props.stateMachine.metricTimedOut({ period, statistic: 'Sum' }),
       'A pipeline run hit the state machine timeout: a SageMaker job hung or waited for capacity too long.');
     alarm('ExecutionsAborted', props.stateMachine.metricAborted({ period, statistic: 'Sum' }),
@@ -64,7 +69,29 @@ export class PipelineAlarms extends Construct {
     alarm('RunRequestsDeadLettered', props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
       'A run request upload could not be turned into an execution after retries; the event is in the dead-letter queue.');
   }
+
+  private failedRunsMetric(logGroup: logs.ILogGroup, period: Duration): cloudwatch.IMetric {
+    const filter = new logs.MetricFilter(this, 'FailedRunsFilter', {
+      logGroup,
+      filterPattern: logs.FilterPattern.all(
+        logs.FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
+        logs.FilterPattern.stringValue('$.details.error', '!=', RUN_REQUEST_REJECTED_ERROR),
+      ),
+      metricNamespace: `ic-pipeline/${Stack.of(this).stackName}`,
+      metricName: FAILED_RUNS_METRIC,
+      metricValue: '1',
+    });
+    return filter.metric({ period, statistic: 'Sum' });
+  }
 }
+
+/**
+ * Failed runs other than rejected requests. Step Functions' own ExecutionsFailed metric counts every
+ * failed execution, including a request with a typo, which is its author's mistake, not an operational
+ * fault; so the count comes from the execution log's `ExecutionFailed` events, leaving out the error
+ * `RunRequestRejected`.
+ */
+const FAILED_RUNS_METRIC = 'FailedRunsExceptRejectedRequests';
 
 function pascal(name: string): string {
   return name.split(/[^A-Za-z0-9]/).filter(Boolean).map((part) => part[0]?.toUpperCase() + part.slice(1)).join('');

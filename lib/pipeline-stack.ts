@@ -4,7 +4,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { consoleUrl, STATE_MACHINE_FRAGMENT_PREFIX } from '../core/console-url';
 import { AlgorithmRegistry } from './algorithm-registry';
+import { consoleOrigin } from './console-origin';
 import { acknowledgeNag } from './nag';
 import { PipelineAlarms } from './pipeline-alarms';
 import { PipelineFunction } from './pipeline-function';
@@ -121,6 +123,7 @@ export class ImageClassificationPipelineStack extends Stack {
 
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       stateMachine: this.pipeline.stateMachine,
+      executionLogGroup: this.pipeline.logGroup,
       functions: {
         'prepare-run': this.prepareRunFunction,
         'resolve-image': this.resolveImageFunction,
@@ -172,7 +175,7 @@ export class ImageClassificationPipelineStack extends Stack {
     });
     new CfnOutput(this, 'StateMachineConsoleUrl', {
       description: 'Open this link and press "Start execution" to start a run',
-      value: `https://${this.region}.console.aws.amazon.com/states/home?region=${this.region}#/statemachines/view/${this.pipeline.stateMachine.stateMachineArn}`,
+      value: consoleUrl(consoleOrigin(this), this.region, 'states/home', `${STATE_MACHINE_FRAGMENT_PREFIX}${this.pipeline.stateMachine.stateMachineArn}`),
     });
     new CfnOutput(this, 'RunRequestDeadLetterQueueUrl', {
       description: 'Run request uploads that could not start a run (see README, Operations)',

@@ -1,5 +1,7 @@
 // The local runner (aws-local-stepfunctions) needs Promise.withResolvers, which Node.js 20 lacks.
 import '../../scripts/lib/promise-with-resolvers';
+import type { RunRejection } from '../../core/prepare-run-output';
+import { problemLine } from '../../core/problems';
 import { STATE_NAMES } from '../../core/state-names';
 import { EXIT } from '../errors';
 import type { Output } from '../output';
@@ -98,6 +100,7 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
     }
   };
 
+  let rejection: RunRejection | undefined;
   const onEvent = (event: EventLog) => {
     if (!('state' in event)) return;
     const name = event.state.name;
@@ -108,6 +111,7 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
         break;
       case 'StateExited': {
         if (sagemakerStates.includes(name)) printCalls(name);
+        if (name === STATE_NAMES.prepareRun) rejection = (event.state.output as { rejection?: RunRejection } | undefined)?.rejection;
         const note = stateNote(name, event.state.output, region);
         if (note) out.line(`${TAG}   ${note}`);
         break;
@@ -149,6 +153,7 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
       sagemakerCalls: calls,
       notifications: outcome.notifications,
       ...(outcome.status === 'SUCCEEDED' ? { output: outcome.output } : { error: outcome.error, cause: outcome.cause }),
+      ...(rejection ? { problems: rejection.problems } : {}),
     });
     return outcome.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failure;
   }
@@ -167,12 +172,11 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
   out.line(`${TAG} ${c.red('Run failed')}, as the deployed pipeline would fail, with:`);
   out.line(`  error: ${outcome.error}`);
   out.line(`  cause: ${outcome.cause}`);
-  const problems = /Invalid run request \(\d+ problems?\): (.*)$/.exec(outcome.cause ?? '')?.[1];
-  if (problems) for (const problem of problems.split(' | ')) out.line(`    - ${problem}`);
+  for (const problem of rejection?.problems ?? []) out.line(`    - ${problemLine(problem)}`);
   out.warn(`${c.red('Error:')} the simulated run failed: ${outcome.error} (the cause is above).`);
   out.warn(
     `${c.yellow('Next:')} ` +
-      (outcome.error?.startsWith(STATE_NAMES.prepareRun)
+      (rejection !== undefined
         ? 'fix the request and run the dry-run again (`ic-pipeline validate <file>` lists each problem).'
         : 'see the failing state above; nothing was spent.'),
   );
@@ -182,6 +186,9 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
 /** What a state produced, in a line, for the states whose output says something. */
 function stateNote(state: string, output: unknown, region: string): string | undefined {
   const o = (output ?? {}) as Record<string, any>;
+  if (state === STATE_NAMES.prepareRun && o.rejection) {
+    return `request rejected (real prepare-run handler code): ${o.rejection.problems.length} problem${o.rejection.problems.length === 1 ? '' : 's'}`;
+  }
   if (state === STATE_NAMES.prepareRun && o.run) {
     return `request accepted (real prepare-run handler code): run id ${o.run.runId}, mode ${o.run.mode}`;
   }

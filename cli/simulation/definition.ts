@@ -8,6 +8,7 @@ import { partitionOf } from '../../core/console-url';
 
 /** The parts of a CloudFormation template this module reads. */
 export interface CloudFormationTemplate {
+  Mappings?: Record<string, Record<string, Record<string, unknown>>>;
   Resources?: Record<string, { Type?: string; Properties?: Record<string, any>; [key: string]: unknown }>;
   Outputs?: Record<string, { Value?: unknown; Description?: string; [key: string]: unknown }>;
   [key: string]: unknown;
@@ -101,6 +102,12 @@ export function resolveIntrinsics(value: unknown, template: CloudFormationTempla
       case 'Fn::Join': {
         const [separator, parts] = arg as [string, unknown[]];
         return parts.map((part) => String(resolveIntrinsics(part, template, env))).join(separator);
+      }
+      case 'Fn::FindInMap': {
+        const [mapName, topKey, secondKey] = (arg as unknown[]).map((part) => String(resolveIntrinsics(part, template, env)));
+        const found = template.Mappings?.[mapName as string]?.[topKey as string]?.[secondKey as string];
+        if (found === undefined) throw new Error(`resolveIntrinsics: mapping ${mapName} has no ${topKey}.${secondKey}`);
+        return found;
       }
       default:
         if (key.startsWith('Fn::')) throw new Error(`resolveIntrinsics: ${key} is not supported`);

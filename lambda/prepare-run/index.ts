@@ -1,15 +1,15 @@
 /**
- * "Prepare run" Lambda: the first state of the state machine. A thin adapter over `prepareRun`: reads the
- * bucket names from the environment, validates the execution input and returns the prepared run, or fails
- * the execution with a `RunRequestError` that lists every problem of the request.
+ * "Prepare run" Lambda: the first state of the state machine. A thin adapter over core's
+ * `prepareRunOutput`: reads the bucket names from the environment and answers `{ run }` for a valid
+ * request or `{ rejection }` (every problem) for an invalid one. Only a wiring bug (no execution name)
+ * or a missing environment variable throws.
  */
-import { requireEnv } from '../../core/env';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { RunRequestError } from '../../core/problems';
-import { type PreparedRun, prepareRun } from '../../core/prepare-run';
+import { requireEnv } from '../../core/env';
+import { type PrepareRunOutput, prepareRunOutput } from '../../core/prepare-run-output';
 
+export type { PrepareRunOutput, RunRejection } from '../../core/prepare-run-output';
 export type { Channel, PreparedRun, RunMode, RunSource } from '../../core/prepare-run';
-export { InvalidEventError, RunRequestError, type Problem } from '../../core/problems';
 
 /** What the state machine sends: the whole execution input and the execution name. */
 export interface PrepareRunEvent {
@@ -24,9 +24,8 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 /**
  * Environment: DATA_BUCKET and ARTIFACT_BUCKET (required), KMS_KEY_ARN (optional: key for training and
  * transform volumes).
- * @throws RunRequestError when the request is invalid (the error cause lists every problem)
  */
-export const handler = async (event: PrepareRunEvent): Promise<PreparedRun> => {
+export const handler = async (event: PrepareRunEvent): Promise<PrepareRunOutput> => {
   const config = {
     dataBucket: requireEnv('DATA_BUCKET'),
     artifactBucket: requireEnv('ARTIFACT_BUCKET'),
@@ -35,14 +34,14 @@ export const handler = async (event: PrepareRunEvent): Promise<PreparedRun> => {
   const executionName = event?.executionName;
   logger.appendKeys({ executionName });
   try {
-    const run = prepareRun(event?.request, executionName, config);
-    logger.info('Prepared run', { runId: run.runId, mode: run.mode, source: run.source, names: run.names });
-    return run;
-  } catch (error) {
-    if (error instanceof RunRequestError) {
-      logger.warn('Rejected run request', { problems: error.problems, request: event?.request });
+    const output = prepareRunOutput(event?.request, executionName, config);
+    if ('run' in output) {
+      const { run } = output;
+      logger.info('Prepared run', { runId: run.runId, mode: run.mode, source: run.source, names: run.names });
+    } else {
+      logger.warn('Rejected run request', { problems: output.rejection.problems, request: event?.request });
     }
-    throw error;
+    return output;
   } finally {
     logger.removeKeys(['executionName']);
   }

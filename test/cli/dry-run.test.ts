@@ -52,17 +52,18 @@ test('a rejected request exits 1 with the message the deployed pipeline gives, n
   const file = requestFile(JSON.stringify({ hyperparameters: { epochs: 0 } }));
   const { code, stdout, stderr } = dryRun('--request', file);
   expect(code).toBe(1);
-  expect(stdout).toContain('error: Prepare run failed: RunRequestError');
-  expect(stdout).toContain('cause: Prepare run failed: Invalid run request (1 problem): hyperparameters.epochs: 0 must be an integer >= 1');
+  expect(stdout).toContain('error: RunRequestRejected');
+  expect(stdout).toContain('cause: Invalid run request (1 problem): hyperparameters.epochs: 0 must be an integer >= 1');
+  expect(stdout).toContain('    - hyperparameters.epochs: 0 must be an integer >= 1');
   expect(stdout).not.toMatch(/SageMaker \w+ request/);
-  expect(stderr).toContain('Error: the simulated run failed: Prepare run failed: RunRequestError');
+  expect(stderr).toContain('Error: the simulated run failed: RunRequestRejected');
   expect(stderr).not.toMatch(/at .*\.ts:\d+/);
 });
 
-test('a request file that is not JSON is a usage error (exit 2)', () => {
+test('a request file that is not JSON is rejected (exit 1) in the words of the S3 trigger', () => {
   const file = requestFile('{ epochs: 3');
   const { code, stderr } = dryRun('--request', file);
-  expect(code).toBe(2);
+  expect(code).toBe(1);
   expect(stderr).toContain(`Error: The request file ${file} is not valid JSON`);
   expect(stderr).toContain('Next: A run request is one JSON object');
 });
@@ -91,6 +92,7 @@ test('--json reports a rejected request as error and cause, exit 1', () => {
   expect(code).toBe(1);
   const report = JSON.parse(stdout);
   expect(report.status).toBe('FAILED');
-  expect(report.error).toBe('Prepare run failed: RunRequestError');
+  expect(report.error).toBe('RunRequestRejected');
   expect(report.cause).toContain('modelName: missing');
+  expect(report.problems).toEqual([expect.objectContaining({ field: 'modelName' })]);
 });

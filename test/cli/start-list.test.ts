@@ -29,7 +29,7 @@ describe('start', () => {
     expect(JSON.parse(sent?.input ?? '')).toEqual({ hyperparameters: { epochs: 10 }, trainingData: `s3://${DATA_BUCKET}/train-v2/` });
     expect(stdout).toContain(`Started run ${deriveRunId(sent?.name as string)} on stack ImageClassificationPipeline.`);
     expect(stdout).toContain(`execution: ${executionArn(sent?.name as string)}`);
-    expect(stdout).toContain('console:   https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
+    expect(stdout).toContain('console:   https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
   });
 
   test('--json: the execution, its run id and console link', async () => {

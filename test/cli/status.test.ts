@@ -61,7 +61,7 @@ test('a run in progress: the latest execution, its current state and the trainin
   expect(stdout).toContain('current state: Train model');
   expect(stdout).toContain(`training job ${RUN_ID}: InProgress/Training, elapsed 11m 55s, 2 epochs`);
   expect(stdout).toContain('Training image download completed. Training in progress.');
-  expect(stdout).toContain('console: https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:');
+  expect(stdout).toContain('console: https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:');
 });
 
 test('a run in progress, --json', async () => {

@@ -87,8 +87,27 @@ describe('notifications and alarms', () => {
     });
   });
 
+  test('an alarm on failed runs, counted from the execution log without rejected requests, sends to the topic', () => {
+    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup', 'PipelineExecutionLogs');
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupId },
+      FilterPattern: '{ ($.type = "ExecutionFailed") && ($.details.error != "RunRequestRejected") }',
+      MetricTransformations: [{ MetricName: 'FailedRunsExceptRejectedRequests', MetricNamespace: 'ic-pipeline/TestPipeline', MetricValue: '1' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'FailedRunsExceptRejectedRequests',
+      Namespace: 'ic-pipeline/TestPipeline',
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: topicId }],
+    });
+    // Step Functions' own ExecutionsFailed would count every rejected request as well.
+    expect(template.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'ExecutionsFailed' } })).toEqual({});
+  });
+
   test.each([
-    ['ExecutionsFailed', 'AWS/States'],
     ['ExecutionsTimedOut', 'AWS/States'],
     ['ExecutionsAborted', 'AWS/States'],
   ])('an alarm on %s sends to the topic', (metricName, namespace) => {

@@ -23,15 +23,30 @@ const state = (name: string) => {
 };
 
 describe('state machine wiring', () => {
-  test('uses JSONPath and starts by preparing the run, then resolving the image', () => {
+  test('uses JSONPath and starts by preparing the run, then resolving the image of an accepted request', () => {
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
     expect(definition.StartAt).toBe('Prepare run');
+    // The raw request may be anything (even not an object): Prepare run's answer replaces it.
     expect(state('Prepare run')).toMatchObject({
       Parameters: { 'request.$': '$', 'executionName.$': '$$.Execution.Name' },
-      ResultPath: '$.run',
-      Next: 'Resolve image',
+      Next: STATE_NAMES.requestAccepted,
+    });
+    expect(state('Prepare run')).not.toHaveProperty('ResultPath');
+    expect(state(STATE_NAMES.requestAccepted)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.rejection', IsPresent: true, Next: STATE_NAMES.requestRejected }],
+      Default: 'Resolve image',
     });
     expect(state('Resolve image')).toMatchObject({ ResultPath: '$.image', Next: STATE_NAMES.chooseMode });
+  });
+
+  test('a rejected request goes to the failure notification as RunRequestRejected, not as a Lambda error', () => {
+    expect(state(STATE_NAMES.requestRejected)).toEqual({
+      Type: 'Pass',
+      Parameters: { state: 'Prepare run', runId: null, error: 'RunRequestRejected', 'cause.$': '$.rejection.cause' },
+      ResultPath: '$.failure',
+      Next: STATE_NAMES.notifyFailure,
+    });
   });
 
   test('chooses the branch by mode: transform skips training, everything else trains first', () => {
@@ -40,7 +55,8 @@ describe('state machine wiring', () => {
       Choices: [{ Variable: '$.run.mode', StringEquals: 'transform', Next: 'Run batch transform' }],
       Default: 'Train model',
     });
-    expect(state('Train model').Next).toBe('Create model');
+    expect(state('Train model').Next).toBe(STATE_NAMES.readTrainingResult);
+    expect(state(STATE_NAMES.readTrainingResult).Next).toBe('Create model');
     expect(state('Create model').Next).toBe(STATE_NAMES.transformAfterTraining);
     expect(state(STATE_NAMES.transformAfterTraining)).toEqual({
       Type: 'Choice',
@@ -101,8 +117,25 @@ describe('state machine wiring', () => {
     });
   });
 
+  test('reads the training result without a reference that could fail: optional fields get defaults first', () => {
+    expect(state('Train model').ResultSelector).toEqual({
+      'described.$':
+        'States.JsonMerge(States.StringToJson(\'{"FinalMetricDataList":[],"TrainingTimeInSeconds":null,"BillableTimeInSeconds":null}\'), $, false)',
+    });
+    expect(state(STATE_NAMES.readTrainingResult)).toMatchObject({
+      Type: 'Pass',
+      Parameters: {
+        'FinalMetricDataList.$': '$.trainingJob.described.FinalMetricDataList',
+        'TrainingTimeInSeconds.$': '$.trainingJob.described.TrainingTimeInSeconds',
+        'BillableTimeInSeconds.$': '$.trainingJob.described.BillableTimeInSeconds',
+        'ModelArtifacts.$': '$.trainingJob.described.ModelArtifacts.S3ModelArtifacts',
+      },
+      ResultPath: '$.trainingJob',
+    });
+  });
+
   test('keeps every step result under its own path', () => {
-    const paths = ['Prepare run', 'Resolve image', 'Train model', 'Create model', 'Run batch transform'].map(
+    const paths = ['Resolve image', 'Train model', 'Create model', 'Run batch transform'].map(
       (name) => state(name).ResultPath,
     );
     expect(new Set(paths).size).toBe(paths.length);
@@ -111,6 +144,7 @@ describe('state machine wiring', () => {
 
   test('every task catches every error into its own failure record, then one notification, then Fail', () => {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Resource !== undefined);
+    expect(tasks.length).toBe(7);
     for (const [name, task] of tasks.filter(([n]) => n !== STATE_NAMES.notifyFailure)) {
       // Prepare run's input is the raw request, which may not be an object: its error replaces it.
       const errorPath = name === 'Prepare run' ? '$' : '$.error';

@@ -126,9 +126,11 @@ describe('the reference run', () => {
     });
     expect(outcome.states).toEqual([
       'Prepare run',
+      'Request accepted?',
       'Resolve image',
       'Choose steps for mode',
       'Train model',
+      'Read training result',
       'Create model',
       'Transform after training?',
       'Run batch transform',
@@ -147,7 +149,7 @@ describe('the reference run', () => {
       message: {
         status: 'SUCCEEDED',
         summary: outcome.output,
-        console: `https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`,
+        console: `https://console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`,
       },
     });
   });
@@ -287,10 +289,10 @@ describe('bad requests fail in Prepare run and cost nothing', () => {
     const outcome = await pipeline.run(request, { executionName: EXECUTION });
 
     expect(outcome.status).toBe('FAILED');
-    expect(outcome.error).toBe('Prepare run failed: RunRequestError');
+    expect(outcome.error).toBe('RunRequestRejected');
     for (const text of expected) expect(outcome.cause).toContain(text);
     expect(outcome.sagemaker.calls).toHaveLength(0);
-    expect(outcome.states).toEqual(['Prepare run', 'Prepare run failed', 'Notify failure', 'Run failed']);
+    expect(outcome.states).toEqual(['Prepare run', 'Request accepted?', 'Request rejected', 'Notify failure', 'Run failed']);
     expect(outcome.notifications).toHaveLength(1);
     expect(outcome.notifications[0]?.message).toMatchObject({ status: 'FAILED', failedState: 'Prepare run', runId: null });
   });

@@ -111,7 +111,7 @@ test.each([
   expect(runs).toHaveLength(1);
   const [run] = runs;
   expect(run?.status).toBe('FAILED');
-  expect(run?.error).toBe('Prepare run failed: RunRequestError');
+  expect(run?.error).toBe('RunRequestRejected');
   expect(run?.cause).toContain(`Run request file s3://${dataBucket}/${key} (version v-3): `);
   expect(run?.cause).toContain(problem);
   expect(run?.sagemaker.calls).toHaveLength(0);

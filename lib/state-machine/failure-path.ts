@@ -1,0 +1,106 @@
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { RunFailure } from '../../core/run-summary';
+import { RUN_REQUEST_REJECTED_ERROR, STATE_NAMES } from '../../core/state-names';
+import { at, parameters, passState } from './asl';
+import { notification } from './notification';
+
+/** Where a Catch puts the error: `$.error` keeps the state's input beside it. */
+export type ErrorPath = '$.error';
+
+/**
+ * The one way a run fails: a failure record (`$.failure`, a `RunFailure`), exactly one failure
+ * notification, and the `Run failed` state whose error and cause are the record's.
+ */
+export class FailurePath extends Construct {
+  /** Sends the failure notification, then fails the execution. */
+  readonly notifyFailure: sfn.TaskStateBase;
+
+  constructor(scope: Construct, id: string, props: { topic: sns.ITopic }) {
+    super(scope, id);
+    const failure = (field: keyof RunFailure) => sfn.JsonPath.stringAt(`$.failure.${field}`);
+    this.notifyFailure = notification(scope, 'NotifyFailure', {
+      stateName: STATE_NAMES.notifyFailure,
+      topic: props.topic,
+      outcome: 'failed',
+      fields: {
+        status: 'FAILED',
+        executionArn: sfn.JsonPath.executionId,
+        executionName: sfn.JsonPath.executionName,
+        runId: failure('runId'),
+        failedState: failure('state'),
+        error: failure('error'),
+        cause: failure('cause'),
+      },
+    });
+    const failed = new sfn.Fail(scope, 'RunFailed', {
+      stateName: STATE_NAMES.failed,
+      errorPath: '$.failure.error',
+      causePath: '$.failure.cause',
+    });
+    // A notification that cannot be sent must not hide the run's own error.
+    this.notifyFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.notificationError' });
+    this.notifyFailure.next(failed);
+  }
+
+  /**
+   * Routes every error of `state` to a failure record naming it (error and cause prefixed with the
+   * state's name, the run id from `$.run`), then to the notification and `Run failed`.
+   */
+  catchErrorsOf(state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown }, stateName: string): void {
+    const record = passState(
+      this,
+      `${stateName} failed`,
+      parameters<keyof RunFailure>({
+        state: stateName,
+        runId: at('$.run.runId'),
+        error: at(`States.Format('${stateName} failed: {}', $.error.Error)`),
+        cause: at(`States.Format('${stateName} failed: {}', $.error.Cause)`),
+      }),
+      '$.failure',
+    );
+    record.next(this.notifyFailure);
+    state.addCatch(record, { errors: ['States.ALL'], resultPath: '$.error' });
+  }
+
+  /**
+   * Errors of `Prepare run` itself (a Lambda fault, not a bad request): its input, the raw request,
+   * may not even be an object, so the Catch replaces it with the error (no ResultPath) and the record
+   * has no run id.
+   */
+  catchErrorsOfFirstState(state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown }, stateName: string): void {
+    const record = passState(
+      this,
+      `${stateName} failed`,
+      parameters<keyof RunFailure>({
+        state: stateName,
+        runId: null,
+        error: at(`States.Format('${stateName} failed: {}', $.Error)`),
+        cause: at(`States.Format('${stateName} failed: {}', $.Cause)`),
+      }),
+      '$.failure',
+    );
+    record.next(this.notifyFailure);
+    state.addCatch(record, { errors: ['States.ALL'] });
+  }
+
+  /**
+   * A run request that Prepare run rejected (`$.rejection`): the user's mistake, not a fault. It gets
+   * the failure notification and fails with `RunRequestRejected`, which the executions-failed alarm
+   * leaves out; no Lambda error is raised for it.
+   */
+  rejectedRequest(): sfn.IChainable {
+    return passState(
+      this,
+      STATE_NAMES.requestRejected,
+      parameters<keyof RunFailure>({
+        state: STATE_NAMES.prepareRun,
+        runId: null,
+        error: RUN_REQUEST_REJECTED_ERROR,
+        cause: at('$.rejection.cause'),
+      }),
+      '$.failure',
+    ).next(this.notifyFailure);
+  }
+}

@@ -1,0 +1,70 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { acknowledgeNag, acknowledgeWildcardResource } from '../nag';
+
+export interface IntegrationGrantsProps {
+  readonly prepareRun: lambda.IFunction;
+  readonly resolveImage: lambda.IFunction;
+  readonly sagemakerRole: iam.IRole;
+  readonly notificationTopic: sns.ITopic;
+}
+
+/**
+ * What the three SageMaker integrations and the encrypted topic need (the Lambda and SNS tasks grant
+ * the rest), action by action, with the reason for every wildcard that cannot be avoided.
+ */
+export function grantIntegrations(stateMachine: sfn.StateMachine, props: IntegrationGrantsProps): void {
+  const stack = Stack.of(stateMachine);
+  const role = stateMachine.role;
+  const sagemaker = (resource: string) =>
+    stack.formatArn({ service: 'sagemaker', resource, resourceName: '*', arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const statement = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid, actions, resources, conditions }));
+
+  // Job and model names are derived per execution, so the resources are "every job of this type".
+  const reason = (kind: string) =>
+    `The ${kind} name is derived from each execution's name at run time, so it cannot be named in the policy; ` +
+    'the actions are limited to what the Step Functions SageMaker integration calls.';
+  acknowledgeWildcardResource(role, sagemaker('training-job'), reason('training job'));
+  acknowledgeWildcardResource(role, sagemaker('model'), reason('model'));
+  acknowledgeWildcardResource(role, sagemaker('transform-job'), reason('transform job'));
+  acknowledgeNag(role, 'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and CloudWatch Logs delivery ' +
+      '(logs:CreateLogDelivery and related) support no resource-level permissions: IAM accepts only "*" for them.');
+  for (const fn of [props.prepareRun, props.resolveImage]) {
+    acknowledgeWildcardResource(role, `${fn.functionArn}:*`,
+      'Granted by the CDK LambdaInvoke task: invoking the function\'s versions and aliases (ARN:*) of this one function.');
+  }
+  statement(
+    'TrainingJobs',
+    ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
+    [sagemaker('training-job')],
+  );
+  statement('Models', ['sagemaker:CreateModel'], [sagemaker('model')]);
+  statement(
+    'TransformJobs',
+    ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'],
+    [sagemaker('transform-job')],
+  );
+  statement(
+    'TagRunResources',
+    ['sagemaker:AddTags', 'sagemaker:ListTags'],
+    [sagemaker('training-job'), sagemaker('model'), sagemaker('transform-job')],
+  );
+  // `.sync` waits for the job through managed EventBridge rules that Step Functions creates.
+  statement(
+    'SyncJobEvents',
+    ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+    ['StepFunctionsGetEventsForSageMakerTrainingJobsRule', 'StepFunctionsGetEventsForSageMakerTransformJobsRule'].map(
+      (rule) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: rule }),
+    ),
+  );
+  // Publishing to an SSE-KMS topic needs a data key of the topic's key (sns:Publish alone is refused).
+  props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  statement('PassSageMakerRole', ['iam:PassRole'], [props.sagemakerRole.roleArn], {
+    StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+  });
+}

@@ -1,0 +1,41 @@
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { RunSummary } from '../../core/run-summary';
+import { at, parameters, passState, type PathRef } from './asl';
+
+/** What a mode made: each part's fields are read from its step's result, or null. */
+export interface SummaryParts {
+  readonly training: boolean;
+  readonly model: boolean;
+  readonly transform: boolean;
+}
+
+/**
+ * The run summary (`$.summary`, a `RunSummary`): the same keys in every mode, `null` where the mode
+ * did not make something. The table is typed by `RunSummary`, so a key added to the contract in core/
+ * must be built here too.
+ */
+export function summaryFields(parts: SummaryParts): { readonly [K in keyof RunSummary]: PathRef | null } {
+  return {
+    runId: at('$.run.runId'),
+    runName: at('$.run.runName'),
+    mode: at('$.run.mode'),
+    executionArn: at('$$.Execution.Id'),
+    source: at('$.run.source'),
+    trainingJobName: parts.training ? at('$.trainingJob.TrainingJobName') : null,
+    modelArtifacts: parts.training ? at('$.trainingJob.ModelArtifacts') : null,
+    metrics: parts.training ? at('$.trainingJob.FinalMetricDataList') : null,
+    trainingTimeInSeconds: parts.training ? at('$.trainingJob.TrainingTimeInSeconds') : null,
+    billableTimeInSeconds: parts.training ? at('$.trainingJob.BillableTimeInSeconds') : null,
+    // Mode "transform" classifies with the request's existing model.
+    modelName: parts.model ? at('$.run.names.model') : at('$.run.transform.modelName'),
+    modelArn: parts.model ? at('$.model.ModelArn') : null,
+    transformJobName: parts.transform ? at('$.transformJob.TransformJobName') : null,
+    predictions: parts.transform ? at('$.transformJob.S3OutputPath') : null,
+  };
+}
+
+/** A Pass state that writes the summary of a run with `parts` to `$.summary`. */
+export function summaryState(scope: Construct, stateName: string, parts: SummaryParts): sfn.CustomState {
+  return passState(scope, stateName, parameters(summaryFields(parts)), '$.summary');
+}
