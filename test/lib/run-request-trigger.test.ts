@@ -16,6 +16,10 @@ import {
   type RunRequestTriggerProps,
 } from '../../lib/run-request-trigger';
 import type { IConstruct } from 'constructs';
+import { UNIT_TEST_CONTEXT } from '../support/synth';
+
+/** An App without cdk.json's feature flags, the validator or bundling: the trigger on its own. */
+const bareApp = (outdir?: string) => new App({ outdir, builtinCloudFormationValidation: false, context: { ...UNIT_TEST_CONTEXT } });
 
 /** Logical id of the CloudFormation resource behind an L2 construct. */
 function logicalId(construct: IConstruct): string {
@@ -38,7 +42,7 @@ function synth(
     readonly props?: Partial<RunRequestTriggerProps>;
   } = {},
 ): Fixture {
-  const stack = new Stack(new App(), 'TestStack');
+  const stack = new Stack(bareApp(), 'TestStack');
   const bucket = new s3.Bucket(stack, 'DataBucket', {
     eventBridgeEnabled: options.eventBridgeEnabled ?? true,
     ...(options.bucketKey ? { encryption: s3.BucketEncryption.KMS, encryptionKey: new kms.Key(stack, 'BucketKey') } : {}),
@@ -225,7 +229,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('uses the given KMS key and lets EventBridge rules of the account and the function use it', () => {
-      const stack = new Stack(new App(), 'TestStack');
+      const stack = new Stack(bareApp(), 'TestStack');
       const key = new kms.Key(stack, 'QueueKey');
       new RunRequestTrigger(stack, 'RunRequestTrigger', {
         dataBucket: new s3.Bucket(stack, 'DataBucket', { eventBridgeEnabled: true }),
@@ -272,7 +276,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('warns when the given key is imported, because EventBridge must be allowed in its key policy by hand', () => {
-      const stack = new Stack(new App(), 'TestStack');
+      const stack = new Stack(bareApp(), 'TestStack');
       new RunRequestTrigger(stack, 'RunRequestTrigger', {
         dataBucket: new s3.Bucket(stack, 'DataBucket', { eventBridgeEnabled: true }),
         stateMachine: new sfn.StateMachine(stack, 'StateMachine', {
@@ -376,7 +380,7 @@ describe('RunRequestTrigger', () => {
     it('leaves no AwsSolutions finding on the trigger unacknowledged', () => {
       const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'run-request-trigger-nag-'));
       try {
-        const app = new App({ outdir });
+        const app = bareApp(outdir);
         const stack = new Stack(app, 'TestStack');
         new RunRequestTrigger(stack, 'RunRequestTrigger', {
           dataBucket: new s3.Bucket(stack, 'DataBucket', { eventBridgeEnabled: true }),

@@ -6,9 +6,32 @@ import { ImageClassificationPipelineStack, ImageClassificationPipelineStackProps
 /** The account and Region every test stack is synthesized for. */
 export const TEST_ENV = { account: '111122223333', region: 'us-east-1' } as const;
 
-/** A new App with the feature flags of cdk.json, as `cdk synth` runs it. */
-export function newApp(context: Record<string, unknown> = {}): App {
-  return new App({ context: { ...cdkJson.context, ...context } });
+/**
+ * Context that keeps template tests fast: no esbuild bundling of the Lambdas (`aws:cdk:bundling-stacks`
+ * names no stack, so assets get a placeholder; test/lib/bundle-size.test.ts bundles them for real).
+ */
+export const UNIT_TEST_CONTEXT = { 'aws:cdk:bundling-stacks': [] } as const;
+
+export interface NewAppOptions {
+  /** Extra context over cdk.json's feature flags. */
+  readonly context?: Record<string, unknown>;
+  /**
+   * Run the built-in CloudFormation validator on synth. It starts a WASM engine (seconds per suite), so
+   * it is on in exactly one test (test/lib/cdk-nag.test.ts synthesizes the app as `cdk synth` does).
+   * @default false
+   */
+  readonly validate?: boolean;
+  /** @default - a temporary folder */
+  readonly outdir?: string;
+}
+
+/** A new App with the feature flags of cdk.json, as `cdk synth` runs it, without bundling. */
+export function newApp(options: NewAppOptions = {}): App {
+  return new App({
+    outdir: options.outdir,
+    builtinCloudFormationValidation: options.validate ?? false,
+    context: { ...cdkJson.context, ...UNIT_TEST_CONTEXT, ...options.context },
+  });
 }
 
 export interface SynthesizedPipeline {
@@ -17,11 +40,20 @@ export interface SynthesizedPipeline {
   readonly template: Template;
 }
 
-/** Synthesizes the pipeline stack (bundling the Lambdas with the local esbuild). */
+let defaultPipeline: SynthesizedPipeline | undefined;
+
+/**
+ * Synthesizes the pipeline stack. The default pipeline (no props) is synthesized once per test file and
+ * shared: tests only read it.
+ */
 export function synthPipeline(props: Partial<ImageClassificationPipelineStackProps> = {}): SynthesizedPipeline {
+  const isDefault = Object.keys(props).length === 0;
+  if (isDefault && defaultPipeline !== undefined) return defaultPipeline;
   const app = newApp();
   const stack = new ImageClassificationPipelineStack(app, 'TestPipeline', { env: TEST_ENV, ...props });
-  return { app, stack, template: Template.fromStack(stack) };
+  const synthesized = { app, stack, template: Template.fromStack(stack) };
+  if (isDefault) defaultPipeline = synthesized;
+  return synthesized;
 }
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */
