@@ -3,10 +3,11 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
 import { acknowledgeNag } from './nag';
 
 /** Root of the Lambda handlers: `lambda/<name>/index.ts`. */
@@ -14,6 +15,63 @@ export const LAMBDA_ROOT = path.join(__dirname, '..', 'lambda');
 
 /** Runtime of every pipeline Lambda: the newest Node.js that Lambda runs (20 is past end of life). */
 export const PIPELINE_LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/**
+ * How every pipeline Lambda is bundled: esbuild on this machine (no Docker), minified, with a source map.
+ * `scripts/measure-bundles.ts` and the bundle-size test build with `esbuildOptionsFor`, which derives its
+ * options from this object, so what they measure is what deploys.
+ *
+ * The AWS SDK v3 is not bundled: handlers use the one the Node.js runtime ships (the NodejsFunction
+ * default for Node.js 18 and later; `@smithy/*` too, as under this app's `sdkV3ExcludeSmithyPackages`
+ * flag, so a direct @smithy import never sits beside the runtime's copy). Bundled, the SDK made
+ * start-run about 700 KB instead of about 30 KB (`npx tsx scripts/measure-bundles.ts`). The price: the
+ * SDK version is the one Lambda ships with the runtime, not the one the tests ran against; start-run
+ * calls only long-stable APIs (S3 GetObject, Step Functions StartExecution).
+ */
+export const PIPELINE_BUNDLING = Object.freeze({
+  minify: true,
+  sourceMap: true,
+  target: 'node24',
+  format: OutputFormat.CJS,
+  externalModules: ['@aws-sdk/*', '@smithy/*'],
+  forceDockerBundling: false,
+  logLevel: LogLevel.WARNING,
+} satisfies BundlingOptions);
+
+/** `lambda/<handlerName>/index.ts`, exporting `handler`. */
+export function lambdaEntry(handlerName: string): string {
+  return path.join(LAMBDA_ROOT, handlerName, 'index.ts');
+}
+
+/**
+ * The esbuild options NodejsFunction uses for `handlerName` under `PIPELINE_BUNDLING` (the arguments it
+ * gives the esbuild command line, as JS API options), without an output file: for measuring a bundle in
+ * memory (`write: false`). With an `outfile`, the output is byte for byte the index.js and index.js.map
+ * of `cdk synth` (checked with esbuild 0.28 and aws-cdk-lib 2.276). Throws when `PIPELINE_BUNDLING` gains an option this function does not
+ * translate, so the two cannot drift apart silently.
+ */
+export function esbuildOptionsFor(handlerName: string): BuildOptions {
+  // forceDockerBundling has no esbuild counterpart: it only says where esbuild runs.
+  const translated = new Set(['minify', 'sourceMap', 'target', 'format', 'externalModules', 'forceDockerBundling', 'logLevel']);
+  const untranslated = Object.keys(PIPELINE_BUNDLING).filter((option) => !translated.has(option));
+  if (untranslated.length > 0) {
+    throw new Error(`esbuildOptionsFor does not translate PIPELINE_BUNDLING option(s) ${untranslated.join(', ')}: add them`);
+  }
+  return {
+    // NodejsFunction runs esbuild in the project root with the entry relative to it; module paths that
+    // esbuild keeps in the bundle are relative to that directory.
+    absWorkingDir: path.join(LAMBDA_ROOT, '..'),
+    entryPoints: [path.relative(path.join(LAMBDA_ROOT, '..'), lambdaEntry(handlerName))],
+    bundle: true,
+    platform: 'node',
+    target: PIPELINE_BUNDLING.target,
+    format: PIPELINE_BUNDLING.format,
+    minify: PIPELINE_BUNDLING.minify,
+    sourcemap: PIPELINE_BUNDLING.sourceMap,
+    external: [...PIPELINE_BUNDLING.externalModules],
+    logLevel: PIPELINE_BUNDLING.logLevel,
+  };
+}
 
 export interface PipelineFunctionProps {
   /** Folder name under `lambda/`; the handler is `lambda/<handlerName>/index.ts`, export `handler`. */
@@ -74,7 +132,7 @@ export class PipelineFunction extends NodejsFunction {
     logGroup.grantWrite(role);
     super(scope, id, {
       role,
-      entry: path.join(LAMBDA_ROOT, props.handlerName, 'index.ts'),
+      entry: lambdaEntry(props.handlerName),
       handler: 'handler',
       description: props.description,
       runtime: PIPELINE_LAMBDA_RUNTIME,
@@ -91,16 +149,7 @@ export class PipelineFunction extends NodejsFunction {
         ...props.environment,
       },
       ...props.asyncInvocation,
-      bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        format: OutputFormat.CJS,
-        // The Lambda runtime ships AWS SDK v3, but bundling pins the version the tests ran against.
-        externalModules: [],
-        forceDockerBundling: false,
-        logLevel: LogLevel.WARNING,
-      },
+      bundling: PIPELINE_BUNDLING,
     });
     acknowledgeNag(
       role,
