@@ -75,7 +75,7 @@ export async function listCommand(options: ListOptions, deps: AwsDeps, out: Outp
   return EXIT.ok;
 }
 
-function parseOutput(text: string | undefined): Record<string, any> | undefined {
+function parseOutput(text: string | undefined): Record<string, unknown> | undefined {
   try {
     return text === undefined ? undefined : JSON.parse(text);
   } catch {

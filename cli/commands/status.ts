@@ -95,7 +95,7 @@ export function printStatus(status: RunStatus, out: Output): void {
 }
 
 /** validation:accuracy from a run summary's metrics, when the run trained. */
-export function validationAccuracy(summary: Record<string, any> | undefined): number | undefined {
+export function validationAccuracy(summary: { readonly metrics?: unknown } | undefined): number | undefined {
   const metrics = Array.isArray(summary?.metrics) ? (summary.metrics as { MetricName?: string; Value?: number }[]) : [];
   return metrics.find((m) => m.MetricName === 'validation:accuracy')?.Value;
 }
