@@ -4,7 +4,7 @@
  * each command is a function in cli/commands/ that takes its clients and output, so it can be tested.
  */
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
@@ -20,6 +20,7 @@ import { validateCommand } from '../cli/commands/validate';
 import { EXIT } from '../cli/errors';
 import { createOutput, type Output } from '../cli/output';
 import { runCommand } from '../cli/run-command';
+import { SCENARIO_NAMES } from '../cli/simulation/scenarios';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -64,11 +65,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--execution-name <name>', 'execution name the run id derives from', 'dry-run')
     .option('--stack <name>', 'stack in cdk.out to simulate', DEFAULT_STACK_NAME)
     .option('--synth', 'synthesize even when cdk.out is fresh')
+    .addOption(
+      new Option('--simulate <scenario>', 'what the simulated SageMaker does (default: everything succeeds)').choices(SCENARIO_NAMES),
+    )
     .option('--json', 'print one JSON document')
     .action(async (opts) => {
       const out = outputFor(opts);
       exitCode = await runCommand(out, async () => {
-        return dryRunCommand({ request: opts.request, region: opts.region, executionName: opts.executionName, stackName: opts.stack, synth: opts.synth, root: ROOT }, out);
+        return dryRunCommand({ request: opts.request, region: opts.region, executionName: opts.executionName, stackName: opts.stack, synth: opts.synth, scenario: opts.simulate, root: ROOT }, out);
       });
     });
 

@@ -77,17 +77,3 @@ export function createOutput(options: OutputOptions): Output {
     },
   };
 }
-
-/** An Output that records everything, for tests and for composing commands. */
-export function bufferOutput(options: { json?: boolean; tty?: boolean } = {}): Output & { stdout: () => string; stderr: () => string } {
-  let out = '';
-  let err = '';
-  const output = createOutput({
-    stdout: { write: (text: string) => (out += text) },
-    stderr: { write: (text: string) => (err += text) },
-    json: options.json,
-    tty: options.tty,
-    color: false,
-  });
-  return Object.assign(output, { stdout: () => out, stderr: () => err });
-}

@@ -5,13 +5,13 @@ import { CliError } from './errors';
 import type { CloudFormationTemplate } from './simulation/definition';
 
 /** What the synthesized template depends on: a template older than any of these is stale. */
-export const TEMPLATE_INPUTS = ['bin', 'lib', 'lambda', 'cdk.json', 'package.json'] as const;
+export const TEMPLATE_INPUTS = ['bin', 'core', 'lib', 'lambda', 'cdk.json', 'package.json'] as const;
 
 export interface TemplateSource {
   readonly template: CloudFormationTemplate;
   /** Path of the template file, relative to the project. */
   readonly path: string;
-  /** `reused`: cdk.out was newer than every input; `synthesized`: `cdk synth` ran now. */
+  /** `reused`: cdk.out was newer than every input; `synthesized`: the app was synthesized now. */
   readonly how: 'reused' | 'synthesized';
   /** Why it was (not) reused, for the output. */
   readonly reason: string;
@@ -23,7 +23,7 @@ export interface TemplateSourceOptions {
   readonly stackName: string;
   /** Synthesize even when cdk.out is fresh. @default false */
   readonly forceSynth?: boolean;
-  /** Runs the synthesis; tests may replace it. @default - `cdk synth --quiet` in `root` */
+  /** Runs the synthesis; tests may replace it. @default - the CDK app (bin/app.ts) for the dry run: no bundling, no validator */
   readonly synth?: (root: string) => void;
 }
 
@@ -49,7 +49,7 @@ export function loadTemplate(options: TemplateSourceOptions): TemplateSource {
   } else {
     reason = `${path} is newer than every file under ${TEMPLATE_INPUTS.join(', ')}`;
   }
-  if (how === 'synthesized') (options.synth ?? cdkSynth)(options.root);
+  if (how === 'synthesized') (options.synth ?? synthForDryRun)(options.root);
   if (!existsSync(file)) {
     throw new CliError(`The synthesis wrote no ${path}.`, {
       hint: `Check that bin/app.ts creates the stack ${options.stackName} (or pass --stack <name>).`,
@@ -76,19 +76,30 @@ export function newestInput(root: string): { path: string; mtimeMs: number } | u
   return newest;
 }
 
-/** `cdk synth --quiet`: offline (no credential or instance-metadata lookups are needed to synthesize). */
-function cdkSynth(root: string): void {
-  const localCdk = join(root, 'node_modules', '.bin', 'cdk');
-  const [command, args] = existsSync(localCdk) ? [localCdk, ['synth', '--quiet']] : ['npx', ['cdk', 'synth', '--quiet']];
-  const result = spawnSync(command, args, {
+/**
+ * Synthesizes the app the way `cdk synth` runs it (bin/app.ts with cdk.json's context, cdk-nag included),
+ * but for the dry run: the Lambdas are not bundled (`aws:cdk:bundling-stacks` names no stack: the dry run
+ * runs their TypeScript directly) and the CloudFormation validator is off (`CDK_VALIDATION=false`), which
+ * together take most of a synthesis. `cdk deploy` always synthesizes again, with both. Offline: no
+ * credential or instance-metadata lookups are needed.
+ */
+function synthForDryRun(root: string): void {
+  const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join('bin', 'app.ts')], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: 'true' },
+    env: {
+      ...process.env,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      CDK_OUTDIR: join(root, 'cdk.out'),
+      CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }),
+      CDK_VALIDATION: 'false',
+    },
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error || result.status !== 0) {
     const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new CliError(`\`cdk synth\` failed${result.error ? ` (${result.error.message})` : ` (exit code ${result.status})`}:\n${output}`, {
+    throw new CliError(`Synthesizing the app failed${result.error ? ` (${result.error.message})` : ` (exit code ${result.status})`}:\n${output}`, {
       hint: 'Fix the error above (`npx cdk synth` shows it in full), then run the dry-run again.',
       code: 'SynthFailed',
     });

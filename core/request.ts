@@ -5,9 +5,12 @@
  * Domain rules that need more than one field, the environment or the reference tables (instance types,
  * S3 buckets, hyperparameters, mode rules) live beside this file and run on what the schema accepted.
  */
+import { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from './api-limits';
 import limits from './reference/sagemaker-api-limits.json';
 import type { ProblemList } from './problems';
 import { anything, type Infer, int, oneOf, parse, record, required, section, text } from './schema';
+
+export { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS };
 
 export const RUN_MODES = ['full', 'train', 'transform'] as const;
 /** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
@@ -29,10 +32,6 @@ export const RUN_NAME_MAX_LENGTH = 24;
 export const RUN_NAME_PATTERN = /^[a-z0-9](-?[a-z0-9])*$/;
 export const MODEL_NAME_MAX_LENGTH: number = limits.shapes.ModelName.max;
 export const MODEL_NAME_PATTERN = new RegExp(`^(?:${limits.shapes.ModelName.pattern})$`);
-/** CreateTrainingJob StoppingCondition.MaxRuntimeInSeconds: at most 28 days (documentedLimits). */
-export const MAX_RUNTIME_IN_SECONDS = 2_419_200;
-/** CreateTransformJob MaxPayloadInMB: at most 100 MB, also for MaxConcurrentTransforms x MaxPayloadInMB. */
-export const MAX_PAYLOAD_IN_MB = 100;
 
 const s3Uri = () => text('an S3 URI string like "s3://<bucket>/<prefix>/"');
 

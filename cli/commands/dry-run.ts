@@ -1,5 +1,5 @@
 // The local runner (aws-local-stepfunctions) needs Promise.withResolvers, which Node.js 20 lacks.
-import '../../scripts/lib/promise-with-resolvers';
+import '../simulation/promise-with-resolvers';
 import type { RunRejection } from '../../core/prepare-run-output';
 import { problemLine } from '../../core/problems';
 import { STATE_NAMES } from '../../core/state-names';
@@ -8,6 +8,7 @@ import type { Output } from '../output';
 import { readRequestFile } from '../request-file';
 import type { CloudFormationTemplate } from '../simulation/definition';
 import { type EventLog, LocalPipeline } from '../simulation/local-run';
+import { SCENARIOS, type ScenarioName } from '../simulation/scenarios';
 import { type SageMakerCall, SageMakerStandIn } from '../simulation/sagemaker-stand-in';
 import { loadTemplate, type TemplateSource } from '../template-source';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
@@ -29,6 +30,8 @@ export interface DryRunOptions {
   readonly stackName?: string;
   /** Synthesize even when cdk.out is fresh. */
   readonly synth?: boolean;
+  /** What the simulated SageMaker does. @default - every call succeeds and every job completes */
+  readonly scenario?: ScenarioName;
   /** Project directory. */
   readonly root: string;
 }
@@ -82,7 +85,9 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
   out.line(c.dim('Lambda states run the real handler code; SageMaker is a stand-in that checks each request against the API limits.'));
   out.line();
 
-  const sagemaker = new SageMakerStandIn({ account: DRY_RUN_ACCOUNT, region });
+  const scenario = options.scenario === undefined ? undefined : SCENARIOS[options.scenario];
+  if (scenario) out.line(`Scenario:  ${options.scenario}: ${scenario.description}`);
+  const sagemaker = new SageMakerStandIn({ account: DRY_RUN_ACCOUNT, region, outcomes: scenario?.outcomes });
   const events: { type: string; state?: string; error?: string; cause?: string }[] = [];
   // The runner reports events a little after they happen, so a state's calls are picked by API, not by time.
   const stateOfApi: Record<string, string> = {

@@ -1,5 +1,5 @@
 // aws-local-stepfunctions 3.x calls Promise.withResolvers, which Node.js 20 lacks.
-import '../../scripts/lib/promise-with-resolvers';
+import './promise-with-resolvers';
 import './quiet-lambda-logs';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { handler as prepareRunHandler } from '../../lambda/prepare-run/index';

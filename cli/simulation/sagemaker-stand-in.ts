@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_PAYLOAD_IN_MB, DEFAULT_MAX_RUNTIME_IN_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from '../../core/api-limits';
+import { hasInstanceStorage } from '../../core/instance-types';
 import {
   SAGEMAKER_ERROR_NAMES,
   StepFunctionsTaskError,
@@ -48,7 +50,7 @@ export class SageMakerStandIn {
   private readonly trainingSeconds: number;
   private readonly transformSeconds: number;
   private readonly finalMetrics: Readonly<Record<string, number>>;
-  private readonly localStorageFamilies: readonly string[];
+  private readonly localStorageFamilies: readonly string[] | undefined;
   private readonly outcomes: SageMakerOutcomes;
   private clock: number;
   private requestCount = 0;
@@ -71,7 +73,7 @@ export class SageMakerStandIn {
     this.trainingSeconds = options.trainingSeconds ?? 1800;
     this.transformSeconds = options.transformSeconds ?? 300;
     this.finalMetrics = options.finalMetrics ?? DEFAULT_FINAL_METRICS;
-    this.localStorageFamilies = options.localStorageInstanceFamilies ?? DEFAULT_LOCAL_STORAGE_FAMILIES;
+    this.localStorageFamilies = options.localStorageInstanceFamilies;
     this.outcomes = options.outcomes ?? {};
     this.clock = new Date(options.startTime ?? '2025-01-06T09:00:00.000Z').getTime();
     if (Number.isNaN(this.clock)) throw new Error(`SageMakerStandIn: startTime ${String(options.startTime)} is not a date`);
@@ -240,8 +242,8 @@ export class SageMakerStandIn {
   }
 
   private hasLocalStorage(instanceType: string): boolean {
-    const family = instanceType.slice(0, instanceType.lastIndexOf('.'));
-    return this.localStorageFamilies.includes(family);
+    if (this.localStorageFamilies === undefined) return hasInstanceStorage(instanceType);
+    return this.localStorageFamilies.includes(instanceType.slice(0, instanceType.lastIndexOf('.')));
   }
 
   private failTransiently(api: SageMakerApi, request: Record<string, unknown>, requestId: string): void {
@@ -307,7 +309,7 @@ export class SageMakerStandIn {
     this.clock = lastModified + 1000;
     const outputPath = String(member(request, 'OutputDataConfig', 'S3OutputPath'));
     const failureReason = outcome.status === 'Completed' ? undefined : outcome.failureReason;
-    return jsonCopy<DescribeTrainingJobResponse>({
+    const description = jsonCopy<DescribeTrainingJobResponse>({
       TrainingJobName: name,
       TrainingJobArn: arn,
       ModelArtifacts: { S3ModelArtifacts: `${withTrailingSlash(outputPath)}${name}/output/model.tar.gz` },
@@ -341,6 +343,10 @@ export class SageMakerStandIn {
       RetryStrategy: request.RetryStrategy,
       ExperimentConfig: request.ExperimentConfig,
     });
+    if (outcome.status === 'Completed' && outcome.withoutOptionalFields) {
+      for (const field of ['FinalMetricDataList', 'TrainingTimeInSeconds', 'BillableTimeInSeconds'] as const) delete description[field];
+    }
+    return description;
   }
 
   private describeTransformJob(request: Record<string, unknown>, name: string, arn: string, outcome: TransformOutcome): DescribeTransformJobResponse {
@@ -408,7 +414,7 @@ export interface SageMakerStandInOptions {
   /**
    * Instance families (`ml.g4dn`) with local NVMe storage, for which CreateTrainingJob rejects a
    * ResourceConfig.VolumeKmsKeyId.
-   * @default - the examples of sagemaker-api-limits.json: ml.g4dn, ml.g5, ml.p3dn, ml.p4d
+   * @default - core's table (core/instance-types.ts), the same one Prepare run uses
    */
   readonly localStorageInstanceFamilies?: readonly string[];
   /** How calls end. @default - every call succeeds and every job completes */
@@ -435,7 +441,14 @@ export interface SageMakerOutcomes {
 }
 
 export type TrainingOutcome =
-  | { readonly status: 'Completed' }
+  | {
+      readonly status: 'Completed';
+      /**
+       * Leave out what DescribeTrainingJob may leave out: FinalMetricDataList, TrainingTimeInSeconds,
+       * BillableTimeInSeconds (the pipeline must still end through a notification).
+       */
+      readonly withoutOptionalFields?: boolean;
+    }
   | { readonly status: 'Failed'; readonly failureReason: string }
   | {
       readonly status: 'Stopped';
@@ -550,15 +563,6 @@ export interface DescribeTransformJobResponse {
 // Constants and helpers
 // ---------------------------------------------------------------------------------------------------
 
-/** documentedLimits: "at most 2,419,200 (28 days)". */
-const MAX_RUNTIME_IN_SECONDS = 2_419_200;
-/** documentedLimits: "at most 100 (MB); and MaxConcurrentTransforms x MaxPayloadInMB must not exceed 100". */
-const MAX_PAYLOAD_IN_MB = 100;
-/** SageMaker's defaults when the request leaves these out (API documentation). */
-const DEFAULT_MAX_PAYLOAD_IN_MB = 6;
-const DEFAULT_MAX_RUNTIME_IN_SECONDS = 86_400;
-/** documentedLimits' examples of instance families with local NVMe storage. */
-const DEFAULT_LOCAL_STORAGE_FAMILIES: readonly string[] = ['ml.g4dn', 'ml.g5', 'ml.p3dn', 'ml.p4d'];
 const DEFAULT_FINAL_METRICS: Readonly<Record<string, number>> = { 'train:accuracy': 0.9, 'validation:accuracy': 0.85 };
 /** The fake timeline: provisioning before a job starts, then download, …, upload at the end. */
 const STARTING_SECONDS = 120;

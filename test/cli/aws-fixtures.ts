@@ -7,7 +7,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsDeps } from '../../cli/aws/clients';
-import { bufferOutput } from '../../cli/output';
+import { bufferOutput } from '../support/output';
 import { runCommand } from '../../cli/run-command';
 
 /** Realistic answers of a deployed pipeline in eu-west-1, and mocked clients to give them. */

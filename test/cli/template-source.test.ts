@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bufferOutput } from '../../cli/output';
+import { bufferOutput } from '../support/output';
 import { loadTemplate } from '../../cli/template-source';
 
 /** A project directory with one input file and, optionally, a cdk.out template, at given ages. */

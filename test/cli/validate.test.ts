@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { validateCommand } from '../../cli/commands/validate';
-import { bufferOutput } from '../../cli/output';
+import { bufferOutput } from '../support/output';
 import { runCommand } from '../../cli/run-command';
 
 const dir = mkdtempSync(join(tmpdir(), 'ic-validate-'));

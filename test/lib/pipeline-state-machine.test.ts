@@ -1,6 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { STATE_NAMES } from '../../core/state-names';
-import { StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
+import { resolveIntrinsics, StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
 
 let template: Template;
@@ -275,7 +277,22 @@ describe('stack outputs', () => {
     expect(outputs.DataBucketName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'StorageDataBucket') });
     expect(outputs.ArtifactBucketName?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::S3::Bucket', 'StorageArtifactBucket') });
     expect(outputs.StateMachineArn?.Value).toEqual({ Ref: logicalIdOf(template, 'AWS::StepFunctions::StateMachine', 'PipelineStateMachine') });
-    expect(JSON.stringify(outputs.StateMachineConsoleUrl?.Value)).toContain('console.aws.amazon.com/states/home?region=us-east-1#/statemachines/view/');
+    const link = (region: string) =>
+      resolveIntrinsics(outputs.StateMachineConsoleUrl?.Value, template.toJSON(), { account: '111122223333', region });
+    expect(link('us-east-1')).toMatch(/^https:\/\/console\.aws\.amazon\.com\/states\/home\?region=us-east-1#\/statemachines\/view\/ref-pipelinestatemachine/);
+  });
+
+  test.each([
+    ['cn-north-1', 'https://console.amazonaws.cn/states/home?region=cn-north-1#'],
+    ['us-gov-west-1', 'https://console.amazonaws-us-gov.com/states/home?region=us-gov-west-1#'],
+    ['eu-west-1', 'https://console.aws.amazon.com/states/home?region=eu-west-1#'],
+  ])('console links in the outputs and notifications work in the partition of %s', (region, start) => {
+    // The stack is environment-agnostic in a real `cdk synth`: the partition is only known at deploy time.
+    const agnostic = synthPipeline({ env: {} }).template.toJSON();
+    const env = { account: '111122223333', region };
+    expect(resolveIntrinsics(agnostic.Outputs?.StateMachineConsoleUrl?.Value, agnostic, env)).toMatch(new RegExp(`^${escape(start)}/statemachines/view/ref-pipelinestatemachine`));
+    const notify = stateMachineDefinition(agnostic, env).States[STATE_NAMES.notifySuccess] as { Parameters: { 'Message.$'?: unknown; Message?: Record<string, unknown> } };
+    expect(JSON.stringify(notify.Parameters)).toContain(`${start}/v2/executions/details/{}`);
   });
 });
 

@@ -342,6 +342,19 @@ describe('failures are explained and notified once', () => {
     expect(outcome.notifications[0]?.message.runId).toBe(RUN_ID);
   });
 
+  test('a completed training job whose description lacks the metrics and times still ends through Notify success', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Completed', withoutOptionalFields: true } } });
+    const described = () => sagemaker.calls[0]?.response as Record<string, unknown>;
+    const outcome = await pipeline.run({}, { executionName: EXECUTION, sagemaker });
+    expect(described()).not.toHaveProperty('FinalMetricDataList');
+    expect(described()).not.toHaveProperty('BillableTimeInSeconds');
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.states).toContain('Notify success');
+    expect(outcome.output).toMatchObject({ metrics: [], trainingTimeInSeconds: null, billableTimeInSeconds: null, predictions: expect.any(String) });
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message.summary).toMatchObject({ metrics: [], billableTimeInSeconds: null });
+  });
+
   test('a training job that was stopped fails the run', async () => {
     const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxRuntimeExceeded', failureReason: 'Training job reached its maximum runtime' } } });
     const outcome = await failedRun(sagemaker);

@@ -1,0 +1,40 @@
+/**
+ * What the simulated SageMaker does in a dry run: everything succeeds by default, or one of these named
+ * scenarios, so an operator can see, offline, what the pipeline does and what the notification says when
+ * a job fails, capacity is busy or SageMaker reports no metrics. The local-execution tests use the same
+ * outcomes through the stand-in's options.
+ */
+import type { SageMakerOutcomes } from './sagemaker-stand-in';
+
+export const SCENARIOS = {
+  'training-fails': {
+    description: 'the training job fails with an algorithm error',
+    outcomes: {
+      training: { status: 'Failed', failureReason: 'AlgorithmError: num_classes 257 does not match the labels in the data (simulated)' },
+    },
+  },
+  'training-max-runtime': {
+    description: 'the training job is stopped at its maximum runtime',
+    outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxRuntimeExceeded' } },
+  },
+  'no-training-metrics': {
+    description: 'training completes, but SageMaker reports no metrics and no training time',
+    outcomes: { training: { status: 'Completed', withoutOptionalFields: true } },
+  },
+  'capacity-busy': {
+    description: 'the account quota for the training instance is in use twice, then frees up (retried)',
+    outcomes: { resourceLimitExceededCalls: { CreateTrainingJob: 2 } },
+  },
+  'transform-fails': {
+    description: 'the batch transform job fails',
+    outcomes: { transform: { status: 'Failed', failureReason: 'ClientError: an image could not be decoded (simulated)' } },
+  },
+} as const satisfies Record<string, { description: string; outcomes: SageMakerOutcomes }>;
+
+export type ScenarioName = keyof typeof SCENARIOS;
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+export function isScenarioName(name: string): name is ScenarioName {
+  return Object.hasOwn(SCENARIOS, name);
+}

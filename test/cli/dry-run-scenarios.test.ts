@@ -1,0 +1,43 @@
+import { dryRunCommand } from '../../cli/commands/dry-run';
+import { SCENARIO_NAMES } from '../../cli/simulation/scenarios';
+import { bufferOutput } from '../support/output';
+import { synthPipeline } from '../support/synth';
+
+/** `dry-run --simulate <scenario>` in-process, on the synthesized template (the subprocess tests cover the rest). */
+async function dryRun(scenario: (typeof SCENARIO_NAMES)[number]) {
+  const template = synthPipeline().template.toJSON();
+  const out = bufferOutput({ json: true });
+  const code = await dryRunCommand({ root: '.', scenario }, out, {
+    env: {},
+    loadTemplate: () => ({ template, path: 'cdk.out/test.template.json', how: 'reused', reason: 'test' }),
+  });
+  return { code, report: JSON.parse(out.stdout()) };
+}
+
+test('every scenario ends with exactly one notification, never a runtime error', async () => {
+  for (const scenario of SCENARIO_NAMES) {
+    const { report } = await dryRun(scenario);
+    expect({ scenario, notifications: report.notifications.length }).toEqual({ scenario, notifications: 1 });
+    expect(report.error ?? '').not.toContain('States.Runtime');
+  }
+});
+
+test('training-fails shows the failure notification with the job\'s reason, and no model is created', async () => {
+  const { code, report } = await dryRun('training-fails');
+  expect(code).toBe(1);
+  expect(report.error).toBe('Train model failed: States.TaskFailed');
+  expect(report.notifications[0].message).toMatchObject({ status: 'FAILED', failedState: 'Train model', cause: expect.stringContaining('AlgorithmError') });
+  expect(report.sagemakerCalls.map((call: { api: string }) => call.api)).toEqual(['CreateTrainingJob']);
+});
+
+test('no-training-metrics still succeeds, with empty metrics and null times in the summary', async () => {
+  const { code, report } = await dryRun('no-training-metrics');
+  expect(code).toBe(0);
+  expect(report.output).toMatchObject({ metrics: [], trainingTimeInSeconds: null, billableTimeInSeconds: null });
+});
+
+test('capacity-busy retries CreateTrainingJob and then succeeds', async () => {
+  const { code, report } = await dryRun('capacity-busy');
+  expect(code).toBe(0);
+  expect(report.sagemakerCalls.filter((call: { api: string }) => call.api === 'CreateTrainingJob')).toHaveLength(3);
+});
