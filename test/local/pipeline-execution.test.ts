@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LocalPipeline } from '../../cli/simulation/local-run';
 import { SageMakerStandIn } from '../../cli/simulation/sagemaker-stand-in';
 import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
@@ -25,7 +26,7 @@ beforeAll(() => {
 const IMAGE = '811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1';
 const EXECUTION = 'console-4f1c9e2a';
 // deriveRunId(EXECUTION): the slug of the execution name plus 8 hex of its SHA-256.
-const RUN_ID = `${EXECUTION}-${require('node:crypto').createHash('sha256').update(EXECUTION).digest('hex').slice(0, 8)}`;
+const RUN_ID = `${EXECUTION}-${createHash('sha256').update(EXECUTION).digest('hex').slice(0, 8)}`;
 
 function referenceTrainingRequest(runId: string) {
   const channel = (name: string, prefix: string) => ({
