@@ -26,7 +26,7 @@ export type SniffResult = ImageInfo | NotAnImage;
 
 /**
  * Random access to a file's bytes. `read` returns at most `length` bytes from `position`; fewer at the end
- * of the file (an empty buffer past it).
+ * of the file (an empty buffer past it). The bytes returned are valid until the next `read`.
  */
 export interface ByteSource {
   read(position: number, length: number): Buffer;
@@ -43,16 +43,21 @@ export function bufferSource(bytes: Buffer): ByteSource {
  */
 class FileSource implements ByteSource {
   private static readonly BLOCK = 64 * 1024;
+  /**
+   * One block shared by every FileSource: sniffing is synchronous and one file at a time, and allocating
+   * 64 KiB per file (30,000 files) would cost more than reading them.
+   */
+  private static shared = Buffer.allocUnsafe(FileSource.BLOCK);
   private block = Buffer.alloc(0);
-  private blockStart = 0;
+  private blockStart = -1;
 
   constructor(private readonly fd: number) {}
 
   read(position: number, length: number): Buffer {
     const end = position + length;
-    if (position < this.blockStart || end > this.blockStart + this.block.length) {
+    if (this.blockStart < 0 || position < this.blockStart || end > this.blockStart + this.block.length) {
       const size = Math.max(FileSource.BLOCK, length);
-      const buffer = Buffer.allocUnsafe(size);
+      const buffer = size === FileSource.BLOCK ? FileSource.shared : Buffer.allocUnsafe(size);
       let filled = 0;
       while (filled < size) {
         const n = readSync(this.fd, buffer, filled, size - filled, position + filled);
