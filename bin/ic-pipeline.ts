@@ -13,6 +13,7 @@ import type { AwsDeps } from '../cli/aws/clients';
 import { DEFAULT_STACK_NAME } from '../cli/aws/stack';
 import { dryRunCommand } from '../cli/commands/dry-run';
 import { listCommand } from '../cli/commands/list';
+import { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION, prepareDataCommand } from '../cli/commands/prepare-data';
 import { resultsCommand } from '../cli/commands/results';
 import { startCommand } from '../cli/commands/start';
 import { DEFAULT_POLL_SECONDS, statusCommand } from '../cli/commands/status';
@@ -47,6 +48,18 @@ function awsDeps(region: string | undefined): AwsDeps {
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number >= 1');
+  return number;
+}
+
+function fraction(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError('must be a number between 0 and 1');
+  return number;
+}
+
+function wholeNumber(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(number)) throw new InvalidArgumentError('must be a whole number >= 0');
   return number;
 }
 
@@ -88,6 +101,44 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await runCommand(out, async () => {
         return validateCommand({ file, dataBucket: opts.dataBucket, artifactBucket: opts.artifactBucket }, out);
       });
+    });
+
+  program
+    .command('prepare-data')
+    .description('Turn a folder of class folders into a training set (RecordIO or images + .lst) and a run request with its numbers')
+    .argument('<images-dir>', 'images laid out as <images-dir>/<class folder>/<image files> (JPEG or PNG, any depth)')
+    .requiredOption('--out <dir>', 'output folder (new, empty, or an earlier prepare-data output, which is replaced)')
+    .option('--format <format>', 'recordio (RecordIO files) or lst (image files + .lst lists)', 'recordio')
+    .option('--validation-fraction <fraction>', 'share of each class for validation, between 0 and 1', fraction, DEFAULT_VALIDATION_FRACTION)
+    .option('--seed <n>', 'seed of the split and the record order', wholeNumber, DEFAULT_SEED)
+    .option('--name <name>', 'dataset name: file names and s3://<data bucket>/datasets/<name>/ (default: the folder name)')
+    .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), for the run request URIs')
+    .option('--upload', 'upload to the data bucket of the deployed stack')
+    .option('--force', 'with --upload: replace a different dataset of the same name')
+    .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
+    .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
+    .option('--json', 'print dataset.json as one JSON document')
+    .action(async (imagesDir: string, opts) => {
+      const out = outputFor(opts);
+      exitCode = await runCommand(out, () =>
+        prepareDataCommand(
+          {
+            imagesDir,
+            out: opts.out,
+            format: opts.format,
+            validationFraction: opts.validationFraction,
+            seed: opts.seed,
+            name: opts.name,
+            dataBucket: opts.dataBucket,
+            upload: opts.upload,
+            force: opts.force,
+            stackName: opts.stack,
+            progressStream: process.stdout,
+          },
+          out,
+          () => awsDeps(opts.region),
+        ),
+      );
     });
 
   const aws = (command: Command) =>

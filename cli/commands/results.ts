@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { type AwsDeps } from '../aws/clients';
+import { datasetClassNames } from '../dataset-classes';
 import { describeExecution, resolveExecutionArn } from '../aws/run-status';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { CliError, EXIT, toCliError, UsageError } from '../errors';
@@ -16,7 +17,7 @@ export interface ResultsOptions {
   readonly stackName?: string;
   /** Where the CSV goes. @default `./results/<run id>/` */
   readonly outDir?: string;
-  /** One class name per line. @default the Caltech-256 names */
+  /** One class name per line. @default the `classes.txt` beside the run's training data (a prepare-data dataset), else the Caltech-256 names */
   readonly classesFile?: string;
 }
 
@@ -60,8 +61,9 @@ function csvField(value: string | number): string {
  */
 export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out: Output): Promise<number> {
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
-  const classesFile = options.classesFile ?? DEFAULT_CLASSES_FILE;
-  const classNames = readClassNames(classesFile);
+  // An explicit list is read first, so a bad path fails before any AWS call.
+  let classesFile = options.classesFile ?? DEFAULT_CLASSES_FILE;
+  let classNames = options.classesFile ? readClassNames(options.classesFile) : [];
   const executionArn = await resolveExecutionArn(deps, stackName, options.execution, options.execution ? undefined : 'SUCCEEDED');
   const execution = await describeExecution(deps, executionArn);
   const name = execution.name ?? executionArn.split(':').pop();
@@ -77,6 +79,18 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
       hint: 'Only runs in mode "full" or "transform" run a batch transform.',
       code: 'NoPredictions',
     });
+  }
+  const warnings: string[] = [];
+  let classesFromDataset = false;
+  if (!options.classesFile) {
+    const dataset = await datasetClassNames(deps.s3, execution.input, (text) => warnings.push(text));
+    if (dataset) {
+      classNames = dataset.names;
+      classesFile = dataset.source;
+      classesFromDataset = true;
+    } else {
+      classNames = readClassNames(DEFAULT_CLASSES_FILE);
+    }
   }
   const { bucket, prefix } = parseS3Uri(summary.predictions);
   const runId = summary.runId ?? String(name);
@@ -100,7 +114,6 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
   }
 
   const predictions: ImagePrediction[] = [];
-  const warnings: string[] = [];
   let mismatched = 0;
   let mismatchLength = 0;
   for (const key of keys.sort()) {
@@ -162,6 +175,7 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
     return EXIT.ok;
   }
   out.line(`Predictions of run ${out.c.bold(runId)}: ${predictions.length} image${predictions.length === 1 ? '' : 's'} from ${summary.predictions}`);
+  if (classesFromDataset) out.line(`Class names: ${classesFile} (the dataset the run trained on)`);
   for (const warning of warnings) out.warn(`${out.c.yellow('Warning:')} ${warning}`);
   const width = Math.max(...predictions.map((p) => p.image.length));
   for (const p of predictions) out.line(`  ${p.image.padEnd(width)}  ${p.topClass} (${(p.probability * 100).toFixed(1)}%)`);
