@@ -2,10 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { dryRunCommand } from '../../cli/commands/dry-run';
+import { runCommand } from '../../cli/run-command';
+import { bufferOutput } from '../support/output';
+import { synthPipeline } from '../support/synth';
 
 /**
- * `ic-pipeline dry-run` as a user runs it: a real subprocess that synthesizes the app (or reuses a fresh
- * cdk.out) and runs the state machine locally. Tests run one after another, so at most the first synthesizes.
+ * `ic-pipeline dry-run` as a user runs it: two real subprocesses that synthesize the app (or reuse a fresh
+ * cdk.out) and run the state machine locally (tests run one after another, so at most the first
+ * synthesizes); the other cases run the same command in-process.
  */
 const ROOT = resolve(__dirname, '../..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -60,35 +65,48 @@ test('a rejected request exits 1 with the message the deployed pipeline gives, n
   expect(stderr).not.toMatch(/at .*\.ts:\d+/);
 });
 
-test('a request file that is not JSON is rejected (exit 1) in the words of the S3 trigger', () => {
+/** The same command in-process, on the synthesized template (fast: no subprocess, no synthesis). */
+async function dryRunInProcess(options: { request?: string; region?: string; executionName?: string; json?: boolean }) {
+  const template = synthPipeline().template.toJSON();
+  const out = bufferOutput({ json: options.json });
+  const code = await runCommand(out, () =>
+    dryRunCommand({ root: ROOT, request: options.request, region: options.region, executionName: options.executionName }, out, {
+      env: {},
+      loadTemplate: () => ({ template, path: 'cdk.out/ImageClassificationPipeline.template.json', how: 'reused', reason: 'test' }),
+    }),
+  );
+  return { code, stdout: out.stdout(), stderr: out.stderr() };
+}
+
+test('a request file that is not JSON is rejected (exit 1) in the words of the S3 trigger', async () => {
   const file = requestFile('{ epochs: 3');
-  const { code, stderr } = dryRun('--request', file);
+  const { code, stderr } = await dryRunInProcess({ request: file });
   expect(code).toBe(1);
   expect(stderr).toContain(`Error: The request file ${file} is not valid JSON`);
   expect(stderr).toContain('Next: A run request is one JSON object');
 });
 
-test('--region cn-north-1 simulates China: the China image URI and aws-cn ARNs', () => {
-  const { code, stdout } = dryRun('--region', 'cn-north-1');
+test('--region cn-north-1 simulates China: the China image URI and aws-cn ARNs', async () => {
+  const { code, stdout } = await dryRunInProcess({ region: 'cn-north-1' });
   expect(code).toBe(0);
   expect(stdout).toContain('390948362332.dkr.ecr.cn-north-1.amazonaws.com.cn/image-classification:1');
   expect(stdout).toContain('Region:    cn-north-1 (--region)');
   expect(stdout).toContain('arn:aws-cn:sagemaker:cn-north-1:123456789012:model/');
 });
 
-test('--json prints one JSON document with the calls and the summary', () => {
-  const { code, stdout } = dryRun('--json', '--execution-name', 'json-check');
+test('--json prints one JSON document with the calls and the summary', async () => {
+  const { code, stdout } = await dryRunInProcess({ json: true, executionName: 'json-check' });
   expect(code).toBe(0);
   const report = JSON.parse(stdout);
   expect(report).toMatchObject({ simulated: true, status: 'SUCCEEDED', region: 'us-east-1', executionName: 'json-check' });
   expect(report.sagemakerCalls.map((call: { api: string }) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
   expect(report.output.runId).toMatch(/^json-check-[0-9a-f]{8}$/);
-  expect(report.template.how).toMatch(/^(reused|synthesized)$/);
+  expect(report.template.how).toBe('reused');
 });
 
-test('--json reports a rejected request as error and cause, exit 1', () => {
+test('--json reports a rejected request as error and cause, exit 1', async () => {
   const file = requestFile(JSON.stringify({ mode: 'transform' }));
-  const { code, stdout } = dryRun('--json', '--request', file);
+  const { code, stdout } = await dryRunInProcess({ json: true, request: file });
   expect(code).toBe(1);
   const report = JSON.parse(stdout);
   expect(report.status).toBe('FAILED');

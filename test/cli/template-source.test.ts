@@ -31,7 +31,7 @@ test('a template newer than every input is reused, and says so', () => {
   const source = loadTemplate({ root, stackName: 'Stack', synth });
   expect(synths).toEqual([]);
   expect(source).toMatchObject({ how: 'reused', path: join('cdk.out', 'Stack.template.json'), template: { Resources: { Old: {} } } });
-  expect(source.reason).toBe(`${join('cdk.out', 'Stack.template.json')} is newer than every file under bin, lib, lambda, cdk.json, package.json`);
+  expect(source.reason).toBe(`${join('cdk.out', 'Stack.template.json')} is newer than every file under bin, core, lib, lambda, cdk.json, package.json`);
 });
 
 test('an input changed after the template: synthesize, naming the file', () => {
