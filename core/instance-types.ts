@@ -102,3 +102,24 @@ function groupBySize(types: readonly string[]): string {
     .map(([family, sizes]) => (sizes.length === 1 ? `ml.${family}.${sizes[0]}` : `ml.${family}.{${sizes.join(',')}}`))
     .join(', ');
 }
+
+/**
+ * Training families the algorithm still trains on that AWS is retiring: previous-generation GPU instances
+ * (P2: NVIDIA K80, P3: NVIDIA V100). They stay accepted; `validate`, `dry-run` and `estimate` warn.
+ * What was found (README, "Cost"): AWS lists P2 and P3 as previous generation on EC2; the SageMaker Python
+ * SDK's own tests treat ml.p2.xlarge as deprecated (aws/sagemaker-python-sdk#5097, March 2025) and the
+ * AWS Deep Learning Containers moved their tests off P3 (aws/deep-learning-containers#4723, April 2025).
+ * No SageMaker end-of-support date was found, and the API still accepts both.
+ */
+export const RETIRING_TRAINING_FAMILIES: Readonly<Record<string, string>> = { p2: 'P2 (NVIDIA K80)', p3: 'P3 (NVIDIA V100)' };
+
+/** A warning for a training instance type of a family AWS is retiring, or undefined. */
+export function trainingInstanceWarning(instanceType: string): string | undefined {
+  const family = instanceFamily(instanceType);
+  const label = family === undefined ? undefined : RETIRING_TRAINING_FAMILIES[family];
+  if (label === undefined) return undefined;
+  return (
+    `${instanceType} is of the ${label} family, which AWS is retiring (previous generation): it still works, ` +
+    'but capacity may shrink and it costs more per run than ml.g4dn.xlarge, the default; G4dn and G5 are the current families'
+  );
+}

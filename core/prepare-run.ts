@@ -5,6 +5,7 @@
  *
  * Every problem is collected and reported together in one `RunRequestError`, before any SageMaker call.
  */
+import { DEFAULT_SPOT_EXTRA_WAIT_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from './api-limits';
 import { InvalidEventError, ProblemList, RunRequestError, describeValue, requestFileError } from './problems';
 import { resolveHyperparameters } from './hyperparameters';
 import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKeyFor } from './instance-types';
@@ -14,6 +15,7 @@ import {
   type RunMode,
   type RunRequest,
   type TrainingContentType,
+  type TrainingRequest,
   type TrainingInputMode,
   type TransformContentType,
   parseRunRequest,
@@ -57,7 +59,12 @@ export interface PreparedRun {
     /** Every value a string, as CreateTrainingJob requires. */
     hyperparameters: Record<string, string>;
     resourceConfig: { InstanceType: string; InstanceCount: number; VolumeSizeInGB: number; VolumeKmsKeyId?: string };
-    stoppingCondition: { MaxRuntimeInSeconds: number };
+    /** MaxWaitTimeInSeconds only with spot: SageMaker rejects it otherwise. */
+    stoppingCondition: { MaxRuntimeInSeconds: number; MaxWaitTimeInSeconds?: number };
+    /** Managed spot training (`training.spot`): the state machine then sends EnableManagedSpotTraining and CheckpointConfig. */
+    spot: boolean;
+    /** `s3://<artifact bucket>/runs/<run id>/checkpoints/` with spot (CheckpointConfig.S3Uri); null without. */
+    checkpointUri: string | null;
   } | null;
   /** Null in mode "train". */
   transform: {
@@ -73,7 +80,7 @@ export interface PreparedRun {
     transformResources: { InstanceType: string; InstanceCount: number; VolumeKmsKeyId?: string };
   } | null;
   /** The S3 prefixes this run writes; null when the mode writes none there. */
-  output: { modelPrefix: string | null; predictionsPrefix: string | null };
+  output: { modelPrefix: string | null; predictionsPrefix: string | null; checkpointPrefix: string | null };
 }
 
 /** What the Lambda's environment provides. */
@@ -82,15 +89,29 @@ export interface PrepareRunConfig extends PipelineBuckets {
   kmsKeyArn?: string;
 }
 
-/** Training settings of the Caltech-256 reference run. */
+/** Training settings with every default applied; the spot wait is null without spot. */
+export type TrainingSettings = Required<Omit<TrainingRequest, 'maxWaitTimeInSeconds'>> & { maxWaitTimeInSeconds: number | null };
+
+/**
+ * Training settings of the Caltech-256 reference run. The instance is the cheapest current-generation GPU
+ * type the algorithm trains on (README, "Cost"): the reference example used ml.p2.xlarge, later
+ * ml.p3.2xlarge, both of families AWS is retiring. Without spot there is no spot wait; with spot and no
+ * `maxWaitTimeInSeconds`, the wait defaults to `defaultMaxWaitTimeInSeconds(maxRuntimeInSeconds)`.
+ */
 export const REFERENCE_TRAINING = {
-  instanceType: 'ml.p3.2xlarge',
+  instanceType: 'ml.g4dn.xlarge',
   instanceCount: 1,
   volumeSizeInGB: 50,
   maxRuntimeInSeconds: 360_000,
   inputMode: 'File',
   contentType: 'application/x-recordio',
-} as const satisfies Required<NonNullable<RunRequest['training']>>;
+  spot: false,
+} as const satisfies Required<Omit<TrainingRequest, 'maxWaitTimeInSeconds'>>;
+
+/** The spot wait of a request that sets none: one more day than the runtime, at most 28 days. */
+export function defaultMaxWaitTimeInSeconds(maxRuntimeInSeconds: number): number {
+  return Math.min(maxRuntimeInSeconds + DEFAULT_SPOT_EXTRA_WAIT_SECONDS, MAX_WAIT_TIME_IN_SECONDS);
+}
 
 /** Batch transform settings of the Caltech-256 reference run. */
 export const REFERENCE_TRANSFORM = {
@@ -192,7 +213,7 @@ interface ResolvedRun {
   runName: string | null;
   source: RunSource | null;
   training: {
-    settings: Required<NonNullable<RunRequest['training']>>;
+    settings: TrainingSettings;
     trainingData: string;
     validationData: string;
     trainingLst: string;
@@ -218,7 +239,9 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
 
   let training: ResolvedRun['training'] = null;
   if (trains(mode)) {
-    const settings = { ...REFERENCE_TRAINING, ...request.training };
+    const { maxWaitTimeInSeconds: requestedWait, ...requested } = request.training ?? {};
+    const merged = { ...REFERENCE_TRAINING, ...requested };
+    const settings: TrainingSettings = { ...merged, maxWaitTimeInSeconds: spotWait(merged, requestedWait, problems) };
     const instanceTypeProblem = trainingInstanceTypeProblem(settings.instanceType);
     if (instanceTypeProblem !== undefined && !problems.touches('training.instanceType')) {
       problems.add('training.instanceType', instanceTypeProblem);
@@ -252,9 +275,51 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
   return { mode, runName: request.runName ?? null, source: request.source ?? null, training, transform };
 }
 
+/**
+ * The spot wait (MaxWaitTimeInSeconds) of the run, or null without spot. SageMaker rejects a wait without
+ * spot and a wait shorter than the runtime; the wait must be longer than the runtime, since it counts the
+ * time spent waiting for spot capacity as well as the training itself.
+ */
+function spotWait(
+  settings: Omit<TrainingSettings, 'maxWaitTimeInSeconds'>,
+  requested: number | undefined,
+  problems: ProblemList,
+): number | null {
+  const WAIT = 'training.maxWaitTimeInSeconds';
+  const RUNTIME = 'training.maxRuntimeInSeconds';
+  if (problems.touches('training.spot') || problems.touches(WAIT)) return null;
+  if (!settings.spot) {
+    if (requested !== undefined) {
+      problems.add(
+        WAIT,
+        `${requested} is only used with managed spot training (SageMaker rejects MaxWaitTimeInSeconds without it): ` +
+          'set training.spot to true, or remove training.maxWaitTimeInSeconds',
+      );
+    }
+    return null;
+  }
+  const wait = requested ?? defaultMaxWaitTimeInSeconds(settings.maxRuntimeInSeconds);
+  if (!problems.touches(RUNTIME) && wait <= settings.maxRuntimeInSeconds) {
+    if (requested !== undefined) {
+      problems.add(
+        WAIT,
+        `${requested} must be greater than training.maxRuntimeInSeconds (${settings.maxRuntimeInSeconds}): with spot it is ` +
+          'the longest the job may take in all, waiting for spot capacity included',
+      );
+    } else {
+      problems.add(
+        RUNTIME,
+        `${settings.maxRuntimeInSeconds} leaves no time to wait for spot capacity: with training.spot, ` +
+          `maxRuntimeInSeconds must be below the longest wait (${MAX_WAIT_TIME_IN_SECONDS} s, 28 days)`,
+      );
+    }
+  }
+  return wait;
+}
+
 /** Input mode and content type rules of the algorithm (reference/image-classification-hyperparameters.md, Inputs). */
 function checkTrainingInput(
-  settings: Required<NonNullable<RunRequest['training']>>,
+  settings: TrainingSettings,
   request: RunRequest,
   problems: ProblemList,
 ): void {
@@ -317,6 +382,8 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
   const names = runNames(runId);
   const modelPrefix = run.training ? s3Uri(config.artifactBucket, `runs/${runId}/model/`) : null;
   const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, `runs/${runId}/predictions/`) : null;
+  // A prefix of this run only, so that no run ever resumes from another run's checkpoints.
+  const checkpointPrefix = run.training?.settings.spot ? s3Uri(config.artifactBucket, `runs/${runId}/checkpoints/`) : null;
 
   let training: PreparedRun['training'] = null;
   if (run.training && modelPrefix) {
@@ -346,7 +413,12 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
         VolumeSizeInGB: settings.volumeSizeInGB,
         ...(volumeKmsKeyId === undefined ? {} : { VolumeKmsKeyId: volumeKmsKeyId }),
       },
-      stoppingCondition: { MaxRuntimeInSeconds: settings.maxRuntimeInSeconds },
+      stoppingCondition: {
+        MaxRuntimeInSeconds: settings.maxRuntimeInSeconds,
+        ...(settings.maxWaitTimeInSeconds === null ? {} : { MaxWaitTimeInSeconds: settings.maxWaitTimeInSeconds }),
+      },
+      spot: settings.spot,
+      checkpointUri: checkpointPrefix,
     };
   }
 
@@ -378,6 +450,6 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
     names,
     training,
     transform,
-    output: { modelPrefix, predictionsPrefix },
+    output: { modelPrefix, predictionsPrefix, checkpointPrefix },
   };
 }

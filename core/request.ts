@@ -5,12 +5,12 @@
  * Domain rules that need more than one field, the environment or the reference tables (instance types,
  * S3 buckets, hyperparameters, mode rules) live beside this file and run on what the schema accepted.
  */
-import { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from './api-limits';
+import { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from './api-limits';
 import limits from './reference/sagemaker-api-limits.json';
 import type { ProblemList } from './problems';
-import { anything, type Infer, int, oneOf, parse, record, required, section, text } from './schema';
+import { anything, bool, type Infer, int, oneOf, parse, record, required, section, text } from './schema';
 
-export { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS };
+export { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS };
 
 export const RUN_MODES = ['full', 'train', 'transform'] as const;
 /** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
@@ -37,12 +37,16 @@ const s3Uri = () => text('an S3 URI string like "s3://<bucket>/<prefix>/"');
 
 export const trainingSchema = section(
   {
-    instanceType: text('an instance type string like "ml.p3.2xlarge"'),
+    instanceType: text('an instance type string like "ml.g4dn.xlarge"'),
     instanceCount: int(1),
     volumeSizeInGB: int(1),
     maxRuntimeInSeconds: int(1, MAX_RUNTIME_IN_SECONDS, ' (28 days)'),
     inputMode: oneOf(TRAINING_INPUT_MODES),
     contentType: oneOf(TRAINING_CONTENT_TYPES),
+    /** Managed spot training: spare capacity at a discount; the job may be interrupted and resumes from checkpoints. */
+    spot: bool(),
+    /** Spot only: how long the job may take in all, waiting for capacity included; more than maxRuntimeInSeconds. */
+    maxWaitTimeInSeconds: int(1, MAX_WAIT_TIME_IN_SECONDS, ' (28 days)'),
   },
   'an object of training settings',
 );

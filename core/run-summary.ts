@@ -26,12 +26,22 @@ export interface RunSummary {
   /** The training job's final metrics (empty when SageMaker reported none). */
   readonly metrics: readonly MetricValue[] | null;
   readonly trainingTimeInSeconds: number | null;
+  /** What SageMaker bills; with spot, less than the training time: the saving is 1 - billable / training. */
   readonly billableTimeInSeconds: number | null;
+  /** Whether the training job used managed spot training (as SageMaker describes the job). */
+  readonly spot: boolean | null;
+  readonly trainingInstanceType: string | null;
+  readonly trainingInstanceCount: number | null;
   readonly modelName: string | null;
   readonly modelArn: string | null;
   readonly transformJobName: string | null;
   /** `s3://…/runs/<run id>/predictions/` */
   readonly predictions: string | null;
+  readonly transformInstanceType: string | null;
+  readonly transformInstanceCount: number | null;
+  /** When the transform job started and ended (as Step Functions passes SageMaker times: epoch milliseconds); null when not reported. */
+  readonly transformStartTime: number | string | null;
+  readonly transformEndTime: number | string | null;
 }
 
 /** Every key of the summary, in the order it is built. */
@@ -46,10 +56,17 @@ export const RUN_SUMMARY_KEYS = [
   'metrics',
   'trainingTimeInSeconds',
   'billableTimeInSeconds',
+  'spot',
+  'trainingInstanceType',
+  'trainingInstanceCount',
   'modelName',
   'modelArn',
   'transformJobName',
   'predictions',
+  'transformInstanceType',
+  'transformInstanceCount',
+  'transformStartTime',
+  'transformEndTime',
 ] as const satisfies readonly (keyof RunSummary)[];
 
 /** The failure record (`$.failure`) and the body of the failure notification. */

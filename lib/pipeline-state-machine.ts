@@ -7,6 +7,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { DEFAULT_TRAINING_TASK_TIMEOUT_SECONDS, DEFAULT_TRANSFORM_TASK_TIMEOUT_SECONDS, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from '../core/api-limits';
 import { RUN_ID_TAG, STATE_NAMES } from '../core/state-names';
 import { LAMBDA_SERVICE_RETRY } from './retry-policies';
 import { FailurePath } from './state-machine/failure-path';
@@ -35,7 +36,8 @@ export interface PipelineStateMachineProps {
   readonly vpcConfig?: SageMakerVpcConfig;
   /**
    * How long the `Train model` state may wait for its job. Must exceed the longest
-   * `training.maxRuntimeInSeconds` a run may ask for (28 days) plus provisioning and upload.
+   * `training.maxRuntimeInSeconds` and `training.maxWaitTimeInSeconds` a run may ask for (28 days each)
+   * plus provisioning and upload.
    * @default Duration.days(29)
    */
   readonly trainingTaskTimeout?: Duration;
@@ -57,11 +59,26 @@ export interface PipelineStateMachineProps {
 }
 
 /**
+ * Fails synthesis when `Train model` could time out before its job ends: the timeout must exceed the
+ * longest job a run request may ask for (maxRuntimeInSeconds, or maxWaitTimeInSeconds with spot: 28 days).
+ */
+export function checkTrainingTaskTimeout(timeout: Duration): void {
+  const longestJob = Math.max(MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS);
+  if (!timeout.isUnresolved() && timeout.toSeconds() <= longestJob) {
+    throw new Error(
+      `trainingTaskTimeout must exceed ${longestJob} s (28 days), the longest training job a run may ask for ` +
+        `(maxRuntimeInSeconds, or maxWaitTimeInSeconds with spot); got ${timeout.toSeconds()} s`,
+    );
+  }
+}
+
+/**
  * The run orchestration, read top to bottom like its diagram:
  *
  *   Prepare run → Request accepted? ── no ──→ Request rejected → Notify failure → Run failed
  *               └─ yes → Resolve image → Choose steps for mode
- *                   full/train: Train model → Read training result → Create model → Transform after training?
+ *                   full/train: Spot training? → Build (spot) training request → Train model → Read training result
+ *                               → Create model → Transform after training?
  *                   transform:  Run batch transform
  *               → Summarize … → Notify success → Run succeeded
  *
@@ -75,13 +92,15 @@ export class PipelineStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: PipelineStateMachineProps) {
     super(scope, id);
     const failurePath = new FailurePath(this, 'FailurePath', { topic: props.notificationTopic });
+    const trainingTaskTimeout = props.trainingTaskTimeout ?? Duration.seconds(DEFAULT_TRAINING_TASK_TIMEOUT_SECONDS);
+    checkTrainingTaskTimeout(trainingTaskTimeout);
     const steps = new SageMakerSteps(this, 'SageMaker', {
       sagemakerRole: props.sagemakerRole,
       encryptionKey: props.encryptionKey,
       failurePath,
       vpcConfig: props.vpcConfig,
-      trainingTaskTimeout: props.trainingTaskTimeout ?? Duration.days(29),
-      transformTaskTimeout: props.transformTaskTimeout ?? Duration.days(3),
+      trainingTaskTimeout,
+      transformTaskTimeout: props.transformTaskTimeout ?? Duration.seconds(DEFAULT_TRANSFORM_TASK_TIMEOUT_SECONDS),
     });
 
     const notifySuccess = notification(this, 'NotifySuccess', {

@@ -26,13 +26,16 @@ export interface SageMakerExecutionRoleProps {
 
 /** Prefix under which runs write to the artifact bucket. */
 export const RUNS_PREFIX = 'runs/';
+/** Objects under which managed spot training jobs keep their checkpoints: `runs/<run id>/checkpoints/`. */
+export const CHECKPOINT_OBJECTS = `${RUNS_PREFIX}*/checkpoints/*`;
 
 /**
  * The one role SageMaker assumes for the pipeline's training job, model and transform job.
  *
  * Least privilege, written out action by action (no `s3:*`, no `AmazonSageMakerFullAccess`, no
  * wildcard actions): read the data bucket, read and write `runs/*` in the artifact bucket, pull the
- * algorithm image from its one repository, write job logs and metrics under `/aws/sagemaker/`.
+ * algorithm image from its one repository, write job logs and metrics under `/aws/sagemaker/`, and
+ * read, write and delete spot training checkpoints under `runs/<run id>/checkpoints/`.
  */
 export class SageMakerExecutionRole extends Construct {
   readonly role: iam.Role;
@@ -66,6 +69,12 @@ export class SageMakerExecutionRole extends Construct {
       'Training and transform jobs read whatever prefixes of the data bucket a run request names (train/, validation/, batch-input/ by default); read-only.');
     acknowledgeWildcardResource(this.role, runObjects,
       'Jobs write model artifacts and predictions under runs/<run id>/, a new prefix per run, and the transform job reads the model back from there.');
+    // Managed spot training syncs checkpoints both ways and removes the ones the algorithm deletes; delete
+    // is granted here only, under the checkpoint prefix of each run.
+    const checkpointObjects = props.artifactBucket.arnForObjects(CHECKPOINT_OBJECTS);
+    this.addStatement('Checkpoints', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [checkpointObjects]);
+    acknowledgeWildcardResource(this.role, checkpointObjects,
+      'A spot training job reads, writes and deletes its checkpoints under runs/<run id>/checkpoints/; the run id is derived per execution at run time, so the policy names every run\'s checkpoint prefix and nothing else.');
 
     this.addStatement(
       'PullAlgorithmImage',

@@ -48,6 +48,7 @@ export class SageMakerStandIn {
   private readonly account: string;
   private readonly partition: string;
   private readonly trainingSeconds: number;
+  private readonly spotSavingsPercent: number;
   private readonly transformSeconds: number;
   private readonly finalMetrics: Readonly<Record<string, number>>;
   private readonly localStorageFamilies: readonly string[] | undefined;
@@ -71,6 +72,10 @@ export class SageMakerStandIn {
     this.account = options.account ?? '123456789012';
     this.partition = partitionOf(this.region);
     this.trainingSeconds = options.trainingSeconds ?? 1800;
+    this.spotSavingsPercent = options.spotSavingsPercent ?? 70;
+    if (!(this.spotSavingsPercent >= 0 && this.spotSavingsPercent < 100)) {
+      throw new Error('SageMakerStandIn: spotSavingsPercent must be from 0 to below 100');
+    }
     this.transformSeconds = options.transformSeconds ?? 300;
     this.finalMetrics = options.finalMetrics ?? DEFAULT_FINAL_METRICS;
     this.localStorageFamilies = options.localStorageInstanceFamilies;
@@ -206,6 +211,12 @@ export class SageMakerStandIn {
         );
       }
       const maxWait = member(request, 'StoppingCondition', 'MaxWaitTimeInSeconds');
+      // The developer guide: "Set EnableManagedSpotTraining to True and specify the MaxWaitTimeInSeconds."
+      if (request.EnableManagedSpotTraining === true && maxWait === undefined) {
+        violations.push(
+          `Managed spot training (EnableManagedSpotTraining: true) needs a MaxWaitTimeInSeconds at 'stoppingCondition.maxWaitTimeInSeconds'`,
+        );
+      }
       if (typeof maxWait === 'number') {
         if (request.EnableManagedSpotTraining !== true) {
           violations.push(`MaxWaitTimeInSeconds at 'stoppingCondition.maxWaitTimeInSeconds' is only valid with managed spot training (EnableManagedSpotTraining: true)`);
@@ -294,6 +305,10 @@ export class SageMakerStandIn {
       secondaryStatus = 'Failed';
     } else {
       secondaryStatus = outcome.secondaryStatus ?? 'Stopped';
+      const stopMessages: Record<string, string> = {
+        MaxRuntimeExceeded: 'Training job stopped: it reached its maximum runtime',
+        MaxWaitTimeExceeded: 'Training job stopped: it did not complete within MaxWaitTimeInSeconds (managed spot training)',
+      };
       transitions.push(
         { Status: 'Training', StartTime: downloaded, EndTime: trained, StatusMessage: 'Training image download completed. Training in progress.' },
         { Status: 'Stopping', StartTime: trained, EndTime: ended, StatusMessage: 'Stopping the training job' },
@@ -301,7 +316,7 @@ export class SageMakerStandIn {
           Status: secondaryStatus,
           StartTime: ended,
           EndTime: ended,
-          StatusMessage: secondaryStatus === 'MaxRuntimeExceeded' ? 'Training job stopped: it reached its maximum runtime' : 'Training job stopped',
+          StatusMessage: stopMessages[secondaryStatus] ?? 'Training job stopped',
         },
       );
     }
@@ -338,7 +353,11 @@ export class SageMakerStandIn {
       EnableManagedSpotTraining: request.EnableManagedSpotTraining ?? false,
       CheckpointConfig: request.CheckpointConfig,
       TrainingTimeInSeconds: this.trainingSeconds,
-      BillableTimeInSeconds: this.trainingSeconds,
+      // With spot, SageMaker reports the saving as billable time below the training time.
+      BillableTimeInSeconds:
+        request.EnableManagedSpotTraining === true
+          ? Math.round(this.trainingSeconds * (1 - this.spotSavingsPercent / 100))
+          : this.trainingSeconds,
       Environment: request.Environment,
       RetryStrategy: request.RetryStrategy,
       ExperimentConfig: request.ExperimentConfig,
@@ -404,6 +423,11 @@ export interface SageMakerStandInOptions {
   readonly startTime?: Date | string;
   /** TrainingTimeInSeconds (and billable time) of every training job; at least 100. @default 1800 */
   readonly trainingSeconds?: number;
+  /**
+   * Managed spot training's saving: a spot job's BillableTimeInSeconds is TrainingTimeInSeconds less this
+   * share. @default 70
+   */
+  readonly spotSavingsPercent?: number;
   /** Transform duration of every transform job. @default 300 */
   readonly transformSeconds?: number;
   /**
@@ -452,8 +476,8 @@ export type TrainingOutcome =
   | { readonly status: 'Failed'; readonly failureReason: string }
   | {
       readonly status: 'Stopped';
-      /** @default 'Stopped' */
-      readonly secondaryStatus?: 'Stopped' | 'MaxRuntimeExceeded';
+      /** `MaxWaitTimeExceeded`: a managed spot training job that did not finish within its wait. @default 'Stopped' */
+      readonly secondaryStatus?: 'Stopped' | 'MaxRuntimeExceeded' | 'MaxWaitTimeExceeded';
       readonly failureReason?: string;
     };
 

@@ -17,6 +17,11 @@ export const SCENARIOS = {
     description: 'the training job is stopped at its maximum runtime',
     outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxRuntimeExceeded' } },
   },
+  'spot-interrupted': {
+    description:
+      'the spot training job does not finish within its spot wait (MaxWaitTimeExceeded); use it with a request that sets "training": {"spot": true}',
+    outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxWaitTimeExceeded' } },
+  },
   'no-training-metrics': {
     description: 'training completes, but SageMaker reports no metrics and no training time',
     outcomes: { training: { status: 'Completed', withoutOptionalFields: true } },

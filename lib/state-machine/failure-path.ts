@@ -48,7 +48,11 @@ export class FailurePath extends Construct {
    * Routes every error of `state` to a failure record naming it (error and cause prefixed with the
    * state's name, the run id from `$.run`), then to the notification and `Run failed`.
    */
-  catchErrorsOf(state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown }, stateName: string): void {
+  catchErrorsOf(
+    state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown },
+    stateName: string,
+    options: { spotWaitExceeded?: boolean } = {},
+  ): void {
     const record = passState(
       this,
       `${stateName} failed`,
@@ -61,7 +65,44 @@ export class FailurePath extends Construct {
       '$.failure',
     );
     record.next(this.notifyFailure);
-    state.addCatch(record, { errors: ['States.ALL'], resultPath: '$.error' });
+    const handler = options.spotWaitExceeded ? this.explainSpotWaitExceeded(stateName, record) : record;
+    state.addCatch(handler, { errors: ['States.ALL'], resultPath: '$.error' });
+  }
+
+  /**
+   * A managed spot training job that did not finish within MaxWaitTimeInSeconds ends Stopped with
+   * SecondaryStatus `MaxWaitTimeExceeded`; the `.sync` task fails with the DescribeTrainingJob answer as
+   * its Cause. That failure gets a record of its own that says so in words and what to do; every other
+   * failure goes to `otherwise`.
+   */
+  private explainSpotWaitExceeded(stateName: string, otherwise: sfn.IChainable): sfn.Choice {
+    const record = passState(
+      this,
+      STATE_NAMES.spotWaitExceeded,
+      parameters<keyof RunFailure>({
+        state: stateName,
+        runId: at('$.run.runId'),
+        error: `${stateName} failed: MaxWaitTimeExceeded`,
+        // States.Format: no braces or single quotes in the literal text.
+        cause: at(
+          `States.Format('${stateName} failed: the spot training job did not finish within training.maxWaitTimeInSeconds ` +
+            '(MaxWaitTimeExceeded): spot capacity was short, or interruptions took the time. Run it again on demand ' +
+            '(training.spot false), or allow a longer wait (a larger training.maxWaitTimeInSeconds). Its checkpoints are in {}. ' +
+            "SageMaker: {}', $.run.training.checkpointUri, $.error.Cause)",
+        ),
+      }),
+      '$.failure',
+    );
+    record.next(this.notifyFailure);
+    return new sfn.Choice(this, STATE_NAMES.trainingOutOfSpotTime)
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.isPresent('$.error.Cause'),
+          sfn.Condition.stringMatches('$.error.Cause', '*MaxWaitTimeExceeded*'),
+        ),
+        record,
+      )
+      .otherwise(otherwise);
   }
 
   /**

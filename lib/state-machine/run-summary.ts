@@ -27,11 +27,18 @@ export function summaryFields(parts: SummaryParts): { readonly [K in keyof RunSu
     metrics: parts.training ? at('$.trainingJob.FinalMetricDataList') : null,
     trainingTimeInSeconds: parts.training ? at('$.trainingJob.TrainingTimeInSeconds') : null,
     billableTimeInSeconds: parts.training ? at('$.trainingJob.BillableTimeInSeconds') : null,
+    spot: parts.training ? at('$.trainingJob.EnableManagedSpotTraining') : null,
+    trainingInstanceType: parts.training ? at('$.trainingJob.ResourceConfig.InstanceType') : null,
+    trainingInstanceCount: parts.training ? at('$.trainingJob.ResourceConfig.InstanceCount') : null,
     // Mode "transform" classifies with the request's existing model.
     modelName: parts.model ? at('$.run.names.model') : at('$.run.transform.modelName'),
     modelArn: parts.model ? at('$.model.ModelArn') : null,
     transformJobName: parts.transform ? at('$.transformJob.TransformJobName') : null,
     predictions: parts.transform ? at('$.transformJob.S3OutputPath') : null,
+    transformInstanceType: parts.transform ? at('$.run.transform.transformResources.InstanceType') : null,
+    transformInstanceCount: parts.transform ? at('$.run.transform.transformResources.InstanceCount') : null,
+    transformStartTime: parts.transform ? at('$.transformJob.described.TransformStartTime') : null,
+    transformEndTime: parts.transform ? at('$.transformJob.described.TransformEndTime') : null,
   };
 }
 

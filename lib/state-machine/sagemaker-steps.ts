@@ -34,7 +34,15 @@ export interface SageMakerStepsProps {
  * Optional fields of DescribeTrainingJob that the run reads, with what they mean when SageMaker leaves
  * them out: no metrics reported, no time reported.
  */
-const OPTIONAL_TRAINING_RESULT = { FinalMetricDataList: [], TrainingTimeInSeconds: null, BillableTimeInSeconds: null };
+const OPTIONAL_TRAINING_RESULT = {
+  FinalMetricDataList: [],
+  TrainingTimeInSeconds: null,
+  BillableTimeInSeconds: null,
+  EnableManagedSpotTraining: false,
+};
+
+/** Optional fields of DescribeTransformJob that the run reads: when the job ran, for its cost. */
+const OPTIONAL_TRANSFORM_RESULT = { TransformStartTime: null, TransformEndTime: null };
 
 /**
  * The three SageMaker steps of a run, as plain-ASL `CustomState`s: the built-in `SageMakerCreate*`
@@ -43,7 +51,10 @@ const OPTIONAL_TRAINING_RESULT = { FinalMetricDataList: [], TrainingTimeInSecond
  * the failure path.
  */
 export class SageMakerSteps extends Construct {
-  /** `Train model` (createTrainingJob.sync), then `Read training result`. */
+  /**
+   * `Spot training?` → `Build training request` or `Build spot training request` → `Train model`
+   * (createTrainingJob.sync) → `Read training result`.
+   */
   readonly train: sfn.Chain;
   readonly createModel: sfn.CustomState;
   readonly transform: sfn.CustomState;
@@ -56,31 +67,44 @@ export class SageMakerSteps extends Construct {
       : {};
     const roleArn = props.sagemakerRole.roleArn;
 
-    const train = this.task(STATE_NAMES.train, 'createTrainingJob.sync', props.trainingTaskTimeout, {
-      Parameters: {
-        'TrainingJobName.$': '$.run.names.trainingJob',
-        RoleArn: roleArn,
-        AlgorithmSpecification: {
-          'TrainingImage.$': '$.image.imageUri',
-          'TrainingInputMode.$': '$.run.training.inputMode',
-        },
-        'HyperParameters.$': '$.run.training.hyperparameters',
-        'InputDataConfig.$': '$.run.training.inputDataConfig',
-        OutputDataConfig: {
-          'S3OutputPath.$': '$.run.training.outputPath',
-          KmsKeyId: props.encryptionKey.keyArn,
-        },
-        'ResourceConfig.$': '$.run.training.resourceConfig',
-        'StoppingCondition.$': '$.run.training.stoppingCondition',
-        EnableNetworkIsolation: true,
-        ...vpcConfig,
-        Tags: tags,
+    // CreateTrainingJob must not carry EnableManagedSpotTraining, CheckpointConfig or MaxWaitTimeInSeconds
+    // without spot (SageMaker rejects the wait), and a JSONPath Parameters block cannot leave a field out
+    // conditionally. So one table builds the request in one of two Pass states, with or without the spot
+    // fields, and the single `Train model` task sends it as it is (InputPath, no Parameters). Prepare run
+    // puts MaxWaitTimeInSeconds in the stopping condition only with spot.
+    const trainingRequest = (spot: boolean) => ({
+      'TrainingJobName.$': '$.run.names.trainingJob',
+      RoleArn: roleArn,
+      AlgorithmSpecification: {
+        'TrainingImage.$': '$.image.imageUri',
+        'TrainingInputMode.$': '$.run.training.inputMode',
       },
+      'HyperParameters.$': '$.run.training.hyperparameters',
+      'InputDataConfig.$': '$.run.training.inputDataConfig',
+      OutputDataConfig: {
+        'S3OutputPath.$': '$.run.training.outputPath',
+        KmsKeyId: props.encryptionKey.keyArn,
+      },
+      'ResourceConfig.$': '$.run.training.resourceConfig',
+      'StoppingCondition.$': '$.run.training.stoppingCondition',
+      EnableNetworkIsolation: true,
+      ...vpcConfig,
+      // Checkpoints under runs/<run id>/checkpoints/: an interrupted job resumes from its own, never another run's.
+      ...(spot ? { EnableManagedSpotTraining: true, CheckpointConfig: { 'S3Uri.$': '$.run.training.checkpointUri' } } : {}),
+      Tags: tags,
+    });
+    const train = this.task(STATE_NAMES.train, 'createTrainingJob.sync', props.trainingTaskTimeout, {
+      InputPath: '$.trainingRequest',
       // The whole DescribeTrainingJob answer, with the optional fields filled in; the next state keeps
       // only what the summary and later states need.
       ResultSelector: { 'described.$': withDefaults('$', OPTIONAL_TRAINING_RESULT) },
       ResultPath: '$.trainingJob',
     });
+    const request = (stateName: string, spot: boolean) =>
+      passState(this, stateName, trainingRequest(spot), '$.trainingRequest').next(train);
+    const chooseCapacity = new sfn.Choice(this, 'SpotOrOnDemand', { stateName: STATE_NAMES.spotOrOnDemand })
+      .when(sfn.Condition.booleanEquals('$.run.training.spot', true), request(STATE_NAMES.buildSpotTrainingRequest, true))
+      .otherwise(request(STATE_NAMES.buildTrainingRequest, false));
     const readResult = passState(
       this,
       STATE_NAMES.readTrainingResult,
@@ -93,10 +117,14 @@ export class SageMakerSteps extends Construct {
         'FinalMetricDataList.$': '$.trainingJob.described.FinalMetricDataList',
         'TrainingTimeInSeconds.$': '$.trainingJob.described.TrainingTimeInSeconds',
         'BillableTimeInSeconds.$': '$.trainingJob.described.BillableTimeInSeconds',
+        'EnableManagedSpotTraining.$': '$.trainingJob.described.EnableManagedSpotTraining',
+        // Required in every DescribeTrainingJob answer.
+        'ResourceConfig.$': '$.trainingJob.described.ResourceConfig',
       },
       '$.trainingJob',
     );
-    this.train = sfn.Chain.start(train).next(readResult);
+    train.next(readResult);
+    this.train = sfn.Chain.custom(chooseCapacity, [readResult], readResult);
 
     this.createModel = this.task(STATE_NAMES.createModel, 'createModel', SHORT_TASK_TIMEOUT, {
       Parameters: {
@@ -138,13 +166,15 @@ export class SageMakerSteps extends Construct {
         'MaxPayloadInMB.$': '$.run.transform.maxPayloadInMB',
         Tags: tags,
       },
-      // Every field read here is required in a DescribeTransformJob answer.
+      // Every field read by name is required in a DescribeTransformJob answer; the optional times come
+      // with defaults, in the whole answer.
       ResultSelector: {
         'TransformJobName.$': '$.TransformJobName',
         'TransformJobArn.$': '$.TransformJobArn',
         'TransformJobStatus.$': '$.TransformJobStatus',
         'ModelName.$': '$.ModelName',
         'S3OutputPath.$': '$.TransformOutput.S3OutputPath',
+        'described.$': withDefaults('$', OPTIONAL_TRANSFORM_RESULT),
       },
       ResultPath: '$.transformJob',
     });
@@ -156,7 +186,7 @@ export class SageMakerSteps extends Construct {
       stateJson: { Type: 'Task', Resource: integrationArn(api), TimeoutSeconds: timeout.toSeconds(), ...state },
     });
     task.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    this.props.failurePath.catchErrorsOf(task, stateName);
+    this.props.failurePath.catchErrorsOf(task, stateName, { spotWaitExceeded: api === 'createTrainingJob.sync' });
     return task;
   }
 }

@@ -26,7 +26,7 @@ test('a valid request prints OK and the resolved configuration', async () => {
   expect(stderr).toBe('');
   expect(stdout).toContain(`OK ${path} is a valid run request.`);
   expect(stdout).toContain('mode full, run name more-epochs');
-  expect(stdout).toContain('training   1 x ml.p3.2xlarge, 50 GB volume');
+  expect(stdout).toContain('training   1 x ml.g4dn.xlarge, 50 GB volume');
   expect(stdout).toMatch(/hyperparameters .*epochs=10 .*learning_rate=0\.05/);
   expect(stdout).toContain('train=s3://<data-bucket>/train/');
   expect(stdout).toContain('transform  1 x ml.c5.xlarge, SingleRecord, 16 concurrent x 6 MB');

@@ -38,8 +38,10 @@ const REFERENCE_RUN: PreparedRun = {
       epochs: '2',
       learning_rate: '0.01',
     },
-    resourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
+    resourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
     stoppingCondition: { MaxRuntimeInSeconds: 360000 },
+    spot: false,
+    checkpointUri: null,
   },
   transform: {
     modelName: RUN_ID,
@@ -54,6 +56,7 @@ const REFERENCE_RUN: PreparedRun = {
   output: {
     modelPrefix: `s3://artifact-bkt/runs/${RUN_ID}/model/`,
     predictionsPrefix: `s3://artifact-bkt/runs/${RUN_ID}/predictions/`,
+    checkpointPrefix: null,
   },
 };
 
@@ -73,7 +76,7 @@ describe('reference run', () => {
       validationData: 's3://data-bkt/validation/',
       batchInput: 's3://data-bkt/batch-input/',
       hyperparameters: { num_layers: 18, image_shape: '3,224,224', num_training_samples: 15420, num_classes: 257, mini_batch_size: 64, epochs: 2, learning_rate: 0.01 },
-      training: { instanceType: 'ml.p3.2xlarge', instanceCount: 1, volumeSizeInGB: 50, maxRuntimeInSeconds: 360000, inputMode: 'File', contentType: 'application/x-recordio' },
+      training: { instanceType: 'ml.g4dn.xlarge', instanceCount: 1, volumeSizeInGB: 50, maxRuntimeInSeconds: 360000, inputMode: 'File', contentType: 'application/x-recordio', spot: false },
       transform: { instanceType: 'ml.c5.xlarge', instanceCount: 1, maxConcurrentTransforms: 16, maxPayloadInMB: 6, batchStrategy: 'SingleRecord', contentType: 'application/x-image' },
     };
     expect(prepare(explicit)).toStrictEqual(REFERENCE_RUN);
@@ -135,6 +138,7 @@ describe('overrides', () => {
     expect(run.output).toEqual({
       modelPrefix: `s3://artifact-bkt/runs/${runId}/model/`,
       predictionsPrefix: `s3://artifact-bkt/runs/${runId}/predictions/`,
+      checkpointPrefix: null,
     });
   });
 
@@ -206,7 +210,7 @@ describe('modes', () => {
       ...REFERENCE_RUN,
       mode: 'train',
       transform: null,
-      output: { modelPrefix: REFERENCE_RUN.output.modelPrefix, predictionsPrefix: null },
+      output: { modelPrefix: REFERENCE_RUN.output.modelPrefix, predictionsPrefix: null, checkpointPrefix: null },
     });
   });
 
@@ -217,7 +221,7 @@ describe('modes', () => {
       mode: 'transform',
       training: null,
       transform: { ...REFERENCE_RUN.transform, modelName: 'caltech-model-1', batchInput: 's3://data-bkt/more-images/' },
-      output: { modelPrefix: null, predictionsPrefix: REFERENCE_RUN.output.predictionsPrefix },
+      output: { modelPrefix: null, predictionsPrefix: REFERENCE_RUN.output.predictionsPrefix, checkpointPrefix: null },
     });
   });
 
@@ -302,7 +306,7 @@ describe('volume KMS key', () => {
   const withKey = { ...CONFIG, kmsKeyArn: KMS_KEY_ARN };
 
   test('is set on both jobs when the instance types have no instance storage', () => {
-    const run = prepare({}, withKey);
+    const run = prepare({ training: { instanceType: 'ml.p3.2xlarge' } }, withKey);
     expect(run.training?.resourceConfig).toEqual({ InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: KMS_KEY_ARN });
     expect(run.transform?.transformResources).toEqual({ InstanceType: 'ml.c5.xlarge', InstanceCount: 1, VolumeKmsKeyId: KMS_KEY_ARN });
   });
@@ -501,5 +505,73 @@ describe('event', () => {
 
   test('the execution name given is the one the run id derives from', () => {
     expect(prepareRun({}, EXECUTION, CONFIG).runId).toBe(RUN_ID);
+  });
+});
+
+describe('managed spot training', () => {
+  test('spot sends the wait and a checkpoint prefix of its own run; the default wait is the runtime plus a day', () => {
+    const run = prepare({ training: { spot: true } });
+    expect(run.training).toMatchObject({
+      spot: true,
+      stoppingCondition: { MaxRuntimeInSeconds: 360000, MaxWaitTimeInSeconds: 446400 },
+      checkpointUri: `s3://artifact-bkt/runs/${RUN_ID}/checkpoints/`,
+    });
+    expect(run.output.checkpointPrefix).toBe(`s3://artifact-bkt/runs/${RUN_ID}/checkpoints/`);
+  });
+
+  test('a requested wait longer than the runtime is kept', () => {
+    const run = prepare({ training: { spot: true, maxRuntimeInSeconds: 3600, maxWaitTimeInSeconds: 7200 } });
+    expect(run.training?.stoppingCondition).toEqual({ MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 });
+  });
+
+  test('the default wait never exceeds 28 days', () => {
+    const run = prepare({ training: { spot: true, maxRuntimeInSeconds: 2_400_000 } });
+    expect(run.training?.stoppingCondition.MaxWaitTimeInSeconds).toBe(2_419_200);
+  });
+
+  test('without spot, neither the wait nor a checkpoint prefix is prepared', () => {
+    const run = prepare({ training: { spot: false } });
+    expect(run.training?.stoppingCondition).toEqual({ MaxRuntimeInSeconds: 360000 });
+    expect(run.training?.checkpointUri).toBeNull();
+    expect(run.output.checkpointPrefix).toBeNull();
+  });
+
+  test('two executions never share a checkpoint prefix', () => {
+    const first = prepareRun({ training: { spot: true } }, 'run-1', CONFIG);
+    const second = prepareRun({ training: { spot: true } }, 'Run_1', CONFIG);
+    expect(first.training?.checkpointUri).not.toBe(second.training?.checkpointUri);
+  });
+
+  test('maxWaitTimeInSeconds without spot is rejected', () => {
+    expect(onlyProblemOf({ training: { maxWaitTimeInSeconds: 7200 } })).toBe(
+      'training.maxWaitTimeInSeconds: 7200 is only used with managed spot training (SageMaker rejects MaxWaitTimeInSeconds without it): ' +
+        'set training.spot to true, or remove training.maxWaitTimeInSeconds',
+    );
+    expect(onlyProblemOf({ training: { spot: false, maxWaitTimeInSeconds: 7200 } })).toContain('is only used with managed spot training');
+  });
+
+  test.each([3600, 1800])('a wait of %s s, not longer than the runtime (3600 s), is rejected', (wait) => {
+    expect(onlyProblemOf({ training: { spot: true, maxRuntimeInSeconds: 3600, maxWaitTimeInSeconds: wait } })).toBe(
+      `training.maxWaitTimeInSeconds: ${wait} must be greater than training.maxRuntimeInSeconds (3600): with spot it is ` +
+        'the longest the job may take in all, waiting for spot capacity included',
+    );
+  });
+
+  test('a runtime of 28 days leaves no time to wait for spot capacity', () => {
+    expect(onlyProblemOf({ training: { spot: true, maxRuntimeInSeconds: 2_419_200 } })).toMatch(
+      /^training\.maxRuntimeInSeconds: 2419200 leaves no time to wait for spot capacity/,
+    );
+  });
+
+  test.each([
+    [0, 'training.maxWaitTimeInSeconds: 0 must be an integer from 1 to 2419200 (28 days)'],
+    [2_419_201, 'training.maxWaitTimeInSeconds: 2419201 must be an integer from 1 to 2419200 (28 days)'],
+    [7200.5, 'training.maxWaitTimeInSeconds: 7200.5 must be an integer from 1 to 2419200 (28 days)'],
+  ])('a wait of %s is out of range', (wait, message) => {
+    expect(onlyProblemOf({ training: { spot: true, maxWaitTimeInSeconds: wait } })).toBe(message);
+  });
+
+  test('spot must be a JSON boolean', () => {
+    expect(onlyProblemOf({ training: { spot: 'true' } })).toBe('training.spot: "true" must be true or false (a JSON boolean, not a string)');
   });
 });

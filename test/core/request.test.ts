@@ -26,7 +26,7 @@ describe('run request structure', () => {
 
   test('unknown fields inside training and transform are rejected, one problem per field', () => {
     expect(problemsOf({ training: { instanceTyp: 'ml.p3.2xlarge' }, transform: { instances: 2, batch: 'x' } })).toEqual([
-      expect.stringMatching(/^training\.instanceTyp: "ml\.p3\.2xlarge" is not a field of training \(did you mean "instanceType"\?\); allowed: instanceType, instanceCount, volumeSizeInGB, maxRuntimeInSeconds, inputMode, contentType$/),
+      expect.stringMatching(/^training\.instanceTyp: "ml\.p3\.2xlarge" is not a field of training \(did you mean "instanceType"\?\); allowed: instanceType, instanceCount, volumeSizeInGB, maxRuntimeInSeconds, inputMode, contentType, spot, maxWaitTimeInSeconds$/),
       expect.stringMatching(/^transform\.instances: 2 is not a field of transform; allowed: instanceType, instanceCount, maxConcurrentTransforms, maxPayloadInMB, batchStrategy, contentType$/),
       expect.stringMatching(/^transform\.batch: "x" is not a field of transform \(did you mean "batchStrategy"\?\)/),
     ]);
@@ -85,7 +85,7 @@ describe('enumerated fields', () => {
 
   test('an instance type that is not a string is rejected', () => {
     expect(onlyProblemOf({ training: { instanceType: 5 } })).toBe(
-      'training.instanceType: 5 must be an instance type string like "ml.p3.2xlarge"',
+      'training.instanceType: 5 must be an instance type string like "ml.g4dn.xlarge"',
     );
   });
 });

@@ -1,6 +1,9 @@
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from '../../core/api-limits';
 import { STATE_NAMES } from '../../core/state-names';
 import { resolveIntrinsics, StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
+import { checkTrainingTaskTimeout } from '../../lib/pipeline-state-machine';
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
@@ -55,8 +58,15 @@ describe('state machine wiring', () => {
     expect(state(STATE_NAMES.chooseMode)).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.run.mode', StringEquals: 'transform', Next: 'Run batch transform' }],
-      Default: 'Train model',
+      Default: STATE_NAMES.spotOrOnDemand,
     });
+    expect(state(STATE_NAMES.spotOrOnDemand)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.training.spot', BooleanEquals: true, Next: STATE_NAMES.buildSpotTrainingRequest }],
+      Default: STATE_NAMES.buildTrainingRequest,
+    });
+    expect(state(STATE_NAMES.buildTrainingRequest).Next).toBe('Train model');
+    expect(state(STATE_NAMES.buildSpotTrainingRequest).Next).toBe('Train model');
     expect(state('Train model').Next).toBe(STATE_NAMES.readTrainingResult);
     expect(state(STATE_NAMES.readTrainingResult).Next).toBe('Create model');
     expect(state('Create model').Next).toBe(STATE_NAMES.transformAfterTraining);
@@ -73,6 +83,13 @@ describe('state machine wiring', () => {
     expect(state('Train model')).toMatchObject({
       Type: 'Task',
       Resource: 'arn:aws:states:::sagemaker:createTrainingJob.sync',
+      InputPath: '$.trainingRequest',
+      ResultPath: '$.trainingJob',
+    });
+    expect(state('Train model')).not.toHaveProperty('Parameters');
+    const onDemand = {
+      Type: 'Pass',
+      ResultPath: '$.trainingRequest',
       Parameters: {
         'TrainingJobName.$': '$.run.names.trainingJob',
         RoleArn: `arn:aws:iam::111122223333:role/${roleId}`,
@@ -85,9 +102,26 @@ describe('state machine wiring', () => {
         EnableNetworkIsolation: true,
         Tags: [{ Key: 'ic-pipeline:run-id', 'Value.$': '$.run.runId' }],
       },
-      ResultPath: '$.trainingJob',
+    };
+    expect(state(STATE_NAMES.buildTrainingRequest)).toMatchObject(onDemand);
+    // Without spot, none of the spot fields is sent (MaxWaitTimeInSeconds is in the stopping condition only with spot).
+    expect(state(STATE_NAMES.buildTrainingRequest).Parameters).not.toHaveProperty('EnableManagedSpotTraining');
+    expect(state(STATE_NAMES.buildTrainingRequest).Parameters).not.toHaveProperty('CheckpointConfig');
+    expect(state(STATE_NAMES.buildSpotTrainingRequest)).toEqual({
+      ...onDemand,
+      Next: 'Train model',
+      Parameters: {
+        ...state(STATE_NAMES.buildTrainingRequest).Parameters,
+        EnableManagedSpotTraining: true,
+        CheckpointConfig: { 'S3Uri.$': '$.run.training.checkpointUri' },
+      },
     });
-    expect(state('Train model').TimeoutSeconds).toBeGreaterThan(28 * 24 * 3600);
+  });
+
+  test('Train model outlasts the longest job a request may ask for: 28 days of runtime or of spot wait', () => {
+    expect(state('Train model').TimeoutSeconds).toBeGreaterThan(Math.max(MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS));
+    expect(() => checkTrainingTaskTimeout(Duration.days(28))).toThrow(/trainingTaskTimeout must exceed 2419200 s/);
+    expect(() => checkTrainingTaskTimeout(Duration.days(29))).not.toThrow();
   });
 
   test('creates the model from the training artifacts with the same image and network isolation', () => {
@@ -122,7 +156,7 @@ describe('state machine wiring', () => {
   test('reads the training result without a reference that could fail: optional fields get defaults first', () => {
     expect(state('Train model').ResultSelector).toEqual({
       'described.$':
-        'States.JsonMerge(States.StringToJson(\'{"FinalMetricDataList":[],"TrainingTimeInSeconds":null,"BillableTimeInSeconds":null}\'), $, false)',
+        'States.JsonMerge(States.StringToJson(\'{"FinalMetricDataList":[],"TrainingTimeInSeconds":null,"BillableTimeInSeconds":null,"EnableManagedSpotTraining":false}\'), $, false)',
     });
     expect(state(STATE_NAMES.readTrainingResult)).toMatchObject({
       Type: 'Pass',
@@ -130,6 +164,8 @@ describe('state machine wiring', () => {
         'FinalMetricDataList.$': '$.trainingJob.described.FinalMetricDataList',
         'TrainingTimeInSeconds.$': '$.trainingJob.described.TrainingTimeInSeconds',
         'BillableTimeInSeconds.$': '$.trainingJob.described.BillableTimeInSeconds',
+        'EnableManagedSpotTraining.$': '$.trainingJob.described.EnableManagedSpotTraining',
+        'ResourceConfig.$': '$.trainingJob.described.ResourceConfig',
         'ModelArtifacts.$': '$.trainingJob.described.ModelArtifacts.S3ModelArtifacts',
       },
       ResultPath: '$.trainingJob',
@@ -151,8 +187,10 @@ describe('state machine wiring', () => {
       // Prepare run's input is the raw request, which may not be an object: its error replaces it.
       const errorPath = name === 'Prepare run' ? '$' : '$.error';
       const catchers = task.Catch as Array<{ ErrorEquals: string[]; Next: string; ResultPath: string }>;
+      // Train model first tells a spot job that ran out of wait from every other failure.
+      const handler = name === 'Train model' ? STATE_NAMES.trainingOutOfSpotTime : `${name} failed`;
       expect(catchers).toEqual([
-        { ErrorEquals: ['States.ALL'], Next: `${name} failed`, ...(errorPath === '$' ? {} : { ResultPath: errorPath }) },
+        { ErrorEquals: ['States.ALL'], Next: handler, ...(errorPath === '$' ? {} : { ResultPath: errorPath }) },
       ]);
       expect(state(`${name} failed`)).toMatchObject({
         Type: 'Pass',
@@ -302,7 +340,8 @@ test('the VPC, when given, is applied to training and the model', () => {
     TEST_ENV,
   );
   const vpc = { SecurityGroupIds: ['sg-0123456789abcdef0'], Subnets: ['subnet-0123456789abcdef0'] };
-  expect(withVpc.States['Train model']).toMatchObject({ Parameters: { VpcConfig: vpc } });
+  expect(withVpc.States[STATE_NAMES.buildTrainingRequest]).toMatchObject({ Parameters: { VpcConfig: vpc } });
+  expect(withVpc.States[STATE_NAMES.buildSpotTrainingRequest]).toMatchObject({ Parameters: { VpcConfig: vpc } });
   expect(withVpc.States['Create model']).toMatchObject({ Parameters: { VpcConfig: vpc } });
-  expect((definition.States['Train model']?.Parameters as Record<string, unknown>).VpcConfig).toBeUndefined();
+  expect((definition.States[STATE_NAMES.buildTrainingRequest]?.Parameters as Record<string, unknown>).VpcConfig).toBeUndefined();
 });

@@ -80,11 +80,14 @@ describe('SageMaker execution role', () => {
         'logs:DescribeLogStreams',
         'logs:PutLogEvents',
         's3:AbortMultipartUpload',
+        's3:DeleteObject',
         's3:GetBucketLocation',
+        's3:GetObject',
         's3:GetObject',
         's3:GetObject',
         's3:ListBucket',
         's3:ListMultipartUploadParts',
+        's3:PutObject',
         's3:PutObject',
       ].sort(),
     );
@@ -108,6 +111,16 @@ describe('SageMaker execution role', () => {
     expect(bySid('ListBuckets').Resource).toEqual(
       expect.arrayContaining([{ 'Fn::GetAtt': [dataBucket, 'Arn'] }, { 'Fn::GetAtt': [artifactBucket, 'Arn'] }]),
     );
+  });
+
+  test('may read, write and delete only under runs/*/checkpoints/ (spot training); delete nowhere else', () => {
+    const artifactBucket = logicalIdOf(template, 'AWS::S3::Bucket', 'StorageArtifactBucket');
+    expect(bySid('Checkpoints')).toMatchObject({
+      Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [artifactBucket, 'Arn'] }, '/runs/*/checkpoints/*']] },
+    });
+    const deleting = statements.filter((statement) => actionsOf(statement).includes('s3:DeleteObject'));
+    expect(deleting.map((statement) => statement.Sid)).toEqual(['Checkpoints']);
   });
 
   test('pulls only the algorithm repository of the Region, looked up in the registry mapping', () => {

@@ -50,7 +50,8 @@ function referenceTrainingRequest(runId: string) {
     },
     InputDataConfig: [channel('train', 'train'), channel('validation', 'validation')],
     OutputDataConfig: { S3OutputPath: `s3://${artifact}/runs/${runId}/model/`, KmsKeyId: kmsKeyArn },
-    ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50, VolumeKmsKeyId: kmsKeyArn },
+    // ml.g4dn has local NVMe storage: SageMaker rejects a volume key there, so none is sent.
+    ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
     StoppingCondition: { MaxRuntimeInSeconds: 360000 },
     EnableNetworkIsolation: true,
     Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
@@ -120,16 +121,27 @@ describe('the reference run', () => {
       ],
       trainingTimeInSeconds: 1800,
       billableTimeInSeconds: 1800,
+      spot: false,
+      trainingInstanceType: 'ml.g4dn.xlarge',
+      trainingInstanceCount: 1,
       modelName: RUN_ID,
       modelArn: expect.stringMatching(new RegExp(`:model/${RUN_ID}$`)),
       transformJobName: RUN_ID,
       predictions: `s3://${artifact}/runs/${RUN_ID}/predictions/`,
+      transformInstanceType: 'ml.c5.xlarge',
+      transformInstanceCount: 1,
+      // The stand-in's clock: each job starts 120 s after it is created; the transform runs 300 s.
+      transformStartTime: expect.any(Number),
+      transformEndTime: expect.any(Number),
     });
+    expect(outcome.output?.transformEndTime - outcome.output?.transformStartTime).toBe(300_000);
     expect(outcome.states).toEqual([
       'Prepare run',
       'Request accepted?',
       'Resolve image',
       'Choose steps for mode',
+      'Spot training?',
+      'Build training request',
       'Train model',
       'Read training result',
       'Create model',
@@ -276,7 +288,10 @@ describe('bad requests fail in Prepare run and cost nothing', () => {
     ['fractional instance count', { training: { instanceCount: 1.5 } }, ['training.instanceCount', '1.5']],
     ['max runtime over 28 days', { training: { maxRuntimeInSeconds: 2419201 } }, ['training.maxRuntimeInSeconds', '2419201']],
     ['payload too large for the concurrency', { transform: { maxConcurrentTransforms: 16, maxPayloadInMB: 10 } }, ['maxPayloadInMB', '100']],
-    ['unknown field in training', { training: { spot: true } }, ['training.spot']],
+    ['unknown field in training', { training: { spotInstances: true } }, ['training.spotInstances']],
+    ['spot wait without spot', { training: { maxWaitTimeInSeconds: 7200 } }, ['training.maxWaitTimeInSeconds', 'training.spot']],
+    ['spot wait not longer than the runtime', { training: { spot: true, maxRuntimeInSeconds: 7200, maxWaitTimeInSeconds: 7200 } }, ['training.maxWaitTimeInSeconds', '7200']],
+    ['spot wait over 28 days', { training: { spot: true, maxWaitTimeInSeconds: 2419201 } }, ['training.maxWaitTimeInSeconds', '2419201']],
     ['transform settings in mode train', { mode: 'train', transform: { instanceCount: 2 } }, ['transform']],
     ['kv_store with one instance', { hyperparameters: { kv_store: 'dist_sync' } }, ['kv_store']],
     ['request that is not an object', [] as unknown as Record<string, unknown>, ['request']],
@@ -429,5 +444,84 @@ describe('transient errors before a job exists are retried', () => {
     expect(outcome.error).toBe('Train model failed: SageMaker.ResourceLimitExceededException');
     // The first attempt and 6 retries.
     expect(sagemaker.calls).toHaveLength(7);
+  });
+});
+
+describe('managed spot training', () => {
+  const checkpoints = (runId: string) => `s3://${artifact}/runs/${runId}/checkpoints/`;
+
+  test('spot sends EnableManagedSpotTraining, the wait and the run\'s own checkpoint prefix, within the API limits', async () => {
+    const outcome = await pipeline.run(
+      { training: { spot: true, maxRuntimeInSeconds: 7200, maxWaitTimeInSeconds: 10800 } },
+      { executionName: EXECUTION },
+    );
+    expect(outcome.status).toBe('SUCCEEDED');
+    const [training] = outcome.sagemaker.calls;
+    // The stand-in checked the request against sagemaker-api-limits.json (and the documented limits) and accepted it.
+    expect(training?.error).toBeUndefined();
+    expect(training?.request).toEqual({
+      ...referenceTrainingRequest(RUN_ID),
+      StoppingCondition: { MaxRuntimeInSeconds: 7200, MaxWaitTimeInSeconds: 10800 },
+      EnableManagedSpotTraining: true,
+      CheckpointConfig: { S3Uri: checkpoints(RUN_ID) },
+    });
+    expect(outcome.states).toContain('Build spot training request');
+    expect(outcome.states).not.toContain('Build training request');
+    // SageMaker reports the saving as billable time below the training time (the stand-in: 70 %).
+    expect(outcome.output).toMatchObject({ spot: true, trainingTimeInSeconds: 1800, billableTimeInSeconds: 540 });
+    expect(outcome.notifications[0]?.message.summary).toMatchObject({ spot: true, billableTimeInSeconds: 540 });
+  });
+
+  test('the default spot wait is the runtime plus one day', async () => {
+    const outcome = await pipeline.run({ training: { spot: true } }, { executionName: EXECUTION });
+    expect(outcome.sagemaker.calls[0]?.request.StoppingCondition).toEqual({ MaxRuntimeInSeconds: 360000, MaxWaitTimeInSeconds: 446400 });
+  });
+
+  test('without spot none of the three spot fields is sent', async () => {
+    const outcome = await pipeline.run({ training: { spot: false } }, { executionName: EXECUTION });
+    const request = outcome.sagemaker.calls[0]?.request as Record<string, any>;
+    expect(request).toEqual(referenceTrainingRequest(RUN_ID));
+    expect(request).not.toHaveProperty('EnableManagedSpotTraining');
+    expect(request).not.toHaveProperty('CheckpointConfig');
+    expect(request.StoppingCondition).not.toHaveProperty('MaxWaitTimeInSeconds');
+    expect(outcome.output).toMatchObject({ spot: false, billableTimeInSeconds: 1800 });
+  });
+
+  test('two runs never share a checkpoint prefix', async () => {
+    const first = await pipeline.run({ training: { spot: true } }, { executionName: 'Run_1' });
+    const second = await pipeline.run({ training: { spot: true } }, { executionName: 'run-1' });
+    const prefixOf = (outcome: typeof first) => (outcome.sagemaker.calls[0]?.request.CheckpointConfig as { S3Uri: string }).S3Uri;
+    expect(prefixOf(first)).toBe(checkpoints(first.output?.runId));
+    expect(prefixOf(second)).toBe(checkpoints(second.output?.runId));
+    expect(prefixOf(first)).not.toBe(prefixOf(second));
+    expect(prefixOf(first).startsWith(prefixOf(second))).toBe(false);
+    expect(prefixOf(second).startsWith(prefixOf(first))).toBe(false);
+  });
+
+  test('a spot job stopped for MaxWaitTimeExceeded fails with a notification that says so and what to do', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxWaitTimeExceeded' } } });
+    const outcome = await pipeline.run({ training: { spot: true } }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.states.slice(-4)).toEqual(['Spot wait exceeded?', 'Train model ran out of spot wait', 'Notify failure', 'Run failed']);
+    expect(outcome.error).toBe('Train model failed: MaxWaitTimeExceeded');
+    expect(outcome.cause).toMatch(
+      /^Train model failed: the spot training job did not finish within training\.maxWaitTimeInSeconds \(MaxWaitTimeExceeded\): /,
+    );
+    expect(outcome.cause).toContain('Run it again on demand (training.spot false), or allow a longer wait (a larger training.maxWaitTimeInSeconds)');
+    expect(outcome.cause).toContain(`Its checkpoints are in ${checkpoints(RUN_ID)}.`);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]).toMatchObject({
+      subject: `Run failed: ${EXECUTION}`,
+      message: { status: 'FAILED', failedState: 'Train model', runId: RUN_ID, error: outcome.error, cause: outcome.cause },
+    });
+    // Not retried: a job that ran is never created again under the same name.
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob']);
+  });
+
+  test('any other stop of a training job keeps the generic failure record', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxRuntimeExceeded' } } });
+    const outcome = await pipeline.run({ training: { spot: true } }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.states.slice(-4)).toEqual(['Spot wait exceeded?', 'Train model failed', 'Notify failure', 'Run failed']);
+    expect(outcome.error).toBe('Train model failed: States.TaskFailed');
   });
 });

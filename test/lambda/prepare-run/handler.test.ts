@@ -53,7 +53,8 @@ describe('prepare-run handler', () => {
 
   test('sets the volume key from KMS_KEY_ARN', async () => {
     process.env.KMS_KEY_ARN = KMS_KEY_ARN;
-    const run = await accepted({});
+    // ml.p3 has no instance storage (the default ml.g4dn has, and gets no volume key).
+    const run = await accepted({ training: { instanceType: 'ml.p3.2xlarge' } });
     expect(run.training?.resourceConfig.VolumeKmsKeyId).toBe(KMS_KEY_ARN);
     expect(run.transform?.transformResources.VolumeKmsKeyId).toBe(KMS_KEY_ARN);
   });
