@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CliError } from './errors';
@@ -23,15 +22,15 @@ export interface TemplateSourceOptions {
   readonly stackName: string;
   /** Synthesize even when cdk.out is fresh. @default false */
   readonly forceSynth?: boolean;
-  /** Runs the synthesis; tests may replace it. @default - the CDK app (bin/app.ts) for the dry run: no bundling, no validator */
-  readonly synth?: (root: string) => void;
+  /** Synthesizes the app into `<root>/cdk.out` (bin/ provides it: cli/ does not load the CDK). */
+  readonly synth: (root: string) => void | Promise<void>;
 }
 
 /**
  * The synthesized template of `stackName`: `cdk.out/<stack>.template.json` when it is newer than every
  * file under bin/, lib/, lambda/ and than cdk.json and package.json; otherwise `cdk synth` runs first.
  */
-export function loadTemplate(options: TemplateSourceOptions): TemplateSource {
+export async function loadTemplate(options: TemplateSourceOptions): Promise<TemplateSource> {
   const file = join(options.root, 'cdk.out', `${options.stackName}.template.json`);
   const path = relative(options.root, file);
   let how: TemplateSource['how'] = 'reused';
@@ -49,7 +48,7 @@ export function loadTemplate(options: TemplateSourceOptions): TemplateSource {
   } else {
     reason = `${path} is newer than every file under ${TEMPLATE_INPUTS.join(', ')}`;
   }
-  if (how === 'synthesized') (options.synth ?? synthForDryRun)(options.root);
+  if (how === 'synthesized') await synthesize(options);
   if (!existsSync(file)) {
     throw new CliError(`The synthesis wrote no ${path}.`, {
       hint: `Check that bin/app.ts creates the stack ${options.stackName} (or pass --stack <name>).`,
@@ -76,30 +75,11 @@ export function newestInput(root: string): { path: string; mtimeMs: number } | u
   return newest;
 }
 
-/**
- * Synthesizes the app the way `cdk synth` runs it (bin/app.ts with cdk.json's context, cdk-nag included),
- * but for the dry run: the Lambdas are not bundled (`aws:cdk:bundling-stacks` names no stack: the dry run
- * runs their TypeScript directly) and the CloudFormation validator is off (`CDK_VALIDATION=false`), which
- * together take most of a synthesis. `cdk deploy` always synthesizes again, with both. Offline: no
- * credential or instance-metadata lookups are needed.
- */
-function synthForDryRun(root: string): void {
-  const cdkJson = JSON.parse(readFileSync(join(root, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join('bin', 'app.ts')], {
-    cwd: root,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      CDK_OUTDIR: join(root, 'cdk.out'),
-      CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }),
-      CDK_VALIDATION: 'false',
-    },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error || result.status !== 0) {
-    const output = `${result.stderr ?? ''}${result.stdout ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new CliError(`Synthesizing the app failed${result.error ? ` (${result.error.message})` : ` (exit code ${result.status})`}:\n${output}`, {
+async function synthesize(options: TemplateSourceOptions): Promise<void> {
+  try {
+    await options.synth(options.root);
+  } catch (error) {
+    throw new CliError(`Synthesizing the app failed: ${(error as Error).message}`, {
       hint: 'Fix the error above (`npx cdk synth` shows it in full), then run the dry-run again.',
       code: 'SynthFailed',
     });

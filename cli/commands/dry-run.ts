@@ -37,8 +37,10 @@ export interface DryRunOptions {
 }
 
 export interface DryRunDeps {
-  /** @default - cdk.out, or `cdk synth` */
-  readonly loadTemplate?: typeof loadTemplate;
+  /** Synthesizes the app into `<root>/cdk.out` when it is missing or stale (bin/dry-run-synth.ts). */
+  readonly synth?: (root: string) => void | Promise<void>;
+  /** @default - cdk.out, synthesized with `synth` when stale */
+  readonly loadTemplate?: (options: Parameters<typeof loadTemplate>[0]) => TemplateSource | Promise<TemplateSource>;
   readonly env?: NodeJS.ProcessEnv;
 }
 
@@ -72,8 +74,11 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
   const c = out.c;
 
   out.line(c.bold('ic-pipeline dry-run: a local simulation. Nothing is deployed, no AWS API is called, no credentials are used.'));
-  out.line(c.dim('Synthesizing the app (cdk synth) unless cdk.out is fresh…'));
-  const source: TemplateSource = (deps.loadTemplate ?? loadTemplate)({ root: options.root, stackName, forceSynth: options.synth });
+  out.line(c.dim('Synthesizing the app into cdk.out unless it is fresh…'));
+  const synth = deps.synth ?? (() => {
+    throw new Error('no synthesizer given');
+  });
+  const source: TemplateSource = await (deps.loadTemplate ?? loadTemplate)({ root: options.root, stackName, forceSynth: options.synth, synth });
   const physicalNames = placeholderBucketNames(source.template);
   const pipeline = new LocalPipeline(source.template, { account: DRY_RUN_ACCOUNT, region, stackName, physicalNames });
   const buckets = pipeline.buckets;

@@ -26,33 +26,40 @@ function project(options: { templateAge?: number; inputAge: number }) {
   return { root, synths, synth };
 }
 
-test('a template newer than every input is reused, and says so', () => {
+test('a template newer than every input is reused, and says so', async () => {
   const { root, synths, synth } = project({ templateAge: 10, inputAge: 100 });
-  const source = loadTemplate({ root, stackName: 'Stack', synth });
+  const source = await loadTemplate({ root, stackName: 'Stack', synth });
   expect(synths).toEqual([]);
   expect(source).toMatchObject({ how: 'reused', path: join('cdk.out', 'Stack.template.json'), template: { Resources: { Old: {} } } });
   expect(source.reason).toBe(`${join('cdk.out', 'Stack.template.json')} is newer than every file under bin, core, lib, lambda, cdk.json, package.json`);
 });
 
-test('an input changed after the template: synthesize, naming the file', () => {
+test('an input changed after the template: synthesize, naming the file', async () => {
   const { root, synths, synth } = project({ templateAge: 100, inputAge: 10 });
-  const source = loadTemplate({ root, stackName: 'Stack', synth });
+  const source = await loadTemplate({ root, stackName: 'Stack', synth });
   expect(synths).toEqual([root]);
   expect(source).toMatchObject({ how: 'synthesized', template: { Resources: { New: {} } } });
   expect(source.reason).toBe(`${join('lib', 'stack.ts')} changed after ${join('cdk.out', 'Stack.template.json')} was written`);
 });
 
-test('no cdk.out yet, or --synth: synthesize', () => {
+test('no cdk.out yet, or --synth: synthesize', async () => {
   const missing = project({ inputAge: 10 });
-  expect(loadTemplate({ root: missing.root, stackName: 'Stack', synth: missing.synth }).reason).toBe(`${join('cdk.out', 'Stack.template.json')} did not exist`);
+  expect((await loadTemplate({ root: missing.root, stackName: 'Stack', synth: missing.synth })).reason).toBe(`${join('cdk.out', 'Stack.template.json')} did not exist`);
   const forced = project({ templateAge: 10, inputAge: 100 });
-  expect(loadTemplate({ root: forced.root, stackName: 'Stack', synth: forced.synth, forceSynth: true }).how).toBe('synthesized');
+  expect((await loadTemplate({ root: forced.root, stackName: 'Stack', synth: forced.synth, forceSynth: true })).how).toBe('synthesized');
   expect(forced.synths).toHaveLength(1);
 });
 
-test('a synthesis without the stack names what to check', () => {
+test('a failed synthesis says so and what to do next', async () => {
   const { root } = project({ inputAge: 10 });
-  expect(() => loadTemplate({ root, stackName: 'Other', synth: () => undefined })).toThrow(`The synthesis wrote no ${join('cdk.out', 'Other.template.json')}.`);
+  await expect(
+    loadTemplate({ root, stackName: 'Stack', synth: () => { throw new Error('boom in the stack'); } }),
+  ).rejects.toMatchObject({ message: 'Synthesizing the app failed: boom in the stack', code: 'SynthFailed' });
+});
+
+test('a synthesis without the stack names what to check', async () => {
+  const { root } = project({ inputAge: 10 });
+  await expect(loadTemplate({ root, stackName: 'Other', synth: () => undefined })).rejects.toThrow(`The synthesis wrote no ${join('cdk.out', 'Other.template.json')}.`);
 });
 
 test('progress: rewritten in place on a terminal, one line per change otherwise, nothing with --json', () => {
