@@ -5,10 +5,17 @@
 
 export const EXIT = {
   ok: 0,
-  /** A rejected request, a failed run, or an AWS error. */
+  /** The run failed (or was stopped), or the request is rejected; an AWS error that is not transient. */
   failure: 1,
   /** Bad flags or arguments, an unreadable or unparsable file. */
   usage: 2,
+  /**
+   * AWS could not be reached, did not answer in time, or answered with a transient error (throttling, a
+   * server error). Says nothing about the run, which may be fine: run the command again later.
+   */
+  unavailable: 3,
+  /** Ctrl-C (128 + SIGINT, as shells report it). The run, if any, continues in AWS. */
+  interrupted: 130,
 } as const;
 
 export class CliError extends Error {
@@ -41,6 +48,30 @@ export interface ErrorContext {
   readonly stackName?: string;
   readonly region?: string;
   readonly execution?: string;
+  /**
+   * The command that picks up where this one stopped when AWS could not be reached, e.g.
+   * `ic-pipeline status <name> --wait`. @default - "run the command again"
+   */
+  readonly resume?: string;
+}
+
+/** Error codes of Node.js sockets and DNS that mean "the network, not AWS's answer". */
+const NETWORK_CODES = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_SOCKET']);
+/** AWS error names that mean "try again later": throttling and the services' own transient failures. */
+const TRANSIENT_NAMES = new Set([
+  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'ThrottlingException', 'Throttling', 'TooManyRequestsException',
+  'SlowDown', 'RequestLimitExceeded', 'ProvisionedThroughputExceededException', 'ServiceUnavailable', 'ServiceUnavailableException',
+  'InternalError', 'InternalFailure', 'InternalServerError', 'InternalServerException', 'InternalServiceError', 'BandwidthLimitExceeded',
+]);
+
+/** True when `error` says AWS could not be reached or answered with a transient error (exit code 3). */
+export function isTransientAwsError(error: unknown): boolean {
+  if (error instanceof CliError) return error.exitCode === EXIT.unavailable;
+  const err = error as { name?: string; code?: string; message?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  if (NETWORK_CODES.has(err?.code ?? '') || TRANSIENT_NAMES.has(err?.name ?? '')) return true;
+  if (/socket hang up|ECONNRESET|ECONNREFUSED|ETIMEDOUT|ENOTFOUND/.test(err?.message ?? '')) return true;
+  const status = err?.$metadata?.httpStatusCode;
+  return err?.$fault === 'server' || status === 429 || (status !== undefined && status >= 500);
 }
 
 const CREDENTIALS_HINT =
@@ -83,7 +114,7 @@ export function toCliError(error: unknown, context: ErrorContext = {}): CliError
   }
   if (name === 'ExecutionDoesNotExist') {
     return new CliError(`Execution ${context.execution ?? ''} does not exist${region}.`.replace('  ', ' '), {
-      hint: '`ic-pipeline list` shows the recent runs; pass an execution name or ARN from there.',
+      hint: '`ic-pipeline list` shows the recent runs; pass an execution name, ARN or run id from there.',
       code: 'ExecutionNotFound',
     });
   }
@@ -102,10 +133,19 @@ export function toCliError(error: unknown, context: ErrorContext = {}): CliError
       code: 'AccessDenied',
     });
   }
-  if (['ENOTFOUND', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN'].includes(err?.code ?? '') || name === 'TimeoutError') {
-    return new CliError(`Could not reach AWS (${err?.code ?? name}).`, {
-      hint: 'Check your network connection and Region, then run the command again.',
-      code: 'NetworkError',
+  if (isTransientAwsError(error)) {
+    const what =
+      NETWORK_CODES.has(err?.code ?? '') || /socket hang up/.test(message)
+        ? `Could not reach AWS (${err?.code ?? message})`
+        : name === 'TimeoutError'
+          ? 'AWS did not answer in time'
+          : `AWS answered with a transient error (${name})`;
+    return new CliError(`${what}.`, {
+      hint: context.resume
+        ? `The run itself may be fine (this is no news about it): once AWS answers again, ${context.resume}`
+        : 'Check your network connection and Region, then run the command again.',
+      code: 'AwsUnavailable',
+      exitCode: EXIT.unavailable,
     });
   }
   return new CliError(`${name}: ${message}`, {

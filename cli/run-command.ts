@@ -23,10 +23,11 @@ export function reportError(error: CliError, out: Output): void {
     out.json({ error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(error.details ?? {}) } });
     return;
   }
-  out.warn(`${out.c.red('Error:')} ${error.message}`);
+  // Ctrl-C is the user's choice, not an error: say what it did and what goes on.
+  out.warn(error.exitCode === EXIT.interrupted ? error.message : `${out.ce.red('Error:')} ${error.message}`);
   const problems = error.details?.problems;
   if (Array.isArray(problems)) {
     for (const problem of problems as { field: string; message: string }[]) out.warn(`  - ${problem.field}: ${problem.message}`);
   }
-  if (error.hint) out.warn(`${out.c.yellow('Next:')} ${error.hint}`);
+  if (error.hint) out.warn(`${out.ce.yellow('Next:')} ${error.hint}`);
 }

@@ -1,7 +1,7 @@
 import { createOutput, type Output } from '../../cli/output';
 
 /** An Output that records everything, for tests. */
-export function bufferOutput(options: { json?: boolean; tty?: boolean } = {}): Output & { stdout: () => string; stderr: () => string } {
+export function bufferOutput(options: { json?: boolean; tty?: boolean; columns?: number } = {}): Output & { stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
   const output = createOutput({
@@ -10,6 +10,7 @@ export function bufferOutput(options: { json?: boolean; tty?: boolean } = {}): O
     json: options.json,
     tty: options.tty,
     color: false,
+    columns: () => options.columns,
   });
   return Object.assign(output, { stdout: () => out, stderr: () => err });
 }
