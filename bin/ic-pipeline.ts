@@ -12,6 +12,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { AwsDeps } from '../cli/aws/clients';
 import { DEFAULT_STACK_NAME } from '../cli/aws/stack';
 import { dryRunCommand } from '../cli/commands/dry-run';
+import { estimateCommand } from '../cli/commands/estimate';
 import { listCommand } from '../cli/commands/list';
 import { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION, prepareDataCommand } from '../cli/commands/prepare-data';
 import { resultsCommand } from '../cli/commands/results';
@@ -101,6 +102,18 @@ async function main(argv: string[]): Promise<number> {
       exitCode = await runCommand(out, async () => {
         return validateCommand({ file, dataBucket: opts.dataBucket, artifactBucket: opts.artifactBucket }, out);
       });
+    });
+
+  program
+    .command('estimate')
+    .description('What a run would cost, offline: training and batch transform at list prices, the most it can cost, and the assumptions')
+    .option('--request <file>', 'run request JSON file (default: {}, the reference run)')
+    .option('--region <region>', 'Region whose prices to use (default: AWS_REGION, else us-east-1)')
+    .option('--images <n>', 'images in the batch input (default: 1000; the input is in S3 and not read offline)', positiveInteger)
+    .option('--json', 'print one JSON document')
+    .action(async (opts) => {
+      const out = outputFor(opts);
+      exitCode = await runCommand(out, () => estimateCommand({ request: opts.request, region: opts.region, images: opts.images }, out));
     });
 
   program

@@ -1,4 +1,11 @@
+import { trainingInstanceWarning } from '../core/instance-types';
 import type { PreparedRun } from '../lambda/prepare-run/index';
+
+/** Warnings about a prepared run: a training instance of a family AWS is retiring. */
+export function runWarnings(run: PreparedRun): string[] {
+  const warning = run.training ? trainingInstanceWarning(run.training.resourceConfig.InstanceType) : undefined;
+  return warning === undefined ? [] : [warning];
+}
 
 /** A readable summary of a validated run: what it would train, where it reads and writes. */
 export function describePreparedRun(run: PreparedRun): string[] {
@@ -12,6 +19,11 @@ export function describePreparedRun(run: PreparedRun): string[] {
       `  hyperparameters ${Object.entries(t.hyperparameters).map(([k, v]) => `${k}=${v}`).join(' ')}`,
       `  model to ${t.outputPath}`,
     );
+    if (t.spot) {
+      lines.push(
+        `  spot     managed spot training: the job may take ${t.stoppingCondition.MaxWaitTimeInSeconds} s in all, waiting for capacity included; checkpoints in ${t.checkpointUri}`,
+      );
+    }
   }
   if (run.transform) {
     const x = run.transform;

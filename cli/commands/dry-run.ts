@@ -12,6 +12,7 @@ import { SCENARIOS, type ScenarioName } from '../simulation/scenarios';
 import { type SageMakerCall, SageMakerStandIn } from '../simulation/sagemaker-stand-in';
 import { loadTemplate, type TemplateSource } from '../template-source';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
+import { estimateTable, offlineEstimate } from './estimate';
 
 /** The account in the simulated ARNs: a placeholder, no account is used. */
 export const DRY_RUN_ACCOUNT = '123456789012';
@@ -88,6 +89,12 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
   out.line(`Buckets:   ${buckets.data} and ${buckets.artifact} are placeholders: CloudFormation names the buckets at deploy time.`);
   out.line(`Request:   ${options.request ?? '(none: {}, the Caltech-256 reference run)'} ${JSON.stringify(request)}`);
   out.line(c.dim('Lambda states run the real handler code; SageMaker is a stand-in that checks each request against the API limits.'));
+  const cost = offlineEstimate(request, region, executionName, { dataBucket: buckets.data, artifactBucket: buckets.artifact });
+  if (cost) {
+    out.line(`Estimate:  what the run would cost in ${region} (USD, list prices as of ${cost.estimate.pricesAsOf}; \`ic-pipeline estimate\` states the assumptions)`);
+    for (const line of estimateTable(cost.estimate)) out.line(`  ${line}`);
+    for (const warning of cost.warnings) out.line(`${c.yellow('Warning:')}   ${warning}`);
+  }
   out.line();
 
   const scenario = options.scenario === undefined ? undefined : SCENARIOS[options.scenario];
@@ -158,6 +165,7 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
       executionName,
       placeholderBuckets: { data: buckets.data, artifact: buckets.artifact },
       request,
+      ...(cost ? { estimate: cost.estimate, warnings: cost.warnings } : {}),
       status: outcome.status,
       states: outcome.states,
       sagemakerCalls: calls,

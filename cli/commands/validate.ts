@@ -2,7 +2,7 @@ import { RunRequestError } from '../../core/problems';
 import { prepareRun, type PreparedRun } from '../../core/prepare-run';
 import { CliError, EXIT } from '../errors';
 import type { Output } from '../output';
-import { describePreparedRun } from '../prepared-run';
+import { describePreparedRun, runWarnings } from '../prepared-run';
 import { readRequestFile } from '../request-file';
 
 /** Bucket names used offline, where the deployed ones are unknown. */
@@ -48,12 +48,14 @@ export function validateCommand(options: ValidateOptions, out: Output): number {
         : 'Fix the fields above and validate again; "Run request reference" in the README lists every field.',
     });
   }
+  const warnings = runWarnings(run);
   if (out.jsonMode) {
-    out.json({ valid: true, file: options.file, buckets, placeholderBuckets: placeholders, run });
+    out.json({ valid: true, file: options.file, buckets, placeholderBuckets: placeholders, run, warnings });
     return EXIT.ok;
   }
   out.line(`${out.c.green('OK')} ${options.file} is a valid run request.`);
   for (const line of describePreparedRun(run)) out.line(`  ${line}`);
   if (placeholders) out.line(out.c.dim('  (bucket names are placeholders offline; --data-bucket/--artifact-bucket set the real ones)'));
+  for (const warning of warnings) out.warn(`${out.c.yellow('Warning:')} ${warning}`);
   return EXIT.ok;
 }
