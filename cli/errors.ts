@@ -78,9 +78,17 @@ const CREDENTIALS_HINT =
   'Configure AWS credentials (aws configure, aws sso login, or AWS_PROFILE=<profile>) and run the command again. ' +
   '`ic-pipeline dry-run` and `ic-pipeline validate` work without an AWS account.';
 
+function resumeHint(resume: string): string {
+  return `The run itself may be fine (this is no news about it): once AWS answers again, ${resume}`;
+}
+
 /** Translates whatever an AWS call threw into a one-line CliError with a next step. */
 export function toCliError(error: unknown, context: ErrorContext = {}): CliError {
-  if (error instanceof CliError) return error;
+  if (error instanceof CliError) {
+    // A transient error already reported by a lower layer: the caller knows how to resume.
+    if (error.exitCode === EXIT.unavailable && context.resume) return new CliError(error.message, { hint: resumeHint(context.resume), code: error.code, exitCode: error.exitCode });
+    return error;
+  }
   const err = error as { name?: string; message?: string; Code?: string; code?: string; $metadata?: unknown };
   const name = err?.name ?? err?.Code ?? 'Error';
   const message = String(err?.message ?? error);
@@ -141,9 +149,7 @@ export function toCliError(error: unknown, context: ErrorContext = {}): CliError
           ? 'AWS did not answer in time'
           : `AWS answered with a transient error (${name})`;
     return new CliError(`${what}.`, {
-      hint: context.resume
-        ? `The run itself may be fine (this is no news about it): once AWS answers again, ${context.resume}`
-        : 'Check your network connection and Region, then run the command again.',
+      hint: context.resume ? resumeHint(context.resume) : 'Check your network connection and Region, then run the command again.',
       code: 'AwsUnavailable',
       exitCode: EXIT.unavailable,
     });

@@ -66,3 +66,13 @@ export function logStreamConsoleUrl(region: string, logGroup: string, logStream:
     `logsV2:log-groups/log-group/${escape(logGroup)}/log-events/${escape(logStream)}`,
   );
 }
+
+/**
+ * The CloudWatch Logs console page of a log group, showing the streams whose names start with
+ * `streamPrefix` (e.g. a SageMaker job's `<job name>/`), for when no stream is known yet.
+ */
+export function logGroupConsoleUrl(region: string, logGroup: string, streamPrefix?: string): string {
+  const escape = (text: string) => encodeURIComponent(encodeURIComponent(text)).replace(/%/g, '$');
+  const filter = streamPrefix ? escape(`?logStreamNameFilter=${streamPrefix}`) : '';
+  return consoleUrl(consoleOriginOf(partitionOf(region)), region, 'cloudwatch/home', `logsV2:log-groups/log-group/${escape(logGroup)}${filter}`);
+}

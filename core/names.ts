@@ -59,3 +59,28 @@ export function deriveRunId(executionName: string, runName?: string | null): str
 export function runNames(runId: string): RunNames {
   return { trainingJob: runId, model: runId, transformJob: runId };
 }
+
+/** RUN_NAME_MAX_LENGTH of core/request.ts, not imported: the Lambdas that use names.ts stay free of the request schema. */
+const MAX_RUN_NAME_LENGTH = 24;
+
+/** What a run id looks like: a slug, `-`, and the 8 hex characters of the hash. */
+const RUN_ID_SHAPE = new RegExp(`^[a-z0-9-]{1,${MAX_SLUG_LENGTH}}-[0-9a-f]{${RUN_ID_HASH_LENGTH}}$`);
+
+/** True when `text` has the shape of a run id (it may still name no run). */
+export function looksLikeRunId(text: string): boolean {
+  return RUN_ID_SHAPE.test(text);
+}
+
+/**
+ * True when execution `executionName` has run id `runId`, whatever run name (if any) the run was given:
+ * a run name is 1-24 characters and starts the slug, so each prefix of the run id that ends before a `-`
+ * is tried as the run name. Pure: no need to read the execution's input to match it.
+ */
+export function executionHasRunId(executionName: string, runId: string): boolean {
+  if (!looksLikeRunId(runId)) return false;
+  if (deriveRunId(executionName) === runId) return true;
+  for (let end = runId.indexOf('-'); end > 0 && end <= MAX_RUN_NAME_LENGTH; end = runId.indexOf('-', end + 1)) {
+    if (deriveRunId(executionName, runId.slice(0, end)) === runId) return true;
+  }
+  return false;
+}

@@ -4,17 +4,16 @@ import {
   type DescribeExecutionCommandOutput,
   GetExecutionHistoryCommand,
   type HistoryEvent,
-  ListExecutionsCommand,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { deriveRunId, runNames, type RunNames } from '../../core/names';
-import { executionArnFor } from '../../core/execution-name';
 import type { RunSummary } from '../../core/run-summary';
 import { STATE_NAMES } from '../../core/state-names';
-import { CliError, toCliError } from '../errors';
-import { executionConsoleUrl, secondsBetween } from '../format';
+import { toCliError } from '../errors';
+import { executionConsoleUrl, regionOfArn, secondsBetween } from '../format';
 import type { AwsDeps } from './clients';
-import { findPipelineStack } from './stack';
+import { findExecution } from './find-execution';
+import { trainingLogSummary, type TrainingLogSummary } from './job-logs';
 
 const TRAIN_STATE: string = STATE_NAMES.train;
 const TRANSFORM_STATE: string = STATE_NAMES.transform;
@@ -55,6 +54,8 @@ export interface RunStatus {
   readonly summary?: RunSummary;
   readonly training?: JobStatus;
   readonly transform?: JobStatus;
+  /** The training job's epochs so far (from its log, when readable) and a link to the log. */
+  readonly trainingLog?: TrainingLogSummary;
   readonly consoleUrl: string;
 }
 
@@ -62,8 +63,8 @@ const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 export const isTerminal = (status: string): boolean => TERMINAL.has(status);
 
 /**
- * The execution ARN an argument stands for: an ARN as is, an execution name of the stack's state
- * machine, or (no argument) the latest execution (`statusFilter` to pick e.g. the latest succeeded one).
+ * The execution ARN an argument stands for: an ARN as is, an execution name or a run id of the stack's
+ * state machine, or (no argument) the latest execution (`statusFilter` SUCCEEDED: the latest succeeded one).
  */
 export async function resolveExecutionArn(
   deps: AwsDeps,
@@ -71,24 +72,7 @@ export async function resolveExecutionArn(
   execution: string | undefined,
   statusFilter?: ExecutionStatus,
 ): Promise<string> {
-  if (execution?.startsWith('arn:')) return execution;
-  const stack = await findPipelineStack(deps.cloudFormation, stackName, deps.region);
-  if (execution !== undefined) return executionArnFor(stack.stateMachineArn, execution);
-  try {
-    const answer = await deps.sfn.send(
-      new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, maxResults: 1, ...(statusFilter ? { statusFilter } : {}) }),
-    );
-    const latest = answer.executions?.[0]?.executionArn;
-    if (latest === undefined) {
-      throw new CliError(`The pipeline of stack ${stackName} has no ${statusFilter ? `${statusFilter.toLowerCase()} ` : ''}runs yet.`, {
-        hint: 'Start one with `ic-pipeline start` (or `ic-pipeline list` to see every run).',
-        code: 'NoRuns',
-      });
-    }
-    return latest;
-  } catch (error) {
-    throw toCliError(error, { stackName, region: deps.region });
-  }
+  return findExecution(deps, stackName, execution, statusFilter === 'SUCCEEDED' ? 'succeeded' : 'any');
 }
 
 export async function describeExecution(deps: AwsDeps, executionArn: string): Promise<DescribeExecutionCommandOutput> {
@@ -120,8 +104,11 @@ function parseJson(text: string | undefined): any {
   }
 }
 
-/** The state, SageMaker jobs and summary of one execution. */
-export async function runStatus(deps: AwsDeps, executionArn: string): Promise<RunStatus> {
+/**
+ * The state, SageMaker jobs and summary of one execution.
+ * @param options.trainingLog read the training log's epochs (one more call) @default true
+ */
+export async function runStatus(deps: AwsDeps, executionArn: string, options: { trainingLog?: boolean } = {}): Promise<RunStatus> {
   const now = deps.now?.() ?? new Date();
   const execution = await describeExecution(deps, executionArn);
   let events: HistoryEvent[];
@@ -151,6 +138,10 @@ export async function runStatus(deps: AwsDeps, executionArn: string): Promise<Ru
 
   const training = entered.includes(TRAIN_STATE) ? await trainingJobStatus(deps, names.trainingJob, now) : undefined;
   const transform = entered.includes(TRANSFORM_STATE) ? await transformJobStatus(deps, names.transformJob, now) : undefined;
+  const trainingLog =
+    training && training.status !== 'NotCreated' && options.trainingLog !== false
+      ? await trainingLogSummary(deps.logs, regionOfArn(executionArn) ?? deps.region ?? 'us-east-1', training.name, deps.signal)
+      : undefined;
   const summary = status === 'SUCCEEDED' ? parseJson(execution.output) : undefined;
 
   return {
@@ -169,6 +160,7 @@ export async function runStatus(deps: AwsDeps, executionArn: string): Promise<Ru
     ...(summary !== undefined ? { summary } : {}),
     ...(training ? { training } : {}),
     ...(transform ? { transform } : {}),
+    ...(trainingLog ? { trainingLog } : {}),
     consoleUrl: executionConsoleUrl(executionArn),
   };
 }

@@ -62,7 +62,8 @@ export async function startCommand(options: StartOptions, deps: AwsDeps, out: Ou
     );
     executionArn = answer.executionArn as string;
   } catch (error) {
-    throw toCliError(error, { stackName, region: deps.region });
+    // A start that timed out may still have started the run: its name says whether it did.
+    throw toCliError(error, { stackName, region: deps.region, resume: `ic-pipeline status ${executionName} shows whether the run started` });
   }
   const consoleUrl = executionConsoleUrl(executionArn);
 
@@ -70,13 +71,17 @@ export async function startCommand(options: StartOptions, deps: AwsDeps, out: Ou
     if (out.jsonMode) out.json({ executionArn, executionName, runId, stack: stackName, consoleUrl });
     else {
       out.line(`${out.c.green('Started')} run ${out.c.bold(runId)} on stack ${stackName}.`);
-      out.line(`  execution: ${executionArn}`);
+      out.line(`  execution: ${executionName}  (${executionArn})`);
       out.line(`  console:   ${consoleUrl}`);
-      out.line(`  follow it: ic-pipeline status ${executionName} --wait`);
+      out.line(`  follow it: ic-pipeline status ${executionName} --wait   (the name, the ARN or the run id all work)`);
+      out.line(`  stop it:   ic-pipeline stop ${executionName}`);
     }
     return EXIT.ok;
   }
-  if (!out.jsonMode) out.line(`${out.c.green('Started')} run ${out.c.bold(runId)} (${executionArn}); waiting for it to end…`);
+  if (!out.jsonMode) {
+    out.line(`${out.c.green('Started')} run ${out.c.bold(runId)} (execution ${executionName}); waiting for it to end…`);
+    out.line(out.c.dim(`  Ctrl-C stops waiting, not the run (ic-pipeline stop ${executionName} stops it)`));
+  }
   const final = await follow(deps, executionArn, out, options.pollSeconds ?? DEFAULT_POLL_SECONDS);
   if (out.jsonMode) out.json({ executionArn, executionName, runId, stack: stackName, consoleUrl, final });
   else printStatus(final, out);

@@ -1,15 +1,17 @@
 import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { type AwsDeps, realSleep } from '../aws/clients';
 import { isTerminal, resolveExecutionArn, runStatus, type JobStatus, type RunStatus } from '../aws/run-status';
-import { EXIT } from '../errors';
+import { DEFAULT_POLL_SECONDS } from '../defaults';
+import { CliError, EXIT, isTransientAwsError, toCliError } from '../errors';
 import { formatDuration, formatTime } from '../format';
-import type { Output } from '../output';
+import { fitToWidth, visibleLength, type Output } from '../output';
+import { untilAborted } from '../interrupt';
+import { lastEpoch } from '../training-log';
 
-/** Seconds between two polls of `--wait`: SageMaker jobs take minutes, DescribeTrainingJob is throttled at a few calls/s. */
-export const DEFAULT_POLL_SECONDS = 30;
+export { DEFAULT_POLL_SECONDS };
 
 export interface StatusOptions {
-  /** Execution name or ARN. @default - the latest execution */
+  /** Execution name, ARN or run id. @default - the latest execution */
   readonly execution?: string;
   readonly stackName?: string;
   /** Poll until the run ends. */
@@ -35,27 +37,117 @@ export async function statusCommand(options: StatusOptions, deps: AwsDeps, out: 
   return final.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failure;
 }
 
-/** Polls the run until it ends, showing one live progress line (rewritten on a terminal). */
+/**
+ * Polls without a new status for this many polls in a row that AWS could not answer before `--wait`
+ * gives up with exit code 3 (each poll already has the SDK's own retries and timeouts).
+ */
+export const MAX_FAILED_POLLS = 3;
+
+/** The command that picks up a wait where it stopped. */
+export const resumeCommand = (executionName: string) => `ic-pipeline status ${executionName} --wait`;
+
+/** What Ctrl-C during a wait says: the message and the hint. */
+const waitInterrupted = (executionName: string): [string, string] => [
+  `Stopped waiting; the run continues in AWS: ${resumeCommand(executionName)}`,
+  `To stop the run itself: ic-pipeline stop ${executionName}`,
+];
+
+/**
+ * Polls the run until it ends, showing one live progress line (rewritten on a terminal, cut to its
+ * width). A poll that AWS does not answer is tried again at the next interval, up to
+ * {@link MAX_FAILED_POLLS} in a row; then, or on Ctrl-C (`deps.signal`), the wait ends with a
+ * CliError that says the run continues in AWS and how to resume.
+ */
 export async function follow(deps: AwsDeps, executionArn: string, out: Output, pollSeconds: number): Promise<RunStatus> {
   const sleep = deps.sleep ?? realSleep;
+  const name = executionArn.split(':').pop() ?? executionArn;
+  let failedPolls = 0;
   for (;;) {
-    const status = await runStatus(deps, executionArn);
+    let status: RunStatus;
+    try {
+      status = await untilAborted(runStatus(deps, executionArn), deps.signal, ...waitInterrupted(name));
+      failedPolls = 0;
+    } catch (error) {
+      if (error instanceof CliError && error.exitCode === EXIT.interrupted) throw error;
+      if (!isTransientAwsError(error)) throw error;
+      failedPolls += 1;
+      if (failedPolls >= MAX_FAILED_POLLS) throw toCliError(error, { resume: resumeCommand(name) });
+      out.progress(`${out.c.yellow('⟳')} ${name} · AWS did not answer (${failedPolls}/${MAX_FAILED_POLLS}); trying again in ${pollSeconds}s`);
+      await untilAborted(sleep(pollSeconds * 1000), deps.signal, ...waitInterrupted(name));
+      continue;
+    }
     if (isTerminal(status.status)) {
       out.endProgress();
       return status;
     }
-    out.progress(progressLine(status, out));
-    await sleep(pollSeconds * 1000);
+    out.progress(progressLine(status, out, out.columns() - 1), progressKey(status));
+    await untilAborted(sleep(pollSeconds * 1000), deps.signal, ...waitInterrupted(name));
   }
 }
 
-/** One line: elapsed time, current state, the job's status and what SageMaker says about it. */
-export function progressLine(status: RunStatus, out: Output): string {
+/** Characters of the execution name kept at least when the live line is short of room. */
+const MIN_NAME = 16;
+
+/** `text` shortened to `max` characters by an ellipsis in the middle (both ends of a name say most). */
+function shortenMiddle(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const keep = Math.max(1, max - 1);
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+/**
+ * One line: the execution, elapsed time, current state and the job's progress, at most `width` visible
+ * characters, so that it never wraps (a wrapped line cannot be rewritten in place and leaves a stale line
+ * per poll). When room is short, the least useful parts go first (billable time, metrics, elapsed job
+ * time), then the execution name is shortened in the middle, then the job's details go too.
+ */
+export function progressLine(status: RunStatus, out: Output, width = Number.POSITIVE_INFINITY): string {
   // The transform job exists only once training is over, so it is the one running when there is one.
   const job = status.transform ?? status.training;
-  const parts = [`${out.c.cyan('⟳')} ${status.executionName}`, formatDuration(status.durationSeconds), status.currentState ?? status.status];
-  if (job) parts.push(jobLine(job));
-  return parts.join(' · ');
+  const details: { text: string; priority: number }[] = [];
+  if (job) {
+    if (job.status === 'NotCreated') details.push({ text: `${job.kind} job not created yet`, priority: 9 });
+    else {
+      details.push({ text: `${job.kind} ${job.status}${job.secondaryStatus ? `/${job.secondaryStatus}` : ''}`, priority: 9 });
+      const epoch = status.trainingLog ? lastEpoch(status.trainingLog.epochs) : undefined;
+      if (job.kind === 'training' && epoch !== undefined) {
+        details.push({ text: `epoch ${epoch.epoch + 1}${job.epochs ? `/${job.epochs}` : ''}`, priority: 8 });
+        if (epoch.validationAccuracy !== undefined) details.push({ text: `val. acc. ${epoch.validationAccuracy.toFixed(3)}`, priority: 7 });
+      } else if (job.epochs !== undefined) {
+        details.push({ text: job.epoch !== undefined ? `epoch ${job.epoch}/${job.epochs}` : `${job.epochs} epochs`, priority: 6 });
+      }
+      if (job.elapsedSeconds !== undefined) details.push({ text: `elapsed ${formatDuration(job.elapsedSeconds)}`, priority: 3 });
+      for (const metric of job.metrics) details.push({ text: `${metric.name} ${metric.value}`, priority: 2 });
+      if (job.billableSeconds !== undefined) details.push({ text: `billable ${formatDuration(job.billableSeconds)}`, priority: 1 });
+    }
+  }
+  const render = (name: string, kept: typeof details) =>
+    [`${out.c.cyan('⟳')} ${name}`, formatDuration(status.durationSeconds), status.currentState ?? status.status, ...kept.map((d) => d.text)].join(' · ');
+  const fits = (name: string, kept: typeof details) => visibleLength(render(name, kept)) <= width;
+  const withName = (kept: typeof details): string | undefined => {
+    if (fits(status.executionName, kept)) return status.executionName;
+    const room = status.executionName.length - (visibleLength(render(status.executionName, kept)) - width);
+    return room >= MIN_NAME ? shortenMiddle(status.executionName, room) : undefined;
+  };
+  let kept = details;
+  for (;;) {
+    // Details below the job's own status go before the name is shortened; the status itself after.
+    const name = kept.every((d) => d.priority >= 6) ? withName(kept) : fits(status.executionName, kept) ? status.executionName : undefined;
+    if (name !== undefined) return render(name, kept);
+    if (kept.length === 0) break;
+    const lowest = Math.min(...kept.map((d) => d.priority));
+    kept = kept.filter((d) => d.priority !== lowest);
+  }
+  const line = render(shortenMiddle(status.executionName, MIN_NAME), []);
+  return Number.isFinite(width) ? fitToWidth(line, width) : line;
+}
+
+/** What the progress line says apart from clocks: without a terminal a line is printed only when it changes. */
+function progressKey(status: RunStatus): string {
+  const job = status.transform ?? status.training;
+  const epoch = status.trainingLog ? lastEpoch(status.trainingLog.epochs) : undefined;
+  return [status.currentState, job?.kind, job?.status, job?.secondaryStatus, job?.epoch, epoch?.epoch, epoch?.validationAccuracy].join('|');
 }
 
 function jobLine(job: JobStatus): string {
@@ -71,17 +163,26 @@ function jobLine(job: JobStatus): string {
 export function printStatus(status: RunStatus, out: Output): void {
   const c = out.c;
   const colour = status.status === 'SUCCEEDED' ? c.green : status.status === 'RUNNING' ? c.cyan : c.red;
-  out.line(`Run ${c.bold(status.runId)} (execution ${status.executionName}): ${colour(status.status)}`);
+  const label = status.status === 'ABORTED' ? 'ABORTED (stopped)' : status.status;
+  out.line(`Run ${c.bold(status.runId)} (execution ${status.executionName}): ${colour(label)}`);
   out.line(`  started ${formatTime(status.startDate ? new Date(status.startDate) : undefined)}, ${status.stopDate ? 'took' : 'running for'} ${formatDuration(status.durationSeconds)}; mode ${status.mode}`);
   if (status.currentState) out.line(`  current state: ${status.currentState}`);
   for (const job of [status.training, status.transform]) {
     if (!job) continue;
     out.line(`  ${job.kind} job ${job.name}: ${job.status === 'NotCreated' ? 'not created yet (waiting for SageMaker capacity or a retry)' : jobLine(job).replace(/^\w+ job /, '')}`);
     if (job.statusMessage) out.line(`    ${c.dim(job.statusMessage)}`);
-    if (job.kind === 'training' && job.epochs !== undefined && job.epoch === undefined && job.status === 'InProgress') {
-      out.line(`    ${c.dim('per-epoch progress is not in DescribeTrainingJob; the job\'s CloudWatch log stream shows each epoch')}`);
-    }
     if (job.failureReason) out.line(`    failure reason: ${job.failureReason}`);
+    if (job.kind === 'training' && status.trainingLog) {
+      const epoch = lastEpoch(status.trainingLog.epochs);
+      if (epoch !== undefined) {
+        const accuracy = [
+          epoch.trainAccuracy !== undefined ? `train accuracy ${epoch.trainAccuracy.toFixed(4)}` : undefined,
+          epoch.validationAccuracy !== undefined ? `validation accuracy ${epoch.validationAccuracy.toFixed(4)}` : undefined,
+        ].filter(Boolean);
+        out.line(`    last epoch: Epoch[${epoch.epoch}] (${epoch.epoch + 1}${job.epochs ? ` of ${job.epochs}` : ''})${accuracy.length ? `: ${accuracy.join(', ')}` : ''}`);
+      }
+      out.line(`    log: ${status.trainingLog.consoleUrl}  (ic-pipeline logs ${status.executionName})`);
+    }
   }
   if (status.error !== undefined) out.line(`  error: ${status.error}`);
   if (status.cause !== undefined) out.line(`  cause: ${status.cause}`);
@@ -92,6 +193,7 @@ export function printStatus(status: RunStatus, out: Output): void {
     if (status.summary.predictions) out.line(`  predictions: ${status.summary.predictions}  (ic-pipeline results ${status.executionName})`);
   }
   out.line(`  console: ${status.consoleUrl}`);
+  if (status.status === 'RUNNING') out.line(`  stop it: ic-pipeline stop ${status.executionName}`);
 }
 
 /** validation:accuracy from a run summary's metrics, when the run trained. */

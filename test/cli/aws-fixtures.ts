@@ -2,6 +2,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
@@ -49,12 +50,14 @@ export function mockedAws() {
     sfn: new SFNClient({ region: REGION }),
     sagemaker: new SageMakerClient({ region: REGION }),
     s3: new S3Client({ region: REGION }),
+    logs: new CloudWatchLogsClient({ region: REGION }),
   };
   const mocks = {
     cloudFormation: mockClient(clients.cloudFormation),
     sfn: mockClient(clients.sfn),
     sagemaker: mockClient(clients.sagemaker),
     s3: mockClient(clients.s3),
+    logs: mockClient(clients.logs),
   };
   mocks.cloudFormation.on(DescribeStacksCommand).resolves(stackAnswer());
   const sleeps: number[] = [];

@@ -28,7 +28,8 @@ describe('start', () => {
     expect(sent?.name).toMatch(/^more-epochs-20261128-101500-[0-9a-f]{4}$/);
     expect(JSON.parse(sent?.input ?? '')).toEqual({ hyperparameters: { epochs: 10 }, trainingData: `s3://${DATA_BUCKET}/train-v2/` });
     expect(stdout).toContain(`Started run ${deriveRunId(sent?.name as string)} on stack ImageClassificationPipeline.`);
-    expect(stdout).toContain(`execution: ${executionArn(sent?.name as string)}`);
+    expect(stdout).toContain(`execution: ${sent?.name}  (${executionArn(sent?.name as string)})`);
+    expect(stdout).toContain(`stop it:   ic-pipeline stop ${sent?.name}`);
     expect(stdout).toContain('console:   https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/');
   });
 

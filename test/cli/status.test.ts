@@ -118,8 +118,11 @@ test('--wait polls until the run ends, sleeping between polls, and exits 0 when 
     startDate: new Date('2026-11-28T10:00:00Z'), stopDate: new Date('2026-11-28T10:40:00Z'),
     output: JSON.stringify({ runId: RUN_ID, mode: 'full', metrics: [{ MetricName: 'validation:accuracy', Value: 0.6123 }], modelName: RUN_ID, predictions: `s3://a/runs/${RUN_ID}/predictions/` }),
   };
+  // The first answer is the look-up of the name: `console-4f1c9e2a` has the shape of a run id, so the
+  // command first checks that an execution has this name. Then two polls while it runs, then the end.
   mocks.sfn
     .on(DescribeExecutionCommand)
+    .resolvesOnce({ ...succeeded, status: 'RUNNING', stopDate: undefined, output: undefined })
     .resolvesOnce({ ...succeeded, status: 'RUNNING', stopDate: undefined, output: undefined })
     .resolvesOnce({ ...succeeded, status: 'RUNNING', stopDate: undefined, output: undefined })
     .resolves(succeeded);
@@ -166,7 +169,7 @@ test('an unknown execution: one line and what to do next', async () => {
   mocks.sfn.on(DescribeExecutionCommand).rejects(awsError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn('nope')}'`));
   const human = await capture(false, (out) => statusCommand({ execution: 'nope' }, deps, out));
   expect(human.code).toBe(1);
-  expect(human.stderr).toBe(`Error: Execution ${executionArn('nope')} does not exist in Region eu-west-1.\nNext: \`ic-pipeline list\` shows the recent runs; pass an execution name or ARN from there.\n`);
+  expect(human.stderr).toBe(`Error: Execution ${executionArn('nope')} does not exist in Region eu-west-1.\nNext: \`ic-pipeline list\` shows the recent runs; pass an execution name, ARN or run id from there.\n`);
   const json = await capture(true, (out) => statusCommand({ execution: 'nope' }, deps, out));
   expect(JSON.parse(json.stdout)).toEqual({ error: expect.objectContaining({ code: 'ExecutionNotFound' }) });
 });
