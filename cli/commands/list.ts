@@ -5,6 +5,9 @@ import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { EXIT, toCliError } from '../errors';
 import { formatDuration, formatTime, secondsBetween, table } from '../format';
 import type { Output } from '../output';
+import { costCell, costOfRun } from '../run-cost';
+import { PRICES_AS_OF, type RunCost } from '../../core/cost';
+import type { RunSummary } from '../../core/run-summary';
 import { validationAccuracy } from './status';
 
 export interface ListOptions {
@@ -22,6 +25,8 @@ export interface ListedRun {
   readonly durationSeconds?: number;
   /** validation:accuracy of the run summary, for succeeded runs that trained. */
   readonly validationAccuracy?: number;
+  /** What a succeeded run cost, computed from list prices and what SageMaker reported (its summary). */
+  readonly cost?: RunCost;
 }
 
 /** `list [--max N]`: the most recent runs, newest first. */
@@ -39,9 +44,12 @@ export async function listCommand(options: ListOptions, deps: AwsDeps, out: Outp
   const runs: ListedRun[] = [];
   for (const execution of executions) {
     let accuracy: number | undefined;
+    let cost: RunCost | undefined;
     if (execution.status === 'SUCCEEDED' && execution.executionArn) {
       const described = await describeExecution(deps, execution.executionArn);
-      accuracy = validationAccuracy(parseOutput(described.output));
+      const summary = parseOutput(described.output);
+      accuracy = validationAccuracy(summary);
+      cost = costOfRun(summary as Partial<RunSummary> | undefined, execution.executionArn);
     }
     runs.push({
       executionName: execution.name ?? '',
@@ -51,6 +59,7 @@ export async function listCommand(options: ListOptions, deps: AwsDeps, out: Outp
       stopDate: execution.stopDate?.toISOString(),
       durationSeconds: secondsBetween(execution.startDate, execution.stopDate ?? now),
       ...(accuracy !== undefined ? { validationAccuracy: accuracy } : {}),
+      ...(cost !== undefined ? { cost } : {}),
     });
   }
   if (out.jsonMode) {
@@ -61,7 +70,7 @@ export async function listCommand(options: ListOptions, deps: AwsDeps, out: Outp
     out.line(`No runs yet on stack ${stackName}. Start one with \`ic-pipeline start\`.`);
     return EXIT.ok;
   }
-  const rows = [['EXECUTION', 'STATUS', 'STARTED', 'DURATION', 'VAL. ACCURACY']];
+  const rows = [['EXECUTION', 'STATUS', 'STARTED', 'DURATION', 'VAL. ACCURACY', 'COST']];
   for (const run of runs) {
     rows.push([
       run.executionName,
@@ -69,9 +78,13 @@ export async function listCommand(options: ListOptions, deps: AwsDeps, out: Outp
       formatTime(run.startDate ? new Date(run.startDate) : undefined),
       `${formatDuration(run.durationSeconds)}${run.stopDate ? '' : ' so far'}`,
       run.validationAccuracy !== undefined ? run.validationAccuracy.toFixed(4) : '-',
+      costCell(run.cost),
     ]);
   }
   for (const line of table(rows)) out.line(line);
+  if (runs.some((run) => run.cost !== undefined)) {
+    out.line(`COST: succeeded runs, computed from SageMaker's billable times and list prices as of ${PRICES_AS_OF} (not your bill)`);
+  }
   return EXIT.ok;
 }
 

@@ -4,6 +4,7 @@ import { isTerminal, resolveExecutionArn, runStatus, type JobStatus, type RunSta
 import { DEFAULT_POLL_SECONDS } from '../defaults';
 import { CliError, EXIT, isTransientAwsError, toCliError } from '../errors';
 import { formatDuration, formatTime } from '../format';
+import { costLines, withCost } from '../run-cost';
 import { fitToWidth, visibleLength, type Output } from '../output';
 import { untilAborted } from '../interrupt';
 import { lastEpoch } from '../training-log';
@@ -27,12 +28,12 @@ export async function statusCommand(options: StatusOptions, deps: AwsDeps, out: 
   const arn = await resolveExecutionArn(deps, options.stackName ?? DEFAULT_STACK_NAME, options.execution);
   if (!options.wait) {
     const status = await runStatus(deps, arn);
-    if (out.jsonMode) out.json(status);
+    if (out.jsonMode) out.json(withCost(status));
     else printStatus(status, out);
     return EXIT.ok;
   }
   const final = await follow(deps, arn, out, options.pollSeconds ?? DEFAULT_POLL_SECONDS);
-  if (out.jsonMode) out.json(final);
+  if (out.jsonMode) out.json(withCost(final));
   else printStatus(final, out);
   return final.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failure;
 }
@@ -191,6 +192,7 @@ export function printStatus(status: RunStatus, out: Output): void {
     if (accuracy !== undefined) out.line(`  validation accuracy: ${accuracy}`);
     if (status.summary.modelName) out.line(`  model: ${status.summary.modelName}`);
     if (status.summary.predictions) out.line(`  predictions: ${status.summary.predictions}  (ic-pipeline results ${status.executionName})`);
+    for (const line of costLines(status.summary, status.executionArn)) out.line(`  ${line}`);
   }
   out.line(`  console: ${status.consoleUrl}`);
   if (status.status === 'RUNNING') out.line(`  stop it: ic-pipeline stop ${status.executionName}`);
