@@ -1,26 +1,38 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { type AwsDeps } from '../aws/clients';
-import { datasetClassNames } from '../dataset-classes';
-import { describeExecution, resolveExecutionArn } from '../aws/run-status';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
-import { CliError, EXIT, toCliError, UsageError } from '../errors';
+import { type ClassNames, loadClassNames, readClassNames } from '../class-names';
+import { CsvWriter } from '../csv';
+import { CliError, EXIT, toCliError } from '../errors';
 import type { Output } from '../output';
+import { prepareOutDir } from '../out-dir';
+import { className, DEFAULT_CONCURRENCY, LOW_CONFIDENCE, PredictionTally, type PredictionRow, readPredictions } from '../predictions';
+import { progressLine as barLine } from '../prepare-data/progress';
+import { predictionsRun } from '../run-predictions';
 
-/** The Caltech-256 class names, line i = class i (as the reference run's 257 outputs are numbered). */
-export const DEFAULT_CLASSES_FILE = resolve(__dirname, '../../core/reference/caltech256-classes.txt');
+export { DEFAULT_CLASSES_FILE, readClassNames } from '../class-names';
+
+/** Every image is listed on its own line up to this many images; above it only the summary. */
+export const LIST_IMAGES_UP_TO = 20;
+/** Classes shown in the summary's count per class (all of them are in the CSV). */
+export const SUMMARY_CLASSES = 15;
 
 export interface ResultsOptions {
-  /** Execution name or ARN. @default - the latest succeeded run */
+  /** Execution name, ARN or run id. @default - the latest run that made predictions */
   readonly execution?: string;
   readonly stackName?: string;
   /** Where the CSV goes. @default `./results/<run id>/` */
   readonly outDir?: string;
   /** One class name per line. @default the `classes.txt` beside the run's training data (a prepare-data dataset), else the Caltech-256 names */
   readonly classesFile?: string;
+  /** Classes per image in the CSV (and `--json`). @default 1 */
+  readonly topK?: number;
+  /** Prediction files downloaded at once. @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
 }
 
+/** What `--json` lists per image. */
 export interface ImagePrediction {
   /** The image's key under the batch input, e.g. `008.bathtub/008_0001.jpg`. */
   readonly image: string;
@@ -28,159 +40,203 @@ export interface ImagePrediction {
   readonly classIndex: number;
   readonly topClass: string;
   readonly probability: number;
+  /** How many probabilities the prediction has. */
   readonly probabilities: number;
+  /** The `--top` best classes, best first. */
+  readonly top: { classIndex: number; className: string; probability: number }[];
 }
 
-/** Class names from a file: one per line, blank trailing lines ignored. */
-export function readClassNames(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`Cannot read the class names file ${path}.`, 'Pass --classes <file> with one class name per line (line i = class i).');
+/** The CSV header for `k` classes per image: the first class's columns keep their names of one class. */
+export function csvHeader(k: number): string[] {
+  const header = ['image', 'top_class', 'probability', 'class_index'];
+  for (let rank = 2; rank <= k; rank += 1) header.push(`class_${rank}`, `probability_${rank}`, `class_index_${rank}`);
+  return header;
+}
+
+function csvFields(row: PredictionRow, names: readonly string[], k: number): (string | number)[] {
+  const fields: (string | number)[] = [row.image];
+  for (let rank = 0; rank < k; rank += 1) {
+    const score = row.top[rank];
+    fields.push(score ? className(names, score.index) : '', score ? score.probability : '', score ? score.index : '');
   }
-  const lines = text.split(/\r?\n/).map((line) => line.trim());
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-function parseS3Uri(uri: string): { bucket: string; prefix: string } {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  if (!match) throw new CliError(`The run summary's predictions location ${uri} is not an S3 URI.`);
-  return { bucket: match[1] as string, prefix: match[2] ?? '' };
-}
-
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return fields;
 }
 
 /**
- * `results [execution] [--out dir] [--classes file]`: downloads the `*.out` predictions of a succeeded
- * run, prints the top class of each image and a count per class, and writes a CSV.
+ * `results [execution] [--out dir] [--classes file] [--top k]`: downloads the `*.out` predictions of a
+ * succeeded run (16 at a time, a progress bar on a terminal), streams a CSV with the k best classes per
+ * image, and prints a summary: images per class, confidence, the least confident images.
  */
 export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out: Output): Promise<number> {
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
-  // An explicit list is read first, so a bad path fails before any AWS call.
-  let classesFile = options.classesFile ?? DEFAULT_CLASSES_FILE;
-  let classNames = options.classesFile ? readClassNames(options.classesFile) : [];
-  const executionArn = await resolveExecutionArn(deps, stackName, options.execution, options.execution ? undefined : 'SUCCEEDED');
-  const execution = await describeExecution(deps, executionArn);
-  const name = execution.name ?? executionArn.split(':').pop();
-  if (execution.status !== 'SUCCEEDED') {
-    throw new CliError(`Run ${name} is ${execution.status}: predictions exist only once a run has succeeded.`, {
-      hint: execution.status === 'RUNNING' ? `Wait for it: ic-pipeline status ${name} --wait` : '`ic-pipeline list` shows the runs that succeeded.',
-      code: 'RunNotSucceeded',
-    });
-  }
-  const summary = JSON.parse(execution.output ?? '{}') as { runId?: string; predictions?: string | null; mode?: string };
-  if (!summary.predictions) {
-    throw new CliError(`Run ${name} (mode ${summary.mode ?? 'unknown'}) made no predictions.`, {
-      hint: 'Only runs in mode "full" or "transform" run a batch transform.',
-      code: 'NoPredictions',
-    });
-  }
-  const warnings: string[] = [];
-  let classesFromDataset = false;
-  if (!options.classesFile) {
-    const dataset = await datasetClassNames(deps.s3, execution.input, (text) => warnings.push(text));
-    if (dataset) {
-      classNames = dataset.names;
-      classesFile = dataset.source;
-      classesFromDataset = true;
-    } else {
-      classNames = readClassNames(DEFAULT_CLASSES_FILE);
-    }
-  }
-  const { bucket, prefix } = parseS3Uri(summary.predictions);
-  const runId = summary.runId ?? String(name);
+  const topK = options.topK ?? 1;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // What can be checked without AWS is checked first: a bad --classes or --out fails before any call.
+  const explicit = options.classesFile ? { names: readClassNames(options.classesFile), source: options.classesFile } : undefined;
+  let outDir = options.outDir;
+  let created = outDir !== undefined ? prepareOutDir(outDir).created : false;
 
-  const keys: string[] = [];
-  try {
-    let token: string | undefined;
-    do {
-      const page = await deps.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-      for (const object of page.Contents ?? []) if (object.Key?.endsWith('.out')) keys.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-  } catch (error) {
-    throw toCliError(error, { region: deps.region });
+  const run = await predictionsRun(deps, stackName, options.execution);
+  if (outDir === undefined) {
+    outDir = join('results', run.runId);
+    created = prepareOutDir(outDir).created;
   }
-  if (keys.length === 0) {
-    throw new CliError(`No predictions (*.out) under ${summary.predictions}.`, {
-      hint: 'The batch transform wrote nothing: check that the batch input prefix held images when the run started.',
-      code: 'NoPredictions',
-    });
-  }
-
-  const predictions: ImagePrediction[] = [];
-  let mismatched = 0;
-  let mismatchLength = 0;
-  for (const key of keys.sort()) {
-    let body: string;
-    try {
-      const object = await deps.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      body = (await object.Body?.transformToString('utf-8')) ?? '';
-    } catch (error) {
-      throw toCliError(error, { region: deps.region });
-    }
-    const image = key.slice(prefix.length).replace(/\.out$/, '');
-    let probabilities: unknown;
-    try {
-      probabilities = (JSON.parse(body) as { prediction?: unknown }).prediction;
-    } catch {
-      probabilities = undefined;
-    }
-    if (!Array.isArray(probabilities) || probabilities.length === 0 || !probabilities.every((p) => typeof p === 'number')) {
-      warnings.push(`${key}: not a {"prediction": [numbers]} document; skipped`);
-      continue;
-    }
-    const values = probabilities as number[];
-    if (values.length !== classNames.length) {
-      mismatched += 1;
-      mismatchLength = values.length;
-    }
-    let best = 0;
-    values.forEach((value, index) => {
-      if (value > (values[best] ?? -Infinity)) best = index;
-    });
-    predictions.push({
-      image,
-      key,
-      classIndex: best,
-      topClass: classNames[best] ?? `class ${best}`,
-      probability: values[best] as number,
-      probabilities: values.length,
-    });
-  }
-  if (mismatched > 0) {
-    warnings.unshift(
-      `${mismatched} of ${predictions.length} predictions have ${mismatchLength} probabilities, but ${classesFile} lists ${classNames.length} class names: ` +
-        'the names may not match the model; pass --classes <file> with one name per line (line i = class i)',
-    );
-  }
-
-  const counts = new Map<string, number>();
-  for (const p of predictions) counts.set(p.topClass, (counts.get(p.topClass) ?? 0) + 1);
-  const countList = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([className, count]) => ({ className, count }));
-
-  const outDir = options.outDir ?? join('results', runId);
   const csvPath = join(outDir, 'predictions.csv');
-  mkdirSync(outDir, { recursive: true });
-  const csv = ['image,top_class,probability,class_index', ...predictions.map((p) => [p.image, p.topClass, p.probability, p.classIndex].map(csvField).join(','))];
-  writeFileSync(csvPath, `${csv.join('\n')}\n`);
-
-  if (out.jsonMode) {
-    out.json({ executionArn, runId, predictions: summary.predictions, classesFile, images: predictions, counts: countList, csv: csvPath, warnings });
+  const partialPath = `${csvPath}.partial`;
+  const warnings: string[] = [];
+  let csv: CsvWriter | undefined;
+  try {
+    csv = await CsvWriter.open(partialPath);
+    const classes = await loadClassNames({ explicit, s3: deps.s3, executionInput: run.execution.input, warn: (text) => warnings.push(text) });
+    const tally = new PredictionTally(classes.names);
+    const images: ImagePrediction[] = [];
+    const listed: PredictionRow[] = [];
+    await csv.write(csvHeader(topK));
+    const started = Date.now();
+    const showProgress = (done: number, total: number) => {
+      if (out.tty) out.progress(barLine('Downloading predictions', done, total, out.columns()));
+      else if (total >= 100) out.progress(`Downloading predictions: ${Math.floor((done / total) * 10) * 10}% (${done}/${total})`, String(Math.floor((done / total) * 10)));
+    };
+    const writer = csv;
+    let result;
+    try {
+      result = await readPredictions({
+        s3: deps.s3,
+        bucket: run.bucket,
+        prefix: run.prefix,
+        topK: Math.max(topK, 3),
+        concurrency,
+        signal: deps.signal,
+        onListed: (count) => out.tty && out.progress(`Listing predictions: ${count}`),
+        onProgress: showProgress,
+        onSkipped: (key) => warnings.push(`${key}: not a {"prediction": [numbers]} document; skipped`),
+        onRow: async (row) => {
+          tally.add(row);
+          await writer.write(csvFields(row, classes.names, topK));
+          if (out.jsonMode) images.push(jsonImage(row, classes.names, topK));
+          else if (tally.images <= LIST_IMAGES_UP_TO) listed.push(row);
+        },
+      });
+    } catch (error) {
+      throw toCliError(error, { region: deps.region, resume: `ic-pipeline results ${run.executionName}` });
+    } finally {
+      out.endProgress();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    if (result.files === 0) {
+      throw new CliError(`No predictions (*.out) under ${run.predictions}.`, {
+        hint: 'The batch transform wrote nothing: check that the batch input prefix held images when the run started.',
+        code: 'NoPredictions',
+      });
+    }
+    await csv.close();
+    csv = undefined;
+    renameSync(partialPath, csvPath);
+    if (tally.mismatched > 0) {
+      warnings.unshift(
+        `${tally.mismatched} of ${tally.images} predictions have ${tally.mismatchLength} probabilities, but ${classes.source} lists ${classes.names.length} class names: ` +
+          'the names may not match the model; pass --classes <file> with one name per line (line i = class i)',
+      );
+    }
+    const counts = tally.counts().map(({ className: name, count }) => ({ className: name, count }));
+    if (out.jsonMode) {
+      out.json({
+        executionArn: run.executionArn,
+        runId: run.runId,
+        predictions: run.predictions,
+        classesFile: classes.source,
+        images,
+        counts,
+        summary: {
+          images: tally.images,
+          skipped: result.skipped,
+          lowConfidence: tally.lowConfidence,
+          lowConfidenceBelow: LOW_CONFIDENCE,
+          medianConfidence: tally.medianConfidence(),
+          leastConfident: tally.lowest.map((row) => jsonImage(row, classes.names, 3)),
+        },
+        download: { files: result.files, concurrency, maxInFlight: result.maxInFlight, seconds },
+        csv: csvPath,
+        warnings,
+      });
+      return EXIT.ok;
+    }
+    printSummary(out, { run, classes, tally, listed, counts, warnings, csvPath, seconds, concurrency, topK });
     return EXIT.ok;
+  } catch (error) {
+    csv?.destroy();
+    rmSync(partialPath, { force: true });
+    // A folder this command created holds nothing of use after a failure.
+    if (created) rmSync(outDir, { recursive: true, force: true });
+    throw error;
   }
-  out.line(`Predictions of run ${out.c.bold(runId)}: ${predictions.length} image${predictions.length === 1 ? '' : 's'} from ${summary.predictions}`);
-  if (classesFromDataset) out.line(`Class names: ${classesFile} (the dataset the run trained on)`);
-  for (const warning of warnings) out.warn(`${out.c.yellow('Warning:')} ${warning}`);
-  const width = Math.max(...predictions.map((p) => p.image.length));
-  for (const p of predictions) out.line(`  ${p.image.padEnd(width)}  ${p.topClass} (${(p.probability * 100).toFixed(1)}%)`);
-  out.line('Images per predicted class:');
-  for (const { className, count } of countList) out.line(`  ${String(count).padStart(5)}  ${className}`);
-  out.line(`CSV written to ${csvPath}`);
-  return EXIT.ok;
+}
+
+function jsonImage(row: PredictionRow, names: readonly string[], k: number): ImagePrediction {
+  const best = row.top[0] as { index: number; probability: number };
+  return {
+    image: row.image,
+    key: row.key,
+    classIndex: best.index,
+    topClass: className(names, best.index),
+    probability: best.probability,
+    probabilities: row.classes,
+    top: row.top.slice(0, k).map((score) => ({ classIndex: score.index, className: className(names, score.index), probability: score.probability })),
+  };
+}
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+const count = (value: number) => value.toLocaleString('en-US');
+
+/** Terminal control characters in a key would move the cursor: they are shown as `?`. */
+// eslint-disable-next-line no-control-regex
+const printable = (text: string) => text.replace(/[\x00-\x1f\x7f]/g, '?');
+
+function printSummary(
+  out: Output,
+  data: {
+    run: Awaited<ReturnType<typeof predictionsRun>>;
+    classes: ClassNames;
+    tally: PredictionTally;
+    listed: PredictionRow[];
+    counts: { className: string; count: number }[];
+    warnings: string[];
+    csvPath: string;
+    seconds: number;
+    concurrency: number;
+    topK: number;
+  },
+): void {
+  const { run, classes, tally, counts } = data;
+  const c = out.c;
+  out.line(`Predictions of run ${c.bold(run.runId)}: ${count(tally.images)} image${tally.images === 1 ? '' : 's'} from ${run.predictions}`);
+  out.line(c.dim(`  downloaded in ${data.seconds.toFixed(1)} s, ${data.concurrency} at a time`));
+  if (classes.fromDataset) out.line(`Class names: ${classes.source} (the dataset the run trained on)`);
+  for (const warning of data.warnings) out.warn(`${out.ce.yellow('Warning:')} ${warning}`);
+  if (tally.images <= LIST_IMAGES_UP_TO) {
+    const width = Math.max(...data.listed.map((row) => printable(row.image).length));
+    for (const row of data.listed) {
+      const best = row.top[0] as { index: number; probability: number };
+      out.line(`  ${printable(row.image).padEnd(width)}  ${className(classes.names, best.index)} (${percent(best.probability)})`);
+    }
+  }
+  out.line(`Images per predicted class${counts.length > SUMMARY_CLASSES ? ` (the ${SUMMARY_CLASSES} most predicted of ${counts.length})` : ''}:`);
+  for (const { className: name, count: n } of counts.slice(0, SUMMARY_CLASSES)) out.line(`  ${String(n).padStart(5)}  ${name}`);
+  if (counts.length > SUMMARY_CLASSES) out.line(c.dim(`  … ${counts.length - SUMMARY_CLASSES} more classes: see the CSV`));
+  const median = tally.medianConfidence();
+  out.line(
+    `Confidence of the top class: median about ${median === undefined ? '-' : percent(median)}; ` +
+      `${count(tally.lowConfidence)} image${tally.lowConfidence === 1 ? '' : 's'} below ${percent(LOW_CONFIDENCE)}`,
+  );
+  const least = tally.lowest.filter((row) => (row.top[0]?.probability ?? 1) < LOW_CONFIDENCE);
+  if (least.length > 0 && tally.images > LIST_IMAGES_UP_TO) {
+    out.line('Least confident images:');
+    for (const row of least) {
+      const [best, next] = row.top;
+      const runnerUp = next ? `, then ${className(classes.names, next.index)} ${percent(next.probability)}` : '';
+      out.line(`  ${percent(best?.probability ?? 0).padStart(6)}  ${printable(row.image)} → ${className(classes.names, best?.index ?? 0)}${runnerUp}`);
+    }
+  }
+  out.line(`CSV written to ${data.csvPath}${data.topK > 1 ? ` (the ${data.topK} best classes per image)` : ''}`);
+  out.line(c.dim(`  see every image with its classes: ic-pipeline report ${run.executionName}`));
 }

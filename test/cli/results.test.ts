@@ -53,7 +53,7 @@ test('the latest succeeded run: top class and probability per image, a count per
   const { code, stdout, stderr } = await capture(false, (out) => resultsCommand({ outDir }, deps, out));
   expect(stderr).toBe('');
   expect(code).toBe(0);
-  expect(mocks.sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({ statusFilter: 'SUCCEEDED', maxResults: 1 });
+  expect(mocks.sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({ statusFilter: 'SUCCEEDED' }); // the latest run with predictions
   expect(mocks.s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ Bucket: ARTIFACT_BUCKET, Prefix: PREFIX });
   expect(mocks.s3.commandCalls(GetObjectCommand)).toHaveLength(3); // not manifest.json
   expect(stdout).toContain(`Predictions of run ${RUN_ID}: 3 images from s3://${ARTIFACT_BUCKET}/${PREFIX}`);
