@@ -277,6 +277,23 @@ describe('SageMakerStandIn: invalid requests, rejected as SageMaker or Step Func
       ["MaxWaitTimeInSeconds at 'stoppingCondition.maxWaitTimeInSeconds' is only valid with managed spot training"],
     ],
     [
+      'managed spot training without a MaxWaitTimeInSeconds',
+      'train',
+      (r) => (r.EnableManagedSpotTraining = true),
+      VALIDATION,
+      ['Managed spot training (EnableManagedSpotTraining: true) needs a MaxWaitTimeInSeconds'],
+    ],
+    [
+      'a spot MaxWaitTimeInSeconds shorter than MaxRuntimeInSeconds',
+      'train',
+      (r) => {
+        r.EnableManagedSpotTraining = true;
+        r.StoppingCondition.MaxWaitTimeInSeconds = r.StoppingCondition.MaxRuntimeInSeconds - 1;
+      },
+      VALIDATION,
+      ["at 'stoppingCondition.maxWaitTimeInSeconds': it must be greater than or equal to MaxRuntimeInSeconds"],
+    ],
+    [
       'an S3 URI without a scheme',
       'train',
       (r) => (r.InputDataConfig[0].DataSource.S3DataSource.S3Uri = 'ic-data-bucket/train/'),
@@ -511,6 +528,37 @@ describe('SageMakerStandIn: transient failures before a job exists', () => {
     expect((await rejectionOf(sageMaker.createModel(invalid))).message).toContain("at 'modelName'");
     expect((await rejectionOf(sageMaker.createModel(modelRequest()))).message).toMatch(/^Rate exceeded/);
     await expect(sageMaker.createModel(modelRequest())).resolves.toBeDefined();
+  });
+});
+
+describe('SageMakerStandIn: managed spot training', () => {
+  const spotRequest = () => {
+    const request = trainingRequest() as Record<string, any>;
+    request.EnableManagedSpotTraining = true;
+    request.StoppingCondition = { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 };
+    request.CheckpointConfig = { S3Uri: 's3://ic-artifact-bucket/runs/caltech-baseline-a1b2c3/checkpoints/' };
+    return request;
+  };
+
+  test('accepts a spot job and describes it with the saving as billable time below the training time', async () => {
+    const sageMaker = new SageMakerStandIn({ trainingSeconds: 1000, spotSavingsPercent: 65 });
+    const job = await sageMaker.createTrainingJobSync(spotRequest());
+    expect(job).toMatchObject({
+      EnableManagedSpotTraining: true,
+      CheckpointConfig: { S3Uri: 's3://ic-artifact-bucket/runs/caltech-baseline-a1b2c3/checkpoints/' },
+      StoppingCondition: { MaxRuntimeInSeconds: 3600, MaxWaitTimeInSeconds: 7200 },
+      TrainingTimeInSeconds: 1000,
+      BillableTimeInSeconds: 350,
+    });
+  });
+
+  test('a spot job that runs out of wait ends Stopped with MaxWaitTimeExceeded, as States.TaskFailed', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { training: { status: 'Stopped', secondaryStatus: 'MaxWaitTimeExceeded' } } });
+    const error = await rejectionOf(sageMaker.createTrainingJobSync(spotRequest()));
+    expect(error.name).toBe('States.TaskFailed');
+    const cause = JSON.parse(error.message) as DescribeTrainingJobResponse;
+    expect(cause).toMatchObject({ TrainingJobStatus: 'Stopped', SecondaryStatus: 'MaxWaitTimeExceeded', EnableManagedSpotTraining: true });
+    expect(cause.SecondaryStatusTransitions.at(-1)?.StatusMessage).toContain('MaxWaitTimeInSeconds');
   });
 });
 
