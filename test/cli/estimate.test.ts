@@ -102,12 +102,14 @@ describe('dry-run', () => {
     return { code, stdout: out.stdout() };
   };
 
-  test('prints the same estimate as the estimate command, and the spot fields and checkpoint prefix of the request', async () => {
-    const request = file('dry-spot.json', { training: { spot: true } });
+  test('prints the same estimate as the estimate command, the P3 warning, and the spot fields and checkpoint prefix of the request', async () => {
+    const request = file('dry-spot.json', { training: { spot: true, instanceType: 'ml.p3.2xlarge' } });
     const { code, stdout } = await dryRun({ request });
     expect(code).toBe(0);
     const estimated = (await estimate({ request })).stdout.split('\n').filter((line) => /^ {2}(training|transform|total)/.test(line));
+    expect(estimated).toHaveLength(4); // training, transform, total, and the on-demand comparison
     for (const line of estimated) expect(stdout).toContain(line);
+    expect(stdout).toContain('Warning:   ml.p3.2xlarge is of the P3 (NVIDIA V100) family, which AWS is retiring');
     expect(stdout).toContain('"EnableManagedSpotTraining": true');
     expect(stdout).toContain('"MaxWaitTimeInSeconds": 446400');
     expect(stdout).toMatch(/"S3Uri": "s3:\/\/<artifact-bucket>\/runs\/dry-run-[0-9a-f]{8}\/checkpoints\/"/);
