@@ -2,54 +2,103 @@
 /**
  * ic-pipeline: the operator's command line of the image-classification pipeline. Only wiring lives here:
  * each command is a function in cli/commands/ that takes its clients and output, so it can be tested.
+ *
+ * Start-up is kept small: this file loads commander and a few constants only. A command's module, and
+ * with it the AWS SDK, is loaded when the command runs, so `--help` and `--version` answer at once.
  */
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SageMakerClient } from '@aws-sdk/client-sagemaker';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { AwsDeps } from '../cli/aws/clients';
-import { DEFAULT_STACK_NAME } from '../cli/aws/stack';
-import { dryRunCommand } from '../cli/commands/dry-run';
-import { estimateCommand } from '../cli/commands/estimate';
-import { listCommand } from '../cli/commands/list';
-import { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION, prepareDataCommand } from '../cli/commands/prepare-data';
-import { resultsCommand } from '../cli/commands/results';
-import { startCommand } from '../cli/commands/start';
-import { DEFAULT_POLL_SECONDS, statusCommand } from '../cli/commands/status';
-import { validateCommand } from '../cli/commands/validate';
-import { EXIT } from '../cli/errors';
+import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from '../cli/defaults';
+import { CliError, EXIT } from '../cli/errors';
 import { createOutput, type Output } from '../cli/output';
-import { runCommand } from '../cli/run-command';
 import { SCENARIO_NAMES } from '../cli/simulation/scenarios';
+import { PIPELINE_STACK_NAME as DEFAULT_STACK_NAME } from '../lib/stack-name';
 
 const ROOT = resolve(__dirname, '..');
+
+// The command line runs under tsx's CommonJS hook (bin/ic-pipeline.cjs), which serves require() but not
+// import(): each command module is require()d when its command runs, typed by `typeof import()`.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  runCommand: () => require('../cli/run-command') as typeof import('../cli/run-command'),
+  clients: () => require('../cli/aws/create-clients') as typeof import('../cli/aws/create-clients'),
+  dryRun: () => require('../cli/commands/dry-run') as typeof import('../cli/commands/dry-run'),
+  dryRunSynth: () => require('./dry-run-synth') as typeof import('./dry-run-synth'),
+  validate: () => require('../cli/commands/validate') as typeof import('../cli/commands/validate'),
+  estimate: () => require('../cli/commands/estimate') as typeof import('../cli/commands/estimate'),
+  prepareData: () => require('../cli/commands/prepare-data') as typeof import('../cli/commands/prepare-data'),
+  start: () => require('../cli/commands/start') as typeof import('../cli/commands/start'),
+  status: () => require('../cli/commands/status') as typeof import('../cli/commands/status'),
+  stop: () => require('../cli/commands/stop') as typeof import('../cli/commands/stop'),
+  logs: () => require('../cli/commands/logs') as typeof import('../cli/commands/logs'),
+  list: () => require('../cli/commands/list') as typeof import('../cli/commands/list'),
+  results: () => require('../cli/commands/results') as typeof import('../cli/commands/results'),
+  report: () => require('../cli/commands/report') as typeof import('../cli/commands/report'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // The SDK warns on every command that releases after January 2027 will need Node.js 22; this project
 // supports Node.js 20 (package.json engines), so the warning is only noise here. Set it to "false" to see it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-function outputFor(options: { json?: boolean }): Output {
-  return createOutput({ stdout: process.stdout, stderr: process.stderr, json: options.json, tty: Boolean(process.stdout.isTTY) });
+interface CommonOptions {
+  readonly json?: boolean;
+  /** false with --no-color */
+  readonly color?: boolean;
 }
 
-/** The AWS clients of one command, in `--region` or the SDK's default Region. */
-function awsDeps(region: string | undefined): AwsDeps {
-  const config = region ? { region } : {};
-  return {
-    cloudFormation: new CloudFormationClient(config),
-    sfn: new SFNClient(config),
-    sagemaker: new SageMakerClient(config),
-    s3: new S3Client(config),
-    region: region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION,
-  };
+function outputFor(options: CommonOptions): Output {
+  return createOutput({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    json: options.json,
+    tty: Boolean(process.stdout.isTTY),
+    stderrTty: Boolean(process.stderr.isTTY),
+    ...(options.color === false ? { color: false } : {}),
+    columns: () => process.stdout.columns,
+  });
+}
+
+/**
+ * Ctrl-C while a command runs: the first one aborts the command's signal (a command that waits or
+ * downloads then ends at once, saying what goes on, with exit code 130); a command that does not listen
+ * is ended after a moment, and a second Ctrl-C ends at once.
+ */
+function interruptSignal(out: Output): AbortSignal {
+  const controller = new AbortController();
+  let count = 0;
+  process.on('SIGINT', () => {
+    count += 1;
+    if (count > 1) process.exit(EXIT.interrupted);
+    controller.abort(new CliError('Interrupted.', { code: 'Interrupted', exitCode: EXIT.interrupted }));
+    setTimeout(() => {
+      out.endProgress();
+      process.stderr.write('Interrupted.\n');
+      process.exit(EXIT.interrupted);
+    }, 2_000).unref();
+  });
+  return controller.signal;
+}
+
+/** The AWS clients of one command, with the command's --region and --profile. */
+function awsDeps(opts: { region?: string; profile?: string }, signal?: AbortSignal): AwsDeps {
+  return load.clients().createAwsDeps({ region: opts.region, profile: opts.profile, signal });
 }
 
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError('must be a whole number >= 1');
   return number;
+}
+
+function boundedInteger(max: number) {
+  return (value: string): number => {
+    const number = positiveInteger(value);
+    if (number > max) throw new InvalidArgumentError(`must be a whole number from 1 to ${max}`);
+    return number;
+  };
 }
 
 function fraction(value: string): number {
@@ -64,12 +113,32 @@ function wholeNumber(value: string): number {
   return number;
 }
 
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
+  // With --json, every outcome is one JSON document on stdout, usage errors included: commander's own
+  // error text is kept back and reported as {"error": …} below.
+  const jsonMode = argv.slice(2).includes('--json');
+  let usageText = '';
   const program = new Command('ic-pipeline')
-    .description('Dry-run, validate, start, follow and read runs of the image-classification pipeline')
+    .description('Dry-run, validate, start, stop, follow and read runs of the image-classification pipeline')
+    .version(packageVersion(), '-V, --version', 'print the version of ic-pipeline')
     .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (text) => (jsonMode ? (usageText += text) : process.stderr.write(text)) })
     .exitOverride();
+
+  /** Runs a command's function the way every command runs: its Output, its error report, its exit code. */
+  const run = async (opts: CommonOptions, command: (out: Output) => Promise<number> | number) => {
+    const out = outputFor(opts);
+    exitCode = await load.runCommand().runCommand(out, () => command(out));
+  };
 
   program
     .command('dry-run')
@@ -83,12 +152,14 @@ async function main(argv: string[]): Promise<number> {
       new Option('--simulate <scenario>', 'what the simulated SageMaker does (default: everything succeeds)').choices(SCENARIO_NAMES),
     )
     .option('--json', 'print one JSON document')
-    .action(async (opts) => {
-      const out = outputFor(opts);
-      exitCode = await runCommand(out, async () => {
-        return dryRunCommand({ request: opts.request, region: opts.region, executionName: opts.executionName, stackName: opts.stack, synth: opts.synth, scenario: opts.simulate, root: ROOT }, out);
-      });
-    });
+    .action((opts) =>
+      run(opts, (out) =>
+        load.dryRun().dryRunCommand({ request: opts.request, region: opts.region, executionName: opts.executionName, stackName: opts.stack, synth: opts.synth, scenario: opts.simulate, root: ROOT }, out, {
+          // The CDK is loaded only when cdk.out must be synthesized.
+          synth: (root) => load.dryRunSynth().synthesizeForDryRun(root),
+        }),
+      ),
+    );
 
   program
     .command('validate')
@@ -97,12 +168,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), to check S3 URIs')
     .option('--artifact-bucket <name>', 'the deployed artifact bucket (stack output ArtifactBucketName)')
     .option('--json', 'print one JSON document')
-    .action(async (file: string, opts) => {
-      const out = outputFor(opts);
-      exitCode = await runCommand(out, async () => {
-        return validateCommand({ file, dataBucket: opts.dataBucket, artifactBucket: opts.artifactBucket }, out);
-      });
-    });
+    .action((file: string, opts) =>
+      run(opts, (out) => load.validate().validateCommand({ file, dataBucket: opts.dataBucket, artifactBucket: opts.artifactBucket }, out)),
+    );
 
   program
     .command('estimate')
@@ -111,10 +179,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--region <region>', 'Region whose prices to use (default: AWS_REGION, else us-east-1)')
     .option('--images <n>', 'images in the batch input (default: 1000; the input is in S3 and not read offline)', positiveInteger)
     .option('--json', 'print one JSON document')
-    .action(async (opts) => {
-      const out = outputFor(opts);
-      exitCode = await runCommand(out, () => estimateCommand({ request: opts.request, region: opts.region, images: opts.images }, out));
-    });
+    .action((opts) => run(opts, (out) => load.estimate().estimateCommand({ request: opts.request, region: opts.region, images: opts.images }, out)));
 
   program
     .command('prepare-data')
@@ -130,11 +195,11 @@ async function main(argv: string[]): Promise<number> {
     .option('--force', 'with --upload: replace a different dataset of the same name')
     .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
     .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
+    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)')
     .option('--json', 'print dataset.json as one JSON document')
-    .action(async (imagesDir: string, opts) => {
-      const out = outputFor(opts);
-      exitCode = await runCommand(out, () =>
-        prepareDataCommand(
+    .action((imagesDir: string, opts) =>
+      run(opts, (out) =>
+        load.prepareData().prepareDataCommand(
           {
             imagesDir,
             out: opts.out,
@@ -149,16 +214,21 @@ async function main(argv: string[]): Promise<number> {
             progressStream: process.stdout,
           },
           out,
-          () => awsDeps(opts.region),
+          () => awsDeps(opts),
         ),
-      );
-    });
+      ),
+    );
 
+  /** The options of every command that calls AWS. */
   const aws = (command: Command) =>
     command
       .option('--stack <name>', 'the deployed pipeline stack', DEFAULT_STACK_NAME)
       .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
+      .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)')
       .option('--json', 'print one JSON document');
+  /** Runs an AWS command with its clients; Ctrl-C aborts the clients' signal. */
+  const runAws = (opts: CommonOptions & { region?: string; profile?: string }, command: (deps: AwsDeps, out: Output) => Promise<number>) =>
+    run(opts, (out) => command(awsDeps(opts, interruptSignal(out)), out));
 
   aws(
     program
@@ -167,57 +237,96 @@ async function main(argv: string[]): Promise<number> {
       .option('--request <file>', 'run request JSON file (default: {}, the reference run)')
       .option('--wait', 'follow the run until it ends (exit 1 if it does not succeed)')
       .option('--interval <seconds>', 'seconds between polls with --wait', positiveInteger, DEFAULT_POLL_SECONDS),
-  ).action(async (opts) => {
-    const out = outputFor(opts);
-    exitCode = await runCommand(out, () =>
-      startCommand({ request: opts.request, stackName: opts.stack, wait: opts.wait, pollSeconds: opts.interval }, awsDeps(opts.region), out),
-    );
-  });
+  ).action((opts) =>
+    runAws(opts, (deps, out) => load.start().startCommand({ request: opts.request, stackName: opts.stack, wait: opts.wait, pollSeconds: opts.interval }, deps, out)),
+  );
 
   aws(
     program
       .command('status')
-      .description('Show a run: its current state, SageMaker job status, elapsed and billable time, accuracy')
-      .argument('[execution]', 'execution name or ARN (default: the latest run)')
+      .description('Show a run: its current state, SageMaker job status, elapsed and billable time, last epoch accuracy, log link')
+      .argument('[execution]', 'execution name, ARN or run id (default: the latest run)')
       .option('--wait', 'follow the run until it ends (exit 1 if it does not succeed)')
       .option('--interval <seconds>', 'seconds between polls with --wait', positiveInteger, DEFAULT_POLL_SECONDS),
-  ).action(async (execution: string | undefined, opts) => {
-    const out = outputFor(opts);
-    exitCode = await runCommand(out, () =>
-      statusCommand({ execution, stackName: opts.stack, wait: opts.wait, pollSeconds: opts.interval }, awsDeps(opts.region), out),
-    );
-  });
+  ).action((execution: string | undefined, opts) =>
+    runAws(opts, (deps, out) => load.status().statusCommand({ execution, stackName: opts.stack, wait: opts.wait, pollSeconds: opts.interval }, deps, out)),
+  );
+
+  aws(
+    program
+      .command('stop')
+      .description('Stop a running run: Step Functions stops its SageMaker job (training or transform)')
+      .argument('<execution>', 'execution name, ARN or run id')
+      .option('--wait', 'wait until SageMaker has stopped the job'),
+  ).action((execution: string, opts) =>
+    runAws(opts, (deps, out) => load.stop().stopCommand({ execution, stackName: opts.stack, wait: opts.wait }, deps, out)),
+  );
+
+  aws(
+    program
+      .command('logs')
+      .description("Show the CloudWatch log of a run's training and transform jobs, with the per-epoch accuracy")
+      .argument('[execution]', 'execution name, ARN or run id (default: the latest run)')
+      .addOption(new Option('--job <kind>', 'only this job').choices(['training', 'transform']))
+      .option('--follow', 'keep reading until the run ends')
+      .option('--epochs', 'only the table of epochs (train and validation accuracy per epoch)')
+      .option('--interval <seconds>', 'seconds between reads with --follow', positiveInteger, 5),
+  ).action((execution: string | undefined, opts) =>
+    runAws(opts, (deps, out) =>
+      load.logs().logsCommand({ execution, stackName: opts.stack, job: opts.job, follow: opts.follow, epochsOnly: opts.epochs, pollSeconds: opts.interval }, deps, out),
+    ),
+  );
 
   aws(
     program
       .command('list')
       .description('List recent runs: status, start, duration, validation accuracy')
       .option('--max <n>', 'how many runs', positiveInteger, 10),
-  ).action(async (opts) => {
-    const out = outputFor(opts);
-    exitCode = await runCommand(out, () => listCommand({ stackName: opts.stack, max: opts.max }, awsDeps(opts.region), out));
-  });
+  ).action((opts) => runAws(opts, (deps, out) => load.list().listCommand({ stackName: opts.stack, max: opts.max }, deps, out)));
 
   aws(
     program
       .command('results')
-      .description("Download a run's predictions: top class per image, count per class, and a CSV")
-      .argument('[execution]', 'execution name or ARN (default: the latest succeeded run)')
+      .description("Download a run's predictions: a CSV of the best classes per image, and a summary")
+      .argument('[execution]', 'execution name, ARN or run id (default: the latest run that made predictions)')
       .option('--out <dir>', 'directory for predictions.csv (default: ./results/<run id>/)')
-      .option('--classes <file>', 'class names, one per line, line i = class i (default: Caltech-256)'),
-  ).action(async (execution: string | undefined, opts) => {
-    const out = outputFor(opts);
-    exitCode = await runCommand(out, () =>
-      resultsCommand({ execution, stackName: opts.stack, outDir: opts.out, classesFile: opts.classes }, awsDeps(opts.region), out),
-    );
-  });
+      .option('--classes <file>', 'class names, one per line, line i = class i (default: the dataset\'s classes.txt, else Caltech-256)')
+      .option('--top <k>', 'the k best classes per image in the CSV', boundedInteger(20), 1)
+      .option('--concurrency <n>', 'prediction files downloaded at once', boundedInteger(64), 16),
+  ).action((execution: string | undefined, opts) =>
+    runAws(opts, (deps, out) =>
+      load.results().resultsCommand({ execution, stackName: opts.stack, outDir: opts.out, classesFile: opts.classes, topK: opts.top, concurrency: opts.concurrency }, deps, out),
+    ),
+  );
+
+  aws(
+    program
+      .command('report')
+      .description('Write a self-contained HTML report of a run: summary, classes chart, epochs, a gallery of every image')
+      .argument('[execution]', 'execution name, ARN or run id (default: the latest run that made predictions)')
+      .option('--out <dir>', 'folder of the report (default: ./reports/<run id>/)')
+      .option('--classes <file>', 'class names, one per line, line i = class i (default: the dataset\'s classes.txt, else Caltech-256)')
+      .option('--concurrency <n>', 'files downloaded at once', boundedInteger(64), 16),
+  ).action((execution: string | undefined, opts) =>
+    runAws(opts, (deps, out) =>
+      load.report().reportCommand({ execution, stackName: opts.stack, outDir: opts.out, classesFile: opts.classes, concurrency: opts.concurrency }, deps, out),
+    ),
+  );
+
+  // --no-color on every command: colours follow each stream's terminal, and this turns them off.
+  for (const command of program.commands) command.option('--no-color', 'no colours (also: the NO_COLOR environment variable)');
 
   try {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit 0; every parse error is a usage error.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (jsonMode) {
+        const message = error.message.replace(/^error: /, '');
+        process.stdout.write(`${JSON.stringify({ error: { code: 'UsageError', message, hint: 'Run with --help for usage.' } }, null, 2)}\n`);
+      }
+      return EXIT.usage;
     }
     throw error;
   }
@@ -229,7 +338,9 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`Error: ${(error as Error)?.message ?? String(error)}\n`);
+    const message = (error as Error)?.message ?? String(error);
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ error: { code: 'InternalError', message } }, null, 2)}\n`);
+    else process.stderr.write(`Error: ${message}\n`);
     process.exitCode = EXIT.failure;
   },
 );

@@ -12,8 +12,9 @@ import { IMAGE_RECORD_HEADER_SIZE, RECORDIO_MAX_LENGTH } from '../prepare-data/r
 import { DATASET_FORMATS, type DatasetFormat, imageShapeSide, resizeFor, resizeNeed } from '../prepare-data/run-request';
 import { uploadDataset, type UploadResult } from '../prepare-data/upload';
 
-export const DEFAULT_VALIDATION_FRACTION = 0.2;
-export const DEFAULT_SEED = 1;
+import { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from '../defaults';
+
+export { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION };
 /** Dataset names become S3 key parts and file names: keep them plain. */
 export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Classes listed one by one in the summary; the rest are in dataset.json. */

@@ -1,0 +1,301 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DescribeTrainingJobCommand, type DescribeTrainingJobCommandOutput, DescribeTransformJobCommand, type DescribeTransformJobCommandOutput } from '@aws-sdk/client-sagemaker';
+import { metricValue } from '../../core/run-summary';
+import { type AwsDeps } from '../aws/clients';
+import { jobLogConsoleUrl, readJobLog } from '../aws/job-logs';
+import { DEFAULT_STACK_NAME } from '../aws/stack';
+import { loadClassNames, readClassNames } from '../class-names';
+import { runPool } from '../download/pool';
+import { getBytes, parseS3Uri } from '../download/s3-objects';
+import { CliError, EXIT, toCliError, UsageError } from '../errors';
+import { executionConsoleUrl, regionOfArn } from '../format';
+import { interrupted } from '../interrupt';
+import type { Output } from '../output';
+import { prepareOutDir } from '../out-dir';
+import { className, DEFAULT_CONCURRENCY, LOW_CONFIDENCE, PredictionTally, type PredictionRow, readPredictions } from '../predictions';
+import { progressLine as barLine } from '../prepare-data/progress';
+import { makeThumbnail } from '../report/thumbnails';
+import { type GalleryEntry, renderDataJs, renderIndexHtml, REPORT_MARKER, type ReportModel } from '../report/render';
+import { predictionsRun, type PredictionsRun } from '../run-predictions';
+import { EPOCH_FILTER_PATTERN, epochResults, type EpochResult } from '../training-log';
+
+/** The gallery script and style, copied into every report. */
+const ASSETS = resolve(__dirname, '../report/assets');
+/** Classes shown per image in the gallery. */
+export const GALLERY_TOP_K = 3;
+
+export interface ReportOptions {
+  /** Execution name, ARN or run id. @default - the latest run that made predictions */
+  readonly execution?: string;
+  readonly stackName?: string;
+  /** @default `./reports/<run id>/` */
+  readonly outDir?: string;
+  readonly classesFile?: string;
+  /** @default DEFAULT_CONCURRENCY */
+  readonly concurrency?: number;
+}
+
+/**
+ * `report [execution] [--out dir]`: a self-contained HTML report of a run in one folder (index.html,
+ * data.js, the gallery script and style, thumbs/): the run, its metrics and hyperparameters, images per
+ * predicted class, accuracy per epoch (from the training log, when readable) and every classified image
+ * as a thumbnail with its three best classes, sortable and filterable. Opens from disk, no network.
+ */
+export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: Output): Promise<number> {
+  const stackName = options.stackName ?? DEFAULT_STACK_NAME;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const explicit = options.classesFile ? { names: readClassNames(options.classesFile), source: options.classesFile } : undefined;
+  if (options.outDir !== undefined) checkReportFolder(options.outDir);
+
+  const run = await predictionsRun(deps, stackName, options.execution);
+  const outDir = options.outDir ?? join('reports', run.runId);
+  if (options.outDir === undefined) checkReportFolder(outDir);
+  const region = regionOfArn(run.executionArn) ?? deps.region ?? 'us-east-1';
+  const warnings: string[] = [];
+  const resume = `ic-pipeline report ${run.executionName}`;
+
+  try {
+    const [training, transform] = await Promise.all([
+      run.summary.trainingJobName ? describeJob(deps, 'training', run.summary.trainingJobName, warnings) : undefined,
+      run.summary.transformJobName ? describeJob(deps, 'transform', run.summary.transformJobName, warnings) : undefined,
+    ]);
+    const log = run.summary.trainingJobName ? await epochsOf(deps, run.summary.trainingJobName) : { epochs: [] as EpochResult[], note: 'This run did not train: it classified with an existing model.' };
+    const classes = await loadClassNames({ explicit, s3: deps.s3, executionInput: run.execution.input, warn: (text) => warnings.push(text) });
+
+    // 1. The predictions, in key order, reduced to the three best classes each.
+    const tally = new PredictionTally(classes.names);
+    const rows: PredictionRow[] = [];
+    await readPredictions({
+      s3: deps.s3,
+      bucket: run.bucket,
+      prefix: run.prefix,
+      topK: GALLERY_TOP_K,
+      concurrency,
+      signal: deps.signal,
+      onProgress: (done, total) => showProgress(out, 'Downloading predictions', done, total),
+      onSkipped: (key) => warnings.push(`${key}: not a {"prediction": [numbers]} document; skipped`),
+      onRow: (row) => {
+        tally.add(row);
+        rows.push(row);
+      },
+    });
+    out.endProgress();
+    if (rows.length === 0) {
+      throw new CliError(`No predictions (*.out) under ${run.predictions}.`, { code: 'NoPredictions', hint: 'The batch transform wrote nothing to show.' });
+    }
+
+    // 2. Each classified image, once, made into a thumbnail in thumbs/.
+    const input = imagesLocation(transform, run);
+    const thumbsDir = join(outDir, 'thumbs');
+    rmSync(thumbsDir, { recursive: true, force: true });
+    mkdirSync(thumbsDir, { recursive: true });
+    const thumbs: (string | null)[] = new Array(rows.length).fill(null);
+    let missing = 0;
+    let unreadable = 0;
+    let done = 0;
+    if (input) {
+      await runPool(
+        rows,
+        async (row, index) => {
+          let bytes: Uint8Array | undefined;
+          try {
+            bytes = await getBytes(deps.s3, input.bucket, `${input.prefix}${row.image}`, deps.signal);
+          } catch (error) {
+            const name = (error as { name?: string })?.name;
+            if (name !== 'NoSuchKey' && name !== 'AccessDenied' && name !== 'NotFound') throw error;
+            missing += 1;
+          }
+          const thumbnail = bytes ? await makeThumbnail(bytes) : undefined;
+          if (bytes && !thumbnail) unreadable += 1;
+          if (thumbnail) {
+            const file = `thumbs/${String(index).padStart(6, '0')}.jpg`;
+            await writeFile(join(outDir, file), thumbnail);
+            thumbs[index] = file;
+          }
+          done += 1;
+          showProgress(out, 'Making thumbnails', done, rows.length);
+        },
+        { concurrency, signal: deps.signal },
+      );
+      out.endProgress();
+    } else {
+      warnings.push('The batch input of the transform job is not known: the gallery has no images.');
+    }
+    if (missing > 0) warnings.push(`${missing} image${missing === 1 ? '' : 's'} not found under ${input ? `s3://${input.bucket}/${input.prefix}` : 'the batch input'} (deleted or moved since the run): shown without a picture.`);
+    if (unreadable > 0) warnings.push(`${unreadable} image${unreadable === 1 ? ' is' : 's are'} not readable as an image: shown without a picture.`);
+    if (tally.mismatched > 0) {
+      warnings.push(`${tally.mismatched} of ${tally.images} predictions have ${tally.mismatchLength} probabilities, but ${classes.source} lists ${classes.names.length} class names: pass --classes <file> if the names do not match the model.`);
+    }
+
+    // 3. The files of the report; index.html last, so a report folder with one is complete.
+    const maxIndex = Math.max(classes.names.length - 1, ...rows.flatMap((row) => row.top.map((score) => score.index)));
+    const names = Array.from({ length: maxIndex + 1 }, (_, i) => className(classes.names, i));
+    const entries: GalleryEntry[] = rows.map((row, i) => [thumbs[i] ?? null, row.image, ...row.top.flatMap((score) => [score.index, round(score.probability)])]);
+    writeFileSync(join(outDir, 'data.js'), renderDataJs(names, entries, LOW_CONFIDENCE));
+    copyFileSync(join(ASSETS, 'report.js'), join(outDir, 'report.js'));
+    copyFileSync(join(ASSETS, 'report.css'), join(outDir, 'report.css'));
+    const model = reportModel({ run, training, transform, log, classes, tally, input, warnings, thumbnails: thumbs.filter(Boolean).length, region, deps });
+    const indexPath = join(outDir, 'index.html');
+    writeFileSync(indexPath, renderIndexHtml(model));
+
+    const url = pathToFileURL(resolve(indexPath)).href;
+    if (out.jsonMode) {
+      out.json({ executionArn: run.executionArn, runId: run.runId, report: indexPath, url, images: rows.length, thumbnails: model.withThumbnail, epochs: log.epochs, warnings });
+      return EXIT.ok;
+    }
+    for (const warning of warnings) out.warn(`${out.ce.yellow('Warning:')} ${warning}`);
+    out.line(`${out.c.green('Report')} of run ${out.c.bold(run.runId)}: ${rows.length.toLocaleString('en-US')} images (${model.withThumbnail.toLocaleString('en-US')} with a thumbnail), ${log.epochs.length} epoch${log.epochs.length === 1 ? '' : 's'} from the log.`);
+    out.line(`  written to ${indexPath}: one folder, opens from disk without a server or network`);
+    out.line(`  open it: ${url}`);
+    return EXIT.ok;
+  } catch (error) {
+    out.endProgress();
+    if (deps.signal?.aborted) throw interrupted(`Interrupted; the report in ${outDir} is incomplete: ${resume}`);
+    throw toCliError(error, { region: deps.region, resume });
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e5) / 1e5;
+}
+
+function showProgress(out: Output, label: string, done: number, total: number): void {
+  if (out.tty) out.progress(barLine(label, done, total, out.columns()));
+  else if (total >= 100) out.progress(`${label}: ${Math.floor((done / total) * 10) * 10}% (${done}/${total})`, `${label}${Math.floor((done / total) * 10)}`);
+}
+
+/** A folder a report may be written to: new, empty, or an earlier report (whose thumbnails are replaced). */
+function checkReportFolder(dir: string): void {
+  prepareOutDir(dir);
+  const index = join(dir, 'index.html');
+  if (existsSync(index) && statSync(index).isFile() && !readFileSync(index, 'utf8').includes(REPORT_MARKER)) {
+    throw new UsageError(`--out ${dir} holds an index.html that is not an ic-pipeline report; it is left alone.`, 'Pass --out <folder>: a new or empty folder, or an earlier report.');
+  }
+}
+
+async function describeJob(deps: AwsDeps, kind: 'training', name: string, warnings: string[]): Promise<DescribeTrainingJobCommandOutput | undefined>;
+async function describeJob(deps: AwsDeps, kind: 'transform', name: string, warnings: string[]): Promise<DescribeTransformJobCommandOutput | undefined>;
+async function describeJob(deps: AwsDeps, kind: 'training' | 'transform', name: string, warnings: string[]) {
+  try {
+    return kind === 'training'
+      ? await deps.sagemaker.send(new DescribeTrainingJobCommand({ TrainingJobName: name }))
+      : await deps.sagemaker.send(new DescribeTransformJobCommand({ TransformJobName: name }));
+  } catch (error) {
+    warnings.push(`Could not describe the ${kind} job ${name} (${(error as { name?: string })?.name ?? 'error'}): the report leaves its details out.`);
+    return undefined;
+  }
+}
+
+/** The epochs of the training log; a log that cannot be read is said, not fatal. */
+async function epochsOf(deps: AwsDeps, jobName: string): Promise<{ epochs: EpochResult[]; note?: string }> {
+  if (!deps.logs) return { epochs: [], note: 'The training log was not read.' };
+  try {
+    const lines = await readJobLog(deps.logs, 'training', jobName, { filterPattern: EPOCH_FILTER_PATTERN, signal: deps.signal });
+    const epochs = epochResults(lines.map((line) => line.message));
+    return epochs.length ? { epochs } : { epochs, note: 'The training log has no epoch lines (it may have expired, or the job wrote none).' };
+  } catch (error) {
+    return { epochs: [], note: `The training log could not be read (${(error as { name?: string })?.name ?? 'error'}).` };
+  }
+}
+
+/** Where the classified images are: the transform job's input (the truth), else the request's batchInput. */
+function imagesLocation(transform: DescribeTransformJobCommandOutput | undefined, run: PredictionsRun): { bucket: string; prefix: string; uri: string } | undefined {
+  const fromJob = transform?.TransformInput?.DataSource?.S3DataSource?.S3Uri;
+  let fromRequest: string | undefined;
+  try {
+    const input = JSON.parse(run.execution.input ?? '{}') as { batchInput?: unknown };
+    if (typeof input.batchInput === 'string') fromRequest = input.batchInput;
+  } catch {
+    fromRequest = undefined;
+  }
+  const uri = fromJob ?? fromRequest;
+  const location = uri ? parseS3Uri(uri) : undefined;
+  if (!uri || !location) return undefined;
+  // The transform reads every object under the prefix; a prediction's name is the key after it.
+  return { ...location, uri };
+}
+
+function reportModel(data: {
+  run: PredictionsRun;
+  training?: DescribeTrainingJobCommandOutput;
+  transform?: DescribeTransformJobCommandOutput;
+  log: { epochs: EpochResult[]; note?: string };
+  classes: { source: string; fromDataset: boolean };
+  tally: PredictionTally;
+  input?: { uri: string };
+  warnings: string[];
+  thumbnails: number;
+  region: string;
+  deps: AwsDeps;
+}): ReportModel {
+  const { run, training, transform, tally } = data;
+  const summary = run.summary;
+  const seconds = (start?: Date, end?: Date) => (start && end ? (end.getTime() - start.getTime()) / 1000 : undefined);
+  let request: unknown;
+  try {
+    request = JSON.parse(run.execution.input ?? '{}');
+  } catch {
+    request = run.execution.input;
+  }
+  const accuracy = metricValue(summary.metrics, 'validation:accuracy');
+  return {
+    generatedAt: data.deps.now?.() ?? new Date(),
+    run: {
+      runId: run.runId,
+      executionName: run.executionName,
+      executionArn: run.executionArn,
+      consoleUrl: executionConsoleUrl(run.executionArn),
+      status: run.execution.status ?? 'UNKNOWN',
+      mode: summary.mode ?? 'full',
+      ...(run.execution.startDate ? { startDate: run.execution.startDate } : {}),
+      ...(run.execution.stopDate ? { stopDate: run.execution.stopDate } : {}),
+    },
+    request,
+    hyperparameters: training?.HyperParameters ?? {},
+    metrics: (summary.metrics ?? []).map((m) => ({ name: m.MetricName, value: m.Value })),
+    ...(summary.trainingJobName
+      ? {
+          training: {
+            jobName: summary.trainingJobName,
+            ...(training?.ResourceConfig?.InstanceType ? { instance: `${training.ResourceConfig.InstanceCount ?? 1} × ${training.ResourceConfig.InstanceType}` } : {}),
+            ...(summary.trainingTimeInSeconds != null ? { trainingSeconds: summary.trainingTimeInSeconds } : {}),
+            ...(summary.billableTimeInSeconds != null ? { billableSeconds: summary.billableTimeInSeconds } : {}),
+            ...(training?.EnableManagedSpotTraining !== undefined ? { spot: training.EnableManagedSpotTraining } : {}),
+          },
+        }
+      : {}),
+    ...(summary.transformJobName
+      ? {
+          transform: {
+            jobName: summary.transformJobName,
+            ...(transform?.TransformResources?.InstanceType ? { instance: `${transform.TransformResources.InstanceCount ?? 1} × ${transform.TransformResources.InstanceType}` } : {}),
+            ...(seconds(transform?.TransformStartTime, transform?.TransformEndTime) !== undefined ? { seconds: seconds(transform?.TransformStartTime, transform?.TransformEndTime) } : {}),
+            ...(data.input ? { input: data.input.uri } : {}),
+          },
+        }
+      : {}),
+    cost: runCostText(summary, data.region),
+    epochs: data.log.epochs,
+    ...(data.log.note ? { epochsNote: data.log.note } : {}),
+    ...(summary.trainingJobName ? { trainingLogUrl: jobLogConsoleUrl(data.region, 'training', summary.trainingJobName) } : {}),
+    classNames: data.classes,
+    counts: tally.counts(),
+    images: tally.images,
+    withThumbnail: data.thumbnails,
+    lowConfidence: tally.lowConfidence,
+    lowConfidenceBelow: LOW_CONFIDENCE,
+    ...(tally.medianConfidence() !== undefined ? { medianConfidence: tally.medianConfidence() } : {}),
+    predictions: run.predictions,
+    warnings: [...data.warnings, ...(accuracy === undefined && summary.trainingJobName ? ['SageMaker reported no validation:accuracy for the training job.'] : [])],
+  };
+}
+
+/** What the run cost, as far as this version knows its prices. */
+function runCostText(summary: PredictionsRun['summary'], region: string): { text: string; known: boolean } {
+  void region;
+  const billable = summary.billableTimeInSeconds;
+  return { known: false, text: billable != null ? `not known here: ${Math.round(billable)} s of billable training time, at the instance type's price` : 'not known' };
+}

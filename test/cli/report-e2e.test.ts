@@ -1,0 +1,269 @@
+/**
+ * End to end: `results` and `report` against a real S3-compatible server (s3rver, on 127.0.0.1 only,
+ * started here), through the command line's own S3 client (AWS_ENDPOINT_URL_S3 → path-style), and the
+ * report opened in a real browser (Debian's chromium, driven by playwright-core). Step Functions,
+ * CloudFormation, SageMaker and CloudWatch Logs are mocked as in the other tests: the run is a
+ * succeeded run whose predictions and images are in the local S3.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { chromium, type Page } from 'playwright-core';
+import sharp from 'sharp';
+import S3rver from 's3rver';
+import type { AwsDeps } from '../../cli/aws/clients';
+import { createAwsDeps } from '../../cli/aws/create-clients';
+import { reportCommand } from '../../cli/commands/report';
+import { resultsCommand } from '../../cli/commands/results';
+import { capture, executionArn, stackAnswer, STATE_MACHINE_ARN } from './aws-fixtures';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
+const DATA = 'local-data-bucket';
+const ARTIFACT = 'local-artifact-bucket';
+const NAME = 'pets-20261128-101500-ab12';
+const RUN_ID = 'pets-20261128-101500-ab12-1f2e3d4c';
+const PREDICTIONS = `runs/${RUN_ID}/predictions/`;
+const CLASSES = ['cat', 'dog', 'zebra', 'a <b>bold</b> class'];
+const IMAGES = 150;
+const COLOURS = [
+  { r: 220, g: 90, b: 60 },
+  { r: 60, g: 140, b: 220 },
+  { r: 80, g: 180, b: 90 },
+  { r: 200, g: 180, b: 40 },
+];
+
+/** Odd but possible S3 keys: spaces, commas, quotes, non-ASCII, `+` and `%`. */
+function imageName(i: number): string {
+  const odd = ['with space', 'comma,name', 'quote"d', 'ünï/猫', 'a+b%20c', '<img src=x onerror=alert(1)>'];
+  return `${CLASSES[i % 3]}/${String(i).padStart(3, '0')}-${odd[i % odd.length]}.${i % 5 === 0 ? 'png' : 'jpg'}`;
+}
+
+function probabilities(i: number): number[] {
+  const top = 0.3 + ((i * 37) % 70) / 100; // 0.30 … 0.99, varied
+  const best = i % CLASSES.length;
+  const rest = (1 - top) / (CLASSES.length - 1);
+  return CLASSES.map((_, c) => (c === best ? top : rest));
+}
+
+/** Waits until the gallery shows `n` cards. */
+async function cardCount(page: Page, n: number): Promise<void> {
+  await page.waitForFunction(`document.querySelectorAll('#gallery .card').length === ${n}`, undefined, { timeout: 10_000 });
+}
+
+let server: S3rver;
+let endpoint: string;
+let work: string;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'ic-e2e-'));
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: join(work, 's3'),
+    configureBuckets: [{ name: DATA, configs: [] }, { name: ARTIFACT, configs: [] }],
+  });
+  const address = (await server.run()) as { port: number };
+  endpoint = `http://127.0.0.1:${address.port}`;
+  // As a user points the command line at LocalStack or MinIO; s3rver checks signatures with these keys.
+  Object.assign(process.env, { AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'eu-west-1' });
+  const s3 = createAwsDeps({ region: 'eu-west-1' }).s3;
+  const puts: Promise<unknown>[] = [
+    s3.send(new PutObjectCommand({ Bucket: DATA, Key: 'datasets/pets/classes.txt', Body: `${CLASSES.join('\n')}\n` })),
+  ];
+  for (let i = 0; i < IMAGES; i += 1) {
+    const name = imageName(i);
+    const picture = sharp({ create: { width: 96 + (i % 4) * 40, height: 80 + (i % 3) * 30, channels: 3, background: COLOURS[i % COLOURS.length] as { r: number; g: number; b: number } } });
+    const bytes = await (name.endsWith('.png') ? picture.png() : picture.jpeg()).toBuffer();
+    puts.push(s3.send(new PutObjectCommand({ Bucket: DATA, Key: `batch-input/${name}`, Body: bytes })));
+    if (i === 7) continue; // one image has no prediction file: only what the transform wrote counts
+    puts.push(s3.send(new PutObjectCommand({ Bucket: ARTIFACT, Key: `${PREDICTIONS}${name}.out`, Body: JSON.stringify({ prediction: probabilities(i) }) })));
+  }
+  // A prediction whose image was deleted since the run: shown without a picture.
+  puts.push(s3.send(new PutObjectCommand({ Bucket: ARTIFACT, Key: `${PREDICTIONS}dog/deleted.jpg.out`, Body: JSON.stringify({ prediction: [0.1, 0.7, 0.1, 0.1] }) })));
+  await Promise.all(puts);
+}, 60_000);
+
+afterAll(async () => {
+  process.env = savedEnv;
+  await server?.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The command line's real S3 client (the local server), mocked Step Functions / CloudFormation / SageMaker / Logs, and S3 requests counted. */
+function deps(): { deps: AwsDeps; s3Requests: () => { total: number; maxInFlight: number } } {
+  const real = createAwsDeps({ region: 'eu-west-1' });
+  mockClient(real.cloudFormation).on(DescribeStacksCommand).resolves(stackAnswer());
+  const sfn = mockClient(real.sfn);
+  const execution = {
+    executionArn: executionArn(NAME), stateMachineArn: STATE_MACHINE_ARN, name: NAME, status: 'SUCCEEDED' as const,
+    startDate: new Date('2026-11-28T10:15:00Z'), stopDate: new Date('2026-11-28T10:41:30Z'),
+    input: JSON.stringify({ runName: 'pets', trainingData: `s3://${DATA}/datasets/pets/train/`, hyperparameters: { num_classes: 4, epochs: 3 } }),
+    output: JSON.stringify({
+      runId: RUN_ID, runName: 'pets', mode: 'full', executionArn: executionArn(NAME), source: null, trainingJobName: RUN_ID,
+      modelArtifacts: `s3://${ARTIFACT}/runs/${RUN_ID}/model/${RUN_ID}/output/model.tar.gz`,
+      metrics: [{ MetricName: 'train:accuracy', Value: 0.912 }, { MetricName: 'validation:accuracy', Value: 0.874 }],
+      trainingTimeInSeconds: 1040, billableTimeInSeconds: 1040, modelName: RUN_ID, modelArn: `arn:aws:sagemaker:eu-west-1:111122223333:model/${RUN_ID}`,
+      transformJobName: RUN_ID, predictions: `s3://${ARTIFACT}/${PREDICTIONS}`,
+    }),
+  };
+  sfn.on(ListExecutionsCommand).resolves({ executions: [{ ...execution }] });
+  sfn.on(DescribeExecutionCommand).resolves(execution);
+  const sagemaker = mockClient(real.sagemaker);
+  sagemaker.on(DescribeTrainingJobCommand).resolves({
+    TrainingJobName: RUN_ID, TrainingJobStatus: 'Completed', HyperParameters: { epochs: '3', num_classes: '4', learning_rate: '0.01' },
+    ResourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 }, EnableManagedSpotTraining: false,
+    CreationTime: new Date(), SecondaryStatusTransitions: [],
+  } as never);
+  sagemaker.on(DescribeTransformJobCommand).resolves({
+    TransformJobName: RUN_ID, TransformJobStatus: 'Completed', ModelName: RUN_ID, CreationTime: new Date(),
+    TransformStartTime: new Date('2026-11-28T10:35:00Z'), TransformEndTime: new Date('2026-11-28T10:41:00Z'),
+    TransformInput: { DataSource: { S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${DATA}/batch-input/` } }, ContentType: 'application/x-image' },
+    TransformOutput: { S3OutputPath: `s3://${ARTIFACT}/${PREDICTIONS}` },
+    TransformResources: { InstanceType: 'ml.c5.xlarge', InstanceCount: 1 },
+  } as never);
+  const stream = `${RUN_ID}/algo-1-1764325000`;
+  const epochLines = ['Epoch[0] Train-accuracy=0.412', 'Epoch[0] Validation-accuracy=0.455', 'Epoch[1] Train-accuracy=0.781', 'Epoch[1] Validation-accuracy=0.802', 'Epoch[2] Train-accuracy=0.912', 'Epoch[2] Validation-accuracy=0.874'];
+  mockClient(real.logs!).on(FilterLogEventsCommand).resolves({
+    events: epochLines.map((message, i) => ({ timestamp: 1764325000000 + i * 60_000, message: `[11/28/2026 10:2${i} INFO 1] ${message}`, logStreamName: stream, eventId: `e${i}` })),
+  });
+  let total = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  real.s3.middlewareStack.add(
+    (next) => async (args) => {
+      total += 1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        return await next(args);
+      } finally {
+        inFlight -= 1;
+      }
+    },
+    { step: 'finalizeRequest', name: 'countRequests' },
+  );
+  return { deps: { ...real, now: () => new Date('2026-11-28T11:00:00Z') }, s3Requests: () => ({ total, maxInFlight }) };
+}
+
+test('results against a local S3: concurrent (bounded, above 1), the CSV right for odd names, class names from the dataset', async () => {
+  const { deps: aws, s3Requests } = deps();
+  const outDir = join(work, 'results');
+  const { code, stdout, stderr } = await capture(true, (out) => resultsCommand({ outDir, topK: 2 }, aws, out));
+  expect(stderr).toBe('');
+  expect(code).toBe(0);
+  const document = JSON.parse(stdout);
+  expect(document.classesFile).toBe(`s3://${DATA}/datasets/pets/classes.txt`);
+  expect(document.download).toMatchObject({ files: IMAGES, concurrency: 16 });
+  const requests = s3Requests();
+  expect(requests.maxInFlight).toBeGreaterThan(1);
+  expect(requests.maxInFlight).toBeLessThanOrEqual(16);
+  expect(requests.total).toBe(1 + 1 + IMAGES); // a listing page, classes.txt, one GET per prediction
+  const csv = readFileSync(join(outDir, 'predictions.csv'), 'utf8');
+  expect(csv.split('\n')[0]).toBe('image,top_class,probability,class_index,class_2,probability_2,class_index_2');
+  expect(csv).toContain('\ncat/000-with space.png,cat,0.3,0,dog,');
+  expect(csv).toMatch(/\n"dog\/001-comma,name\.jpg",dog,0\.6699\d*,1,cat,/);
+  expect(csv).toContain('\n"zebra/002-quote""d.jpg",zebra,');
+  expect(csv).toContain('\ncat/003-ünï/猫.jpg,a <b>bold</b> class,');
+  expect(csv).toContain('\ndog/004-a+b%20c.jpg,cat,');
+});
+
+test('a bad --out fails before anything is downloaded', async () => {
+  const { deps: aws, s3Requests } = deps();
+  const file = join(work, 'a-file');
+  writeFileSync(file, '');
+  const { code, stdout } = await capture(true, (out) => resultsCommand({ outDir: join(file, 'results') }, aws, out));
+  expect(code).toBe(2);
+  expect(JSON.parse(stdout).error.code).toBe('UsageError');
+  expect(s3Requests().total).toBe(0);
+});
+
+test('report: one self-contained folder that renders in Chromium (cards, images, filter, sort, no console error)', async () => {
+  const { deps: aws, s3Requests } = deps();
+  const outDir = join(work, 'report');
+  const { code, stdout, stderr } = await capture(false, (out) => reportCommand({ outDir }, aws, out));
+  expect(code).toBe(0);
+  expect(stdout).toContain(`Report of run ${RUN_ID}: ${IMAGES} images (${IMAGES - 1} with a thumbnail), 3 epochs from the log.`);
+  expect(stderr).toContain('1 image not found under s3://local-data-bucket/batch-input/');
+  // Each image downloaded once; predictions once; the listing, classes.txt.
+  expect(s3Requests().total).toBe(IMAGES + IMAGES + 2);
+  expect(readdirSync(outDir).sort()).toEqual(['data.js', 'index.html', 'report.css', 'report.js', 'thumbs']);
+  expect(readdirSync(join(outDir, 'thumbs'))).toHaveLength(IMAGES - 1);
+  const thumbBytes = readdirSync(join(outDir, 'thumbs')).reduce((sum, file) => sum + statSync(join(outDir, 'thumbs', file)).size, 0);
+  expect(thumbBytes / (IMAGES - 1)).toBeLessThan(10_000); // a few KB each
+  const html = readFileSync(join(outDir, 'index.html'), 'utf8');
+  expect(html).not.toMatch(/https?:\/\/(?!console\.)/); // nothing fetched from a network: the only links are console links
+  expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; class'); // names from S3 are text, not HTML
+
+  if (!CHROMIUM) {
+    console.warn('Skipping the browser part of the report test: no Chromium (apt-get install chromium; .ci/run installs it).');
+    return;
+  }
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    page.on('pageerror', (error) => problems.push(String(error)));
+    page.on('request', (request) => !request.url().startsWith('file:') && problems.push(`network request: ${request.url()}`));
+    page.on('dialog', (dialog) => (problems.push(`dialog: ${dialog.message()}`), void dialog.dismiss()));
+    await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
+
+    const cards = page.locator('#gallery .card');
+    await cardCount(page, 120); // the first page; more as the page scrolls
+    expect(await page.locator('#count').textContent()).toBe(`Showing 120 of ${IMAGES} images`);
+    // The images in view have loaded.
+    await page.waitForFunction(`[...document.querySelectorAll('#gallery img')].slice(0, 12).every((img) => img.complete)`);
+    const widths = await page.$$eval('#gallery img', (imgs) => imgs.slice(0, 12).map((img) => (img as unknown as { naturalWidth: number }).naturalWidth));
+    expect(widths.every((width) => width > 0)).toBe(true);
+    // Sorted most confident first.
+    const first = await cards.first().getAttribute('data-probability');
+    expect(Number(first)).toBeCloseTo(0.99, 2);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: false });
+
+    // Scrolling to the end loads the rest.
+    await page.locator('#more').scrollIntoViewIfNeeded();
+    await cardCount(page, IMAGES);
+
+    // Sort: least confident first.
+    await page.selectOption('#sort', 'confidence-asc');
+    const probabilitiesShown = await page.$$eval('#gallery .card', (els) => els.slice(0, 20).map((el) => Number(el.getAttribute('data-probability'))));
+    expect(probabilitiesShown).toEqual([...probabilitiesShown].sort((a, b) => a - b));
+    expect(probabilitiesShown[0]).toBeCloseTo(0.3, 2);
+
+    // Filter by class: only that class, and the count says so.
+    const predictedAs = (c: number) => Array.from({ length: IMAGES }, (_, i) => i).filter((i) => i !== 7 && i % CLASSES.length === c).length;
+    await page.selectOption('#class-filter', '2');
+    expect(await page.locator('#class-filter option:checked').textContent()).toBe(`zebra (${predictedAs(2)})`);
+    const classes = await page.$$eval('#gallery .card', (els) => els.map((el) => el.getAttribute('data-class')));
+    expect(classes.length).toBe(predictedAs(2));
+    expect(new Set(classes)).toEqual(new Set(['zebra']));
+    expect(await page.locator('#count').textContent()).toBe(`Showing ${predictedAs(2)} of ${predictedAs(2)} (${IMAGES} in all) images`);
+    // A bar of the chart filters too; and the class with markup in its name is shown as text.
+    await page.click('svg .bar[data-filter-class="3"]');
+    await cardCount(page, predictedAs(3));
+    expect(await page.locator('#gallery .card .cls').first().textContent()).toBe('a <b>bold</b> class');
+    // Search by file name.
+    await page.selectOption('#class-filter', '');
+    await page.fill('#search', 'comma,name');
+    await cardCount(page, Array.from({ length: IMAGES }, (_, i) => i).filter((i) => i !== 7 && i % 6 === 1).length);
+    // The deleted image's card says so instead of a broken picture.
+    await page.fill('#search', 'deleted');
+    expect(await page.locator('#gallery .card .noimg').textContent()).toBe('image not available');
+    await page.fill('#search', '');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-full.png'), fullPage: false });
+    expect(problems).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}, 60_000);
