@@ -5,6 +5,7 @@ import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { type ClassNames, loadClassNames, readClassNames } from '../class-names';
 import { CsvWriter } from '../csv';
 import { CliError, EXIT, toCliError } from '../errors';
+import { interrupted } from '../interrupt';
 import type { Output } from '../output';
 import { prepareOutDir } from '../out-dir';
 import { className, DEFAULT_CONCURRENCY, LOW_CONFIDENCE, PredictionTally, type PredictionRow, readPredictions } from '../predictions';
@@ -118,6 +119,7 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
         },
       });
     } catch (error) {
+      if (deps.signal?.aborted) throw interrupted(`Interrupted: the download stopped and nothing was written; to download: ic-pipeline results ${run.executionName}`);
       throw toCliError(error, { region: deps.region, resume: `ic-pipeline results ${run.executionName}` });
     } finally {
       out.endProgress();

@@ -216,3 +216,15 @@ test('topClasses keeps the k best, best first, ties by lower index', () => {
   ]);
   expect(topClasses([1], 3)).toEqual([{ index: 0, probability: 1 }]);
 });
+
+test('Ctrl-C during the download: exit 130, nothing written, how to download', async () => {
+  const controller = new AbortController();
+  const objects = manyImages(200);
+  const { deps } = run(objects, () => 2);
+  const outDir = join(tmp(), 'r');
+  setTimeout(() => controller.abort(), 30);
+  const { code, stderr } = await capture(false, (out) => resultsCommand({ execution: NAME, outDir }, { ...deps, signal: controller.signal }, out));
+  expect(code).toBe(130);
+  expect(stderr).toBe(`Interrupted: the download stopped and nothing was written; to download: ic-pipeline results ${NAME}\n`);
+  expect(existsSync(outDir)).toBe(false);
+});
