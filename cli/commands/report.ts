@@ -20,6 +20,7 @@ import { progressLine as barLine } from '../prepare-data/progress';
 import { makeThumbnail } from '../report/thumbnails';
 import { type GalleryEntry, renderDataJs, renderIndexHtml, REPORT_MARKER, type ReportModel } from '../report/render';
 import { predictionsRun, type PredictionsRun } from '../run-predictions';
+import { costLines, costOfRun } from '../run-cost';
 import { EPOCH_FILTER_PATTERN, epochResults, type EpochResult } from '../training-log';
 
 /** The gallery script and style, copied into every report. */
@@ -277,7 +278,7 @@ function reportModel(data: {
           },
         }
       : {}),
-    cost: runCostText(summary, data.region),
+    cost: runCostText(summary, run.executionArn, training, transform),
     epochs: data.log.epochs,
     ...(data.log.note ? { epochsNote: data.log.note } : {}),
     ...(summary.trainingJobName ? { trainingLogUrl: jobLogConsoleUrl(data.region, 'training', summary.trainingJobName) } : {}),
@@ -293,9 +294,27 @@ function reportModel(data: {
   };
 }
 
-/** What the run cost, as far as this version knows its prices. */
-function runCostText(summary: PredictionsRun['summary'], region: string): { text: string; known: boolean } {
-  void region;
-  const billable = summary.billableTimeInSeconds;
-  return { known: false, text: billable != null ? `not known here: ${Math.round(billable)} s of billable training time, at the instance type's price` : 'not known' };
+/**
+ * What the run cost, from list prices and what SageMaker reported (cli/run-cost.ts, as `status` says it);
+ * the jobs' descriptions fill in what an older run summary does not record (instance types, times).
+ */
+function runCostText(
+  summary: PredictionsRun['summary'],
+  executionArn: string,
+  training: DescribeTrainingJobCommandOutput | undefined,
+  transform: DescribeTransformJobCommandOutput | undefined,
+): { text: string; known: boolean } {
+  const filled = {
+    ...summary,
+    trainingInstanceType: summary.trainingInstanceType ?? (summary.trainingJobName ? training?.ResourceConfig?.InstanceType : undefined) ?? null,
+    trainingInstanceCount: summary.trainingInstanceCount ?? training?.ResourceConfig?.InstanceCount ?? null,
+    transformInstanceType: summary.transformInstanceType ?? transform?.TransformResources?.InstanceType ?? null,
+    transformInstanceCount: summary.transformInstanceCount ?? transform?.TransformResources?.InstanceCount ?? null,
+    transformStartTime: summary.transformStartTime ?? transform?.TransformStartTime?.getTime() ?? null,
+    transformEndTime: summary.transformEndTime ?? transform?.TransformEndTime?.getTime() ?? null,
+  };
+  const cost = costOfRun(filled, executionArn);
+  const line = costLines(filled, executionArn)[0];
+  if (cost === undefined || line === undefined) return { known: false, text: 'not known: the run records no instance types' };
+  return { known: cost.total !== null, text: line.replace(/^cost: /, '') };
 }

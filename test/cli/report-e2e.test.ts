@@ -203,6 +203,9 @@ test('report: one self-contained folder that renders in Chromium (cards, images,
   const html = readFileSync(join(outDir, 'index.html'), 'utf8');
   expect(html).not.toMatch(/https?:\/\/(?!console\.)/); // nothing fetched from a network: the only links are console links
   expect(html).toContain('a &lt;b&gt;bold&lt;/b&gt; class'); // names from S3 are text, not HTML
+  // The cost, as `status` computes it; the jobs' descriptions give the instance types this summary lacks.
+  // (a Region without sourced prices says "no price" rather than guess one).
+  expect(html).toMatch(/<th>Cost<\/th><td>(\$[\d.]+|no price) in eu-west-1, computed from list prices as of [\d-]+ \(not your bill\): training 1040 billable s (x \$[\d.]+\/h = \$[\d.]+|on ml\.g5\.xlarge: no price); transform 360 s (x \$[\d.]+\/h = \$[\d.]+|on ml\.c5\.xlarge: no price)<\/td>/);
 
   if (!CHROMIUM) {
     console.warn('Skipping the browser part of the report test: no Chromium (apt-get install chromium; .ci/run installs it).');
