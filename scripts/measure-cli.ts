@@ -1,0 +1,128 @@
+/**
+ * The command line's performance figures, each printed as a ratio to a baseline measured in the same run
+ * on the same machine (these machines are noisy; absolute seconds alone mean little). Prints, asserts
+ * nothing.
+ *
+ *   npx tsx scripts/measure-cli.ts            # 5 runs of each start-up, 500 prediction files
+ *   npx tsx scripts/measure-cli.ts 9 2000     # 9 runs, 2,000 files
+ *
+ * 1. Start-up: `--help` and `--version` of the entry point (bin/ic-pipeline.cjs, what `npm run pipeline`
+ *    and `npx ic-pipeline` run) against `node` doing nothing; what tsx itself costs (its CommonJS hook
+ *    alone, and its CLI, which starts a second process and an ESM loader thread); and what loading every
+ *    command module costs (what `--help` paid before commands were loaded lazily).
+ * 2. `results` downloads: the same run of N prediction files, each read with a 20 ms delay (a realistic
+ *    S3 first-byte latency), at --concurrency 1 (the old one-at-a-time download), 4, 16 (the default)
+ *    and 32, as a speed-up over 1.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { resultsCommand } from '../cli/commands/results';
+import { createOutput } from '../cli/output';
+
+const ROOT = join(__dirname, '..');
+const TSX_CLI = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function seconds(command: string, args: string[]): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+const row = (label: string, value: number, baseline: number, unit = 's') =>
+  console.log(`  ${label.padEnd(62)} ${value.toFixed(unit === 's' ? 3 : 2).padStart(8)} ${unit}  ${(value / baseline).toFixed(2).padStart(6)}x`);
+
+/** Start-up times, median of `runs`, against `node -e ''`. */
+export function measureStartup(runs = 5): Record<string, number> {
+  const work = mkdtempSync(join(tmpdir(), 'ic-measure-cli-'));
+  const empty = join(work, 'empty.ts');
+  writeFileSync(empty, 'export {};\n');
+  // Every command module, as the entry point loaded them all before --help could answer.
+  const everything = join(work, 'load-all.ts');
+  const commands = ['dry-run', 'validate', 'estimate', 'prepare-data', 'start', 'status', 'stop', 'logs', 'list', 'results', 'report'];
+  writeFileSync(everything, `${commands.map((c) => `require(${JSON.stringify(join(ROOT, 'cli', 'commands', c))});`).join('\n')}\nrequire(${JSON.stringify(join(ROOT, 'cli', 'aws', 'create-clients'))});\n`);
+  const cases: [string, string, string[]][] = [
+    ['node -e "" (baseline)', process.execPath, ['-e', '']],
+    ["tsx's CommonJS hook on an empty file", process.execPath, ['--require', 'tsx/cjs', empty]],
+    ['ic-pipeline --version (node bin/ic-pipeline.cjs)', process.execPath, ['bin/ic-pipeline.cjs', '--version']],
+    ['ic-pipeline --help (node bin/ic-pipeline.cjs)', process.execPath, ['bin/ic-pipeline.cjs', '--help']],
+    ['every command module loaded (what --help paid before)', process.execPath, ['--require', 'tsx/cjs', everything]],
+    ['the tsx CLI on an empty file (npx tsx …)', TSX_CLI, [empty]],
+    ['npx tsx bin/ic-pipeline.ts --help', TSX_CLI, ['bin/ic-pipeline.ts', '--help']],
+  ];
+  try {
+    const results: Record<string, number> = {};
+    for (const [label, command, args] of cases) {
+      seconds(command, args); // warm the file cache and tsx's transform cache
+      results[label] = median(Array.from({ length: runs }, () => seconds(command, args)));
+    }
+    const baseline = results[cases[0]![0]]!;
+    console.log(`Start-up, median of ${runs} (ratio to node doing nothing):`);
+    for (const [label] of cases) row(label, results[label]!, baseline);
+    return results;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `results` of a run of `files` prediction files, each read with `latencyMs` delay, at several concurrencies. */
+export async function measureResults(files = 500, latencyMs = 20): Promise<Record<number, number>> {
+  const region = 'eu-west-1';
+  const prefix = 'runs/bench-0a1b2c3d/predictions/';
+  const body = JSON.stringify({ prediction: Array.from({ length: 257 }, (_, i) => (i === 7 ? 0.8 : 0.2 / 256)) });
+  const keys = Array.from({ length: files }, (_, i) => `${prefix}${String(i % 257).padStart(3, '0')}.class/${String(i).padStart(6, '0')}.jpg.out`);
+  const timings: Record<number, number> = {};
+  for (const concurrency of [1, 4, 16, 32]) {
+    const clients = { cloudFormation: new CloudFormationClient({ region }), sfn: new SFNClient({ region }), sagemaker: new SageMakerClient({ region }), s3: new S3Client({ region }) };
+    mockClient(clients.cloudFormation).on(DescribeStacksCommand).resolves({ Stacks: [] });
+    mockClient(clients.sfn).on(DescribeExecutionCommand).resolves({
+      status: 'SUCCEEDED', name: 'bench', input: '{}', executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:sm:bench',
+      output: JSON.stringify({ runId: 'bench-0a1b2c3d', mode: 'full', predictions: `s3://artifacts/${prefix}` }),
+    } as never);
+    const s3 = mockClient(clients.s3);
+    s3.on(ListObjectsV2Command).callsFake(async (input: { ContinuationToken?: string }) => {
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      const start = Number(input.ContinuationToken ?? 0);
+      const page = keys.slice(start, start + 1000);
+      const more = start + 1000 < keys.length;
+      return { Contents: page.map((Key) => ({ Key })), IsTruncated: more, ...(more ? { NextContinuationToken: String(start + 1000) } : {}) };
+    });
+    s3.on(GetObjectCommand).callsFake(async () => {
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      return { Body: { transformToString: async () => body } };
+    });
+    const outDir = mkdtempSync(join(tmpdir(), 'ic-measure-results-'));
+    const out = createOutput({ stdout: { write: () => true }, stderr: { write: () => true }, json: true });
+    const start = process.hrtime.bigint();
+    const code = await resultsCommand({ execution: 'arn:aws:states:eu-west-1:111122223333:execution:sm:bench', outDir, concurrency, classesFile: join(ROOT, 'core', 'reference', 'caltech256-classes.txt') }, { ...clients, region }, out);
+    timings[concurrency] = Number(process.hrtime.bigint() - start) / 1e9;
+    rmSync(outDir, { recursive: true, force: true });
+    if (code !== 0) throw new Error(`results exited ${code}`);
+  }
+  console.log(`results of ${files.toLocaleString('en-US')} prediction files, ${latencyMs} ms per S3 read (speed-up over --concurrency 1, the old one-at-a-time download):`);
+  for (const [concurrency, value] of Object.entries(timings)) {
+    const label = `--concurrency ${concurrency}${concurrency === '16' ? ' (default)' : ''}`;
+    console.log(`  ${label.padEnd(62)} ${value.toFixed(2).padStart(8)} s  ${(timings[1]! / value).toFixed(1).padStart(6)}x faster`);
+  }
+  return timings;
+}
+
+if (require.main === module) {
+  const runs = Number(process.argv[2] ?? 5);
+  const files = Number(process.argv[3] ?? 500);
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  measureStartup(runs);
+  void measureResults(files);
+}
