@@ -82,7 +82,14 @@ export async function startCommand(options: StartOptions, deps: AwsDeps, out: Ou
     out.line(`${out.c.green('Started')} run ${out.c.bold(runId)} (execution ${executionName}); waiting for it to end…`);
     out.line(out.c.dim(`  Ctrl-C stops waiting, not the run (ic-pipeline stop ${executionName} stops it)`));
   }
-  const final = await follow(deps, executionArn, out, options.pollSeconds ?? DEFAULT_POLL_SECONDS);
+  let final;
+  try {
+    final = await follow(deps, executionArn, out, options.pollSeconds ?? DEFAULT_POLL_SECONDS);
+  } catch (error) {
+    // The run started: whatever ended the wait (AWS unreachable, Ctrl-C), a script needs its name to go on.
+    const cause = toCliError(error);
+    throw new CliError(cause.message, { hint: cause.hint, code: cause.code, exitCode: cause.exitCode, details: { ...cause.details, executionName, executionArn, runId } });
+  }
   if (out.jsonMode) out.json({ executionArn, executionName, runId, stack: stackName, consoleUrl, final });
   else printStatus(final, out);
   return final.status === 'SUCCEEDED' ? EXIT.ok : EXIT.failure;

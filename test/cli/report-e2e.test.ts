@@ -33,12 +33,23 @@ const RUN_ID = 'pets-20261128-101500-ab12-1f2e3d4c';
 const PREDICTIONS = `runs/${RUN_ID}/predictions/`;
 const CLASSES = ['cat', 'dog', 'zebra', 'a <b>bold</b> class'];
 const IMAGES = 150;
-const COLOURS = [
-  { r: 220, g: 90, b: 60 },
-  { r: 60, g: 140, b: 220 },
-  { r: 80, g: 180, b: 90 },
-  { r: 200, g: 180, b: 40 },
-];
+const COLOURS = ['#dc5a3c', '#3c8cdc', '#50b45a', '#c8b428', '#8a5cc8'];
+
+/** A small picture of image `i` (sizes vary; a shape per folder class), as SVG that sharp renders. */
+function pictureSvg(i: number): string {
+  const width = 160 + (i % 4) * 60;
+  const height = 140 + (i % 3) * 50;
+  const [from, to] = [COLOURS[i % COLOURS.length], COLOURS[(i + 2) % COLOURS.length]];
+  const cx = width / 2;
+  const cy = height / 2;
+  const r = Math.min(width, height) / 3;
+  const shape = [
+    `<circle cx="${cx}" cy="${cy}" r="${r}" fill="#fff" fill-opacity="0.75"/>`,
+    `<rect x="${cx - r}" y="${cy - r}" width="${2 * r}" height="${2 * r}" rx="${r / 4}" fill="#222" fill-opacity="0.55"/>`,
+    [0, 1, 2, 3, 4].map((k) => `<rect x="0" y="${(k * height) / 5}" width="${width}" height="${height / 10}" fill="#111" fill-opacity="0.6"/>`).join(''),
+  ][i % 3];
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${from}"/><stop offset="1" stop-color="${to}"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/>${shape}</svg>`;
+}
 
 /** Odd but possible S3 keys: spaces, commas, quotes, non-ASCII, `+` and `%`. */
 function imageName(i: number): string {
@@ -82,7 +93,7 @@ beforeAll(async () => {
   ];
   for (let i = 0; i < IMAGES; i += 1) {
     const name = imageName(i);
-    const picture = sharp({ create: { width: 96 + (i % 4) * 40, height: 80 + (i % 3) * 30, channels: 3, background: COLOURS[i % COLOURS.length] as { r: number; g: number; b: number } } });
+    const picture = sharp(Buffer.from(pictureSvg(i)));
     const bytes = await (name.endsWith('.png') ? picture.png() : picture.jpeg()).toBuffer();
     puts.push(s3.send(new PutObjectCommand({ Bucket: DATA, Key: `batch-input/${name}`, Body: bytes })));
     if (i === 7) continue; // one image has no prediction file: only what the transform wrote counts
@@ -264,7 +275,12 @@ test('report: one self-contained folder that renders in Chromium (cards, images,
     await page.fill('#search', 'deleted');
     expect(await page.locator('#gallery .card .noimg').textContent()).toBe('image not available');
     await page.fill('#search', '');
-    await page.screenshot({ path: join(ARTIFACTS, 'report-full.png'), fullPage: false });
+    await page.screenshot({ path: join(ARTIFACTS, 'report-gallery.png'), fullPage: false });
+    // The picture in the README: the top of the report and the first rows of the gallery, most confident first.
+    await page.selectOption('#sort', 'confidence-desc');
+    await page.setViewportSize({ width: 1280, height: 1500 });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-readme.png'), fullPage: false });
     expect(problems).toEqual([]);
   } finally {
     await browser.close();

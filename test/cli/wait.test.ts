@@ -1,6 +1,7 @@
 import { DescribeTrainingJobCommand } from '@aws-sdk/client-sagemaker';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { deriveRunId } from '../../core/names';
+import { startCommand } from '../../cli/commands/start';
 import { MAX_FAILED_POLLS, statusCommand } from '../../cli/commands/status';
 import { visibleLength } from '../../cli/output';
 import { runCommand } from '../../cli/run-command';
@@ -102,5 +103,17 @@ describe('the live --wait line fits the terminal', () => {
     const { stdout } = await wait(deps, { tty: false });
     expect(stdout.split('\n').filter((line) => line.startsWith('⟳'))).toHaveLength(1);
     expect(stdout).not.toContain('\r');
+  });
+});
+
+test('start --wait --json that loses AWS: the error document names the execution, so a script can resume', async () => {
+  const { deps, mocks } = runningRun();
+  mocks.sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn(NAME), startDate: new Date() });
+  mocks.sfn.on(DescribeExecutionCommand).rejects(awsError('ServiceUnavailable', 'Service unavailable'));
+  const out = bufferOutput({ json: true });
+  const code = await runCommand(out, () => startCommand({ wait: true, executionName: NAME }, deps, out));
+  expect(code).toBe(3);
+  expect(JSON.parse(out.stdout())).toEqual({
+    error: expect.objectContaining({ code: 'AwsUnavailable', executionName: NAME, executionArn: executionArn(NAME), runId: RUN_ID, hint: expect.stringContaining(`ic-pipeline status ${NAME} --wait`) }),
   });
 });
