@@ -27,3 +27,11 @@ export const DEFAULT_SPOT_EXTRA_WAIT_SECONDS = 86_400;
 export const DEFAULT_TRAINING_TASK_TIMEOUT_SECONDS = 29 * 86_400;
 /** How long `Run batch transform` waits for its job (3 days); Step Functions stops the job when it times out. */
 export const DEFAULT_TRANSFORM_TASK_TIMEOUT_SECONDS = 3 * 86_400;
+
+/**
+ * The longest a hyperparameter tuning job of a run may take in the worst case (28 days): every round of
+ * `maxParallelJobs` training jobs running to its limit. It stays below the `Train model` timeout, which
+ * `Tune model` shares, so the state never times out before the tuning job ends. The pipeline's own bound:
+ * SageMaker's ResourceLimits.MaxRuntimeInSeconds allows up to 15,768,000 s.
+ */
+export const MAX_TUNING_SECONDS = 2_419_200;

@@ -80,13 +80,15 @@ export interface TrainingEstimate {
   readonly instanceType: string;
   readonly instanceCount: number;
   readonly spot: boolean;
+  /** Training jobs: 1, or a tuning job's maxJobs (each job is estimated alike and the costs add up). */
+  readonly jobs: number;
   /** On-demand list price per instance-hour; null: no price. */
   readonly pricePerHour: number | null;
-  /** Provisioning plus training at the assumed speed; null when the speed is unknown. */
+  /** Provisioning plus training at the assumed speed, of one job; null when the speed is unknown. */
   readonly estimatedSeconds: number | null;
-  /** With spot, after the expected spot saving; null: no price or no time estimate. */
+  /** Of all jobs; with spot, after the expected spot saving; null: no price or no time estimate. */
   readonly estimatedCost: number | null;
-  /** price × count × maxRuntimeInSeconds: the most the job can be billed; null: no price. */
+  /** price × count × maxRuntimeInSeconds × jobs: the most the jobs can be billed; null: no price. */
   readonly maxCost: number | null;
 }
 
@@ -150,16 +152,27 @@ export function estimateRun(run: PreparedRun, region: string, options: EstimateO
     } else {
       assumptions.push(`No training-time estimate on ${instanceType}: ${speed.unknown}; only the maximum cost is known.`);
     }
-    const onDemand = price === undefined || seconds === null ? null : costOf(price, instanceCount, seconds);
+    // A tuning job runs up to maxJobs training jobs like this one: each is billed, so the costs add up.
+    const jobs = run.training.tuning?.maxJobs ?? 1;
+    const onDemand = price === undefined || seconds === null ? null : round6(costOf(price, instanceCount, seconds) * jobs);
     training = {
       instanceType,
       instanceCount,
       spot: run.training.spot,
+      jobs,
       pricePerHour: price ?? null,
       estimatedSeconds: seconds,
       estimatedCost: onDemand === null ? null : run.training.spot ? round6(onDemand * (1 - EXPECTED_SPOT_SAVINGS)) : onDemand,
-      maxCost: price === undefined ? null : costOf(price, instanceCount, maxRuntime),
+      maxCost: price === undefined ? null : round6(costOf(price, instanceCount, maxRuntime) * jobs),
     };
+    if (run.training.tuning) {
+      const { maxJobs, maxParallelJobs, strategy } = run.training.tuning;
+      assumptions.push(
+        `Tuning: a ${strategy} tuning job runs up to ${maxJobs} training jobs (${maxParallelJobs} at a time), each estimated like ` +
+          `one training job with the reference or fixed hyperparameters (a tuned mini_batch_size changes the speed); their costs add ` +
+          `up, and the maximum is ${maxJobs} x the maximum of one job. Early stopping ("earlyStopping": "Auto") or Hyperband may stop jobs sooner.`,
+      );
+    }
     if (run.training.spot) {
       assumptions.push(
         `Spot: an expected saving of ${EXPECTED_SPOT_SAVINGS * 100} % on the training price (spot is typically 60-70 % cheaper, ` +
@@ -168,8 +181,8 @@ export function estimateRun(run: PreparedRun, region: string, options: EstimateO
       );
     }
     assumptions.push(
-      `Maximum training cost: price x ${instanceCount} instance${instanceCount === 1 ? '' : 's'} x maxRuntimeInSeconds (${maxRuntime} s), ` +
-        'the longest SageMaker may bill the job.',
+      `Maximum training cost: price x ${instanceCount} instance${instanceCount === 1 ? '' : 's'} x maxRuntimeInSeconds (${maxRuntime} s)` +
+        `${jobs === 1 ? '' : ` x ${jobs} jobs`}, the longest SageMaker may bill ${jobs === 1 ? 'the job' : 'the jobs'}.`,
     );
   }
 

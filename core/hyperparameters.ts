@@ -196,6 +196,14 @@ function parseInteger(raw: unknown): { text: string; value: number } | undefined
 export interface HyperparameterContext {
   trainingContentType: TrainingContentType;
   trainingInstanceCount: number;
+  /**
+   * Hyperparameters whose reference value is not sent: the ones a tuning job tunes, and the ones an
+   * incremental run takes from its base training job. The rules see them only when the request sets them.
+   * @default - none
+   */
+  withoutReference?: readonly string[];
+  /** The optimizers a tuning job tries (when it tunes `optimizer`), for the optimizer-specific rules. @default - none */
+  tunedOptimizers?: readonly Optimizer[];
 }
 
 interface Entry extends ParsedHyperparameter {
@@ -360,16 +368,21 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
   ...HYPERPARAMETERS.filter((spec) => spec.optimizers !== undefined).map(
     (spec): CrossFieldRule => ({
       uses: [field(spec.name), field('optimizer')],
-      check: (hp) => {
+      check: (hp, context) => {
         const users = spec.optimizers ?? [];
-        const optimizer = hp.string('optimizer') ?? 'sgd';
-        if (!hp.has(spec.name) || users.some((user) => user === optimizer)) return undefined;
-        const current = hp.has('optimizer') ? `optimizer is "${optimizer}"` : 'optimizer is not set (algorithm default: "sgd")';
+        const optimizers = context.tunedOptimizers ?? [hp.string('optimizer') ?? 'sgd'];
+        if (!hp.has(spec.name) || users.some((user) => optimizers.includes(user))) return undefined;
+        const current =
+          context.tunedOptimizers !== undefined
+            ? `tuning.ranges.optimizer tries only ${optimizers.map((optimizer) => `"${optimizer}"`).join(', ')}, which ignore it`
+            : hp.has('optimizer')
+              ? `optimizer is "${optimizers[0]}", which ignores it`
+              : 'optimizer is not set (algorithm default: "sgd"), which ignores it';
         return {
           field: field(spec.name),
           message:
             `${hp.show(spec.name)} only applies to optimizer ${users.map((user) => `"${user}"`).join(' or ')}; ` +
-            `${current}, which ignores it`,
+            current,
         };
       },
     }),
@@ -388,6 +401,7 @@ export function resolveHyperparameters(
 ): Record<string, string> {
   const entries = new Map<string, Entry>();
   for (const [name, text] of Object.entries(REFERENCE_HYPERPARAMETERS)) {
+    if (context.withoutReference?.includes(name)) continue;
     const spec = SPECS.get(name);
     const parsed = spec && parseHyperparameter(spec, text);
     if (parsed === undefined) throw new Error(`Reference hyperparameter ${name}=${text} is not valid`);

@@ -19,11 +19,28 @@ export const RUN_ID_HASH_LENGTH = 8;
 /** Slug used when nothing of the names survives sanitizing (e.g. an execution name of only symbols). */
 export const FALLBACK_SLUG = 'run';
 
-/** The SageMaker names of one run; each is unique per resource type, so all three can be the run id. */
+/** The SageMaker names of one run; each is unique per resource type, so the job and model names can be the run id. */
 export interface RunNames {
   trainingJob: string;
   model: string;
   transformJob: string;
+  /** At most 32 characters (HyperParameterTuningJobName): {@link tuningJobName}. Used only when the run tunes. */
+  tuningJob: string;
+}
+
+/** Longest HyperParameterTuningJobName. */
+export const MAX_TUNING_JOB_NAME_LENGTH = 32;
+
+/**
+ * The tuning job name of run `runId`: the run id cut to 23 characters, `-`, and 8 hex characters of the
+ * sha256 of the whole run id: 32 characters at most, as HyperParameterTuningJobName allows, and distinct
+ * per run (the cut run id alone is not: two runs may share their first 23 characters). SageMaker names the
+ * tuning job's training jobs `<tuning job name>-<3 digits>-<8 hex>`, at most 45 characters.
+ */
+export function tuningJobName(runId: string): string {
+  const head = runId.slice(0, MAX_TUNING_JOB_NAME_LENGTH - RUN_ID_HASH_LENGTH - 1).replace(/-+$/, '');
+  const hash = createHash('sha256').update(runId, 'utf8').digest('hex').slice(0, RUN_ID_HASH_LENGTH);
+  return `${head === '' ? FALLBACK_SLUG : head}-${hash}`;
 }
 
 /**
@@ -57,7 +74,7 @@ export function deriveRunId(executionName: string, runName?: string | null): str
 
 /** The SageMaker names of the run `runId`. */
 export function runNames(runId: string): RunNames {
-  return { trainingJob: runId, model: runId, transformJob: runId };
+  return { trainingJob: runId, model: runId, transformJob: runId, tuningJob: tuningJobName(runId) };
 }
 
 /** RUN_NAME_MAX_LENGTH of core/request.ts, not imported: the Lambdas that use names.ts stay free of the request schema. */

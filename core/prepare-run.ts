@@ -10,6 +10,7 @@ import { InvalidEventError, ProblemList, RunRequestError, describeValue, request
 import { resolveHyperparameters } from './hyperparameters';
 import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKeyFor } from './instance-types';
 import { deriveRunId, runNames, type RunNames } from './names';
+import { type PreparedTuning, resolveTuning, tunedNamesOf, tunedOptimizersOf } from './tuning';
 import {
   type BatchStrategy,
   type RunMode,
@@ -47,6 +48,12 @@ export interface PreparedRun {
   mode: RunMode;
   source: RunSource | null;
   names: RunNames;
+  /** `baseTrainingJob`: the earlier training job this run continues from (incremental training); null: from scratch. */
+  baseTrainingJob: string | null;
+  /** `minValidationAccuracy`: below it the run stops before Create model; null: no gate. */
+  minValidationAccuracy: number | null;
+  /** The gate as the failure message shows it, e.g. "0.60"; null: no gate. */
+  minValidationAccuracyText: string | null;
   /** Null in mode "transform". */
   training: {
     trainingData: string;
@@ -63,8 +70,16 @@ export interface PreparedRun {
     stoppingCondition: { MaxRuntimeInSeconds: number; MaxWaitTimeInSeconds?: number };
     /** Managed spot training (`training.spot`): the state machine then sends EnableManagedSpotTraining and CheckpointConfig. */
     spot: boolean;
-    /** `s3://<artifact bucket>/runs/<run id>/checkpoints/` with spot (CheckpointConfig.S3Uri); null without. */
+    /**
+     * `s3://<artifact bucket>/runs/<run id>/checkpoints/` with spot (CheckpointConfig.S3Uri); null without, and
+     * with tuning: the tuning job's parallel training jobs would share one prefix and resume from each other's
+     * checkpoints, so a tuned spot job that is interrupted starts again.
+     */
     checkpointUri: string | null;
+    /** Hyperparameter tuning (`tuning`): `Tune model` replaces `Train model`; null: one training job. */
+    tuning: PreparedTuning | null;
+    /** Incremental training (`baseTrainingJob`): what the state machine checks against the base job; null: from scratch. */
+    incremental: PreparedIncremental | null;
   } | null;
   /** Null in mode "train". */
   transform: {
@@ -81,6 +96,22 @@ export interface PreparedRun {
   } | null;
   /** The S3 prefixes this run writes; null when the mode writes none there. */
   output: { modelPrefix: string | null; predictionsPrefix: string | null; checkpointPrefix: string | null };
+}
+
+/** The hyperparameters that must match the base training job's in incremental training (the algorithm's documentation). */
+export const INHERITED_HYPERPARAMETERS = ['num_layers', 'image_shape', 'num_classes'] as const;
+export type InheritedHyperparameter = (typeof INHERITED_HYPERPARAMETERS)[number];
+
+/**
+ * Incremental training, as far as Prepare run can tell: the base job is described at run time, by the state
+ * machine, which compares it with this before any training.
+ */
+export interface PreparedIncremental {
+  /**
+   * The request's values of num_layers, image_shape and num_classes (as sent), to be compared with the base
+   * job's; null where the request leaves one out: the run then takes the base job's value.
+   */
+  requestedHyperparameters: Record<InheritedHyperparameter, string | null>;
 }
 
 /** What the Lambda's environment provides. */
@@ -147,6 +178,9 @@ const MODE_SCOPED_FIELDS: readonly { field: keyof RunRequest; modes: readonly Ru
   { field: 'validationLst', modes: ['full', 'train'], what: 'training input' },
   { field: 'hyperparameters', modes: ['full', 'train'], what: 'training settings' },
   { field: 'training', modes: ['full', 'train'], what: 'training settings' },
+  { field: 'tuning', modes: ['full', 'train'], what: 'hyperparameter tuning' },
+  { field: 'minValidationAccuracy', modes: ['full', 'train'], what: 'the accuracy gate of a trained model' },
+  { field: 'baseTrainingJob', modes: ['full', 'train'], what: 'incremental training' },
   { field: 'batchInput', modes: ['full', 'transform'], what: 'batch transform input' },
   { field: 'transform', modes: ['full', 'transform'], what: 'batch transform settings' },
 ];
@@ -212,6 +246,8 @@ interface ResolvedRun {
   mode: RunMode;
   runName: string | null;
   source: RunSource | null;
+  baseTrainingJob: string | null;
+  minValidationAccuracy: number | null;
   training: {
     settings: TrainingSettings;
     trainingData: string;
@@ -219,6 +255,8 @@ interface ResolvedRun {
     trainingLst: string;
     validationLst: string;
     hyperparameters: Record<string, string>;
+    tuning: PreparedTuning | null;
+    incremental: boolean;
   } | null;
   transform: {
     settings: Required<NonNullable<RunRequest['transform']>>;
@@ -247,17 +285,43 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
       problems.add('training.instanceType', instanceTypeProblem);
     }
     checkTrainingInput(settings, request, problems);
+    const fixed = request.hyperparameters ?? {};
+    const incremental = request.baseTrainingJob !== undefined && !problems.touches('baseTrainingJob');
+    // Tuned hyperparameters and, in incremental training, the base job's num_layers, image_shape and
+    // num_classes are not sent with their reference values.
+    const inherited = incremental ? INHERITED_HYPERPARAMETERS.filter((name) => !Object.hasOwn(fixed, name)) : [];
+    const tuned = problems.touches('tuning') ? [] : tunedNamesOf(request.tuning, fixed);
+    const hyperparameters = resolveHyperparameters(
+      request.hyperparameters,
+      {
+        trainingContentType: settings.contentType,
+        trainingInstanceCount: settings.instanceCount,
+        withoutReference: [...tuned, ...inherited],
+        tunedOptimizers: problems.touches('tuning') ? undefined : tunedOptimizersOf(request.tuning, fixed),
+      },
+      problems,
+    );
+    let tuning: PreparedTuning | null = null;
+    if (request.tuning !== undefined && !problems.touches('tuning')) {
+      const limitField = settings.spot ? 'training.maxWaitTimeInSeconds' : 'training.maxRuntimeInSeconds';
+      const limitSeconds = settings.spot ? settings.maxWaitTimeInSeconds : settings.maxRuntimeInSeconds;
+      const jobLimit =
+        limitSeconds === null || problems.touches(limitField) || problems.touches('training.spot')
+          ? undefined
+          : { seconds: limitSeconds, field: limitField };
+      tuning =
+        resolveTuning(request.tuning, { fixedHyperparameters: fixed, jobLimit, staticHyperparameterCount: Object.keys(hyperparameters).length }, problems)
+          .tuning ?? null;
+    }
     training = {
       settings,
       trainingData: input('trainingData'),
       validationData: input('validationData'),
       trainingLst: input('trainingLst'),
       validationLst: input('validationLst'),
-      hyperparameters: resolveHyperparameters(
-        request.hyperparameters,
-        { trainingContentType: settings.contentType, trainingInstanceCount: settings.instanceCount },
-        problems,
-      ),
+      hyperparameters,
+      tuning,
+      incremental,
     };
   }
 
@@ -272,7 +336,23 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
     transform = { settings, batchInput: input('batchInput'), modelName: mode === 'transform' ? (request.modelName ?? null) : null };
   }
 
-  return { mode, runName: request.runName ?? null, source: request.source ?? null, training, transform };
+  return {
+    mode,
+    runName: request.runName ?? null,
+    source: request.source ?? null,
+    baseTrainingJob: trains(mode) ? (request.baseTrainingJob ?? null) : null,
+    minValidationAccuracy: trains(mode) ? (request.minValidationAccuracy ?? null) : null,
+    training,
+    transform,
+  };
+}
+
+/** The accuracy gate as a message shows it: at least two decimals ("0.60"), more when given ("0.655"). */
+export function gateText(value: number): string {
+  const text = String(value);
+  if (text.includes('e')) return text;
+  const decimals = text.includes('.') ? (text.split('.')[1] ?? '').length : 0;
+  return decimals >= 2 ? text : value.toFixed(2);
 }
 
 /**
@@ -383,7 +463,9 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
   const modelPrefix = run.training ? s3Uri(config.artifactBucket, `runs/${runId}/model/`) : null;
   const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, `runs/${runId}/predictions/`) : null;
   // A prefix of this run only, so that no run ever resumes from another run's checkpoints.
-  const checkpointPrefix = run.training?.settings.spot ? s3Uri(config.artifactBucket, `runs/${runId}/checkpoints/`) : null;
+  // With tuning, no checkpoints (see PreparedRun.training.checkpointUri).
+  const checkpointPrefix =
+    run.training?.settings.spot && run.training.tuning === null ? s3Uri(config.artifactBucket, `runs/${runId}/checkpoints/`) : null;
 
   let training: PreparedRun['training'] = null;
   if (run.training && modelPrefix) {
@@ -419,6 +501,16 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
       },
       spot: settings.spot,
       checkpointUri: checkpointPrefix,
+      tuning: run.training.tuning,
+      incremental: run.training.incremental
+        ? {
+            requestedHyperparameters: {
+              num_layers: run.training.hyperparameters.num_layers ?? null,
+              image_shape: run.training.hyperparameters.image_shape ?? null,
+              num_classes: run.training.hyperparameters.num_classes ?? null,
+            },
+          }
+        : null,
     };
   }
 
@@ -447,6 +539,9 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
     runName: run.runName,
     mode: run.mode,
     source: run.source,
+    baseTrainingJob: run.baseTrainingJob,
+    minValidationAccuracy: run.minValidationAccuracy,
+    minValidationAccuracyText: run.minValidationAccuracy === null ? null : gateText(run.minValidationAccuracy),
     names,
     training,
     transform,

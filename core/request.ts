@@ -8,7 +8,8 @@
 import { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from './api-limits';
 import limits from './reference/sagemaker-api-limits.json';
 import type { ProblemList } from './problems';
-import { anything, bool, type Infer, int, oneOf, parse, record, required, section, text } from './schema';
+import { anything, bool, type Infer, int, num, oneOf, parse, record, required, section, text } from './schema';
+import { EARLY_STOPPING_TYPES, MAX_PARALLEL_TUNING_JOBS, MAX_TUNING_JOBS, TUNING_STRATEGIES } from './tuning';
 
 export { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS };
 
@@ -32,6 +33,8 @@ export const RUN_NAME_MAX_LENGTH = 24;
 export const RUN_NAME_PATTERN = /^[a-z0-9](-?[a-z0-9])*$/;
 export const MODEL_NAME_MAX_LENGTH: number = limits.shapes.ModelName.max;
 export const MODEL_NAME_PATTERN = new RegExp(`^(?:${limits.shapes.ModelName.pattern})$`);
+export const TRAINING_JOB_NAME_MAX_LENGTH: number = limits.shapes.TrainingJobName.max;
+export const TRAINING_JOB_NAME_PATTERN = new RegExp(`^(?:${limits.shapes.TrainingJobName.pattern})$`);
 
 const s3Uri = () => text('an S3 URI string like "s3://<bucket>/<prefix>/"');
 
@@ -61,6 +64,24 @@ export const transformSchema = section(
     contentType: oneOf(TRANSFORM_CONTENT_TYPES),
   },
   'an object of batch transform settings',
+);
+
+/**
+ * Hyperparameter tuning (core/tuning.ts checks the ranges): `Train model` becomes a tuning job that maximizes
+ * validation:accuracy, and the model is created from its best training job.
+ */
+export const tuningSchema = section(
+  {
+    strategy: oneOf(TUNING_STRATEGIES),
+    maxJobs: int(1, MAX_TUNING_JOBS, ' (the pipeline\'s cap on training jobs per run)'),
+    maxParallelJobs: int(1, MAX_PARALLEL_TUNING_JOBS, ' (the pipeline\'s cap on parallel training jobs)'),
+    earlyStopping: oneOf(EARLY_STOPPING_TYPES),
+    // Each range is checked against the algorithm's tunable hyperparameters (tuning.ts), one by one.
+    ranges: record(
+      'an object of hyperparameter names and ranges, e.g. {"learning_rate": {"min": 0.001, "max": 0.1}, "optimizer": {"values": ["sgd", "adam"]}}',
+    ),
+  },
+  'an object of tuning settings {strategy?, maxJobs?, maxParallelJobs?, earlyStopping?, ranges?} ({} tunes with the defaults)',
 );
 
 /** Set by the S3 trigger (start-run Lambda): the request file a run came from. */
@@ -103,6 +124,17 @@ export const runRequestSchema = section(
       'an object of hyperparameter names and values, e.g. {"epochs": 10, "learning_rate": 0.05}',
     ),
     training: trainingSchema,
+    tuning: tuningSchema,
+    /** The accuracy gate: below it (validation:accuracy of the trained or best tuned model), no model and no transform. */
+    minValidationAccuracy: num(0, 1),
+    /** Incremental training: the training job whose model this run continues from. */
+    baseTrainingJob: text('a string', {
+      maxLength: TRAINING_JOB_NAME_MAX_LENGTH,
+      pattern: TRAINING_JOB_NAME_PATTERN,
+      patternAllowed:
+        'a SageMaker training job name: letters, digits and hyphens, starting and ending with a letter or digit ' +
+        '(e.g. the trainingJobName in the summary of an earlier run)',
+    }),
     transform: transformSchema,
     source: sourceSchema,
   },
@@ -115,6 +147,7 @@ export const runRequestSchema = section(
 export type RunRequest = Infer<typeof runRequestSchema>;
 export type TrainingRequest = Infer<typeof trainingSchema>;
 export type TransformRequest = Infer<typeof transformSchema>;
+export type TuningSectionRequest = Infer<typeof tuningSchema>;
 export type SourceRequest = Infer<typeof sourceSchema>;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A small declarative schema for JSON input (the run request): a section is a table of field specs built
- * with `int`, `bool`, `oneOf`, `text`, `record`, `anything` and nested `section`s; fields are optional unless
+ * with `int`, `num`, `bool`, `oneOf`, `text`, `record`, `anything` and nested `section`s; fields are optional unless
  * wrapped in `required`. `parse` checks a value in one pass, reports every problem in the order the fields
  * are declared (unknown fields last), and keeps the valid part of a partly invalid value, so that rules
  * which need more than one field can still run on it. The TypeScript type of a schema is `Infer<typeof …>`.
@@ -133,6 +133,19 @@ export function int(min: number, max?: number, note = ''): Spec<number, true> {
     if (value < min) reject(context, path, value, mustBe);
     if (max !== undefined && value > max) reject(context, path, value, mustBe);
     return context.issues.length === before ? valid(value) : INVALID;
+  });
+}
+
+/**
+ * A finite number from `min` to `max`, both included. Every failure reads `must be a number from <min> to
+ * <max><note>`, with ` (a JSON number, not a string)` added for a string such as `"0.6"`.
+ */
+export function num(min: number, max: number, note = ''): Spec<number, true> {
+  const mustBe = `must be a number from ${min} to ${max}${note}`;
+  return optional((value, path, context) => {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return valid(value);
+    reject(context, path, value, typeof value === 'string' ? `${mustBe} (a JSON number, not a string)` : mustBe);
+    return INVALID;
   });
 }
 

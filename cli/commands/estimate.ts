@@ -88,7 +88,7 @@ export function estimateTable(estimate: RunEstimate): string[] {
   const { training, transform, total } = estimate;
   if (training) {
     rows.push([
-      training.spot ? 'training (spot)' : 'training',
+      `training${training.jobs > 1 ? ` (tuning, ${training.jobs} jobs)` : ''}${training.spot ? ' (spot)' : ''}`,
       `${training.instanceCount} x ${training.instanceType}`,
       price(training.pricePerHour),
       time(training.estimatedSeconds),

@@ -8,6 +8,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { type HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { AwsDeps } from '../../cli/aws/clients';
+import { tuningJobName } from '../../core/names';
 import { bufferOutput } from '../support/output';
 import { runCommand } from '../../cli/run-command';
 
@@ -103,5 +104,5 @@ export function history(states: { entered: string; exited?: boolean; output?: un
 
 /** What Prepare run returns (the part the status command reads). */
 export function preparedOutput(runId: string) {
-  return { run: { runId, mode: 'full', names: { trainingJob: runId, model: runId, transformJob: runId } } };
+  return { run: { runId, mode: 'full', names: { trainingJob: runId, model: runId, transformJob: runId, tuningJob: tuningJobName(runId) } } };
 }

@@ -30,12 +30,12 @@ describe('estimate', () => {
     expect(document).toMatchObject({
       currency: 'USD',
       region: 'us-east-1',
-      training: { instanceType: 'ml.g4dn.xlarge', instanceCount: 1, spot: false, pricePerHour: 0.7364, estimatedSeconds: 407, maxCost: 73.64 },
+      training: { instanceType: 'ml.g4dn.xlarge', instanceCount: 1, spot: false, jobs: 1, pricePerHour: 0.7364, estimatedSeconds: 407, maxCost: 73.64 },
       transform: { instanceType: 'ml.c5.xlarge', instanceCount: 1, pricePerHour: 0.204, estimatedSeconds: 400, maxCost: 14.688 },
       total: { maxCost: 88.328 },
       warnings: [],
     });
-    expect(Object.keys(document.training)).toEqual(['instanceType', 'instanceCount', 'spot', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost']);
+    expect(Object.keys(document.training)).toEqual(['instanceType', 'instanceCount', 'spot', 'jobs', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost']);
     expect(Object.keys(document.transform)).toEqual(['instanceType', 'instanceCount', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost']);
     expect(document.assumptions.length).toBeGreaterThanOrEqual(5);
   });

@@ -51,7 +51,7 @@ describe('estimate', () => {
     expect(Object.keys(estimate)).toEqual(['currency', 'region', 'pricesAsOf', 'training', 'transform', 'total', 'assumptions']);
     expect(estimate).toMatchObject({ currency: 'USD', region: 'us-east-1', pricesAsOf: PRICES_AS_OF });
     expect(Object.keys(estimate.training ?? {})).toEqual([
-      'instanceType', 'instanceCount', 'spot', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost',
+      'instanceType', 'instanceCount', 'spot', 'jobs', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost',
     ]);
     expect(Object.keys(estimate.transform ?? {})).toEqual([
       'instanceType', 'instanceCount', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost',
@@ -61,6 +61,7 @@ describe('estimate', () => {
       instanceType: 'ml.g4dn.xlarge',
       instanceCount: 1,
       spot: false,
+      jobs: 1,
       pricePerHour: 0.7364,
       estimatedSeconds: 407,
       estimatedCost: costOf(0.7364, 1, 407),
@@ -193,5 +194,17 @@ describe('retiring families', () => {
 
   test.each(['ml.g4dn.xlarge', 'ml.g5.2xlarge', 'not-a-type'])('%s does not', (type) => {
     expect(trainingInstanceWarning(type)).toBeUndefined();
+  });
+});
+
+describe('estimate of a tuning run', () => {
+  test('multiplies the training cost by the tuning job\'s maxJobs; the maximum is exact: price x count x maxRuntime x maxJobs', () => {
+    const single = estimateRun(prepare({ hyperparameters: { learning_rate: 0.01 } }), 'us-east-1');
+    const tuning = estimateRun(prepare({ tuning: { maxJobs: 6, ranges: { optimizer: { values: ['sgd', 'adam'] } } } }), 'us-east-1');
+    expect(tuning.training).toMatchObject({ jobs: 6, estimatedSeconds: single.training?.estimatedSeconds, maxCost: 441.84 });
+    expect(tuning.training?.maxCost).toBe(Math.round(0.7364 * 1 * (360_000 / 3600) * 6 * 1e6) / 1e6);
+    expect(tuning.training?.estimatedCost).toBeCloseTo((single.training?.estimatedCost ?? 0) * 6, 5);
+    expect(tuning.assumptions.join(' ')).toContain('a Bayesian tuning job runs up to 6 training jobs (2 at a time)');
+    expect(tuning.assumptions.join(' ')).toContain('x 6 jobs, the longest SageMaker may bill the jobs');
   });
 });

@@ -5,6 +5,7 @@ import {
   deriveRunId,
   runHash,
   runNames,
+  tuningJobName,
   runSlug,
 } from '../../core/names';
 import { createHash } from 'node:crypto';
@@ -115,7 +116,36 @@ describe('run id', () => {
       trainingJob: 'exec-1-abcdef01',
       model: 'exec-1-abcdef01',
       transformJob: 'exec-1-abcdef01',
+      tuningJob: `exec-1-abcdef01-${sha8('exec-1-abcdef01')}`,
     });
+  });
+});
+
+describe('tuning job names', () => {
+  const TUNING_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}$/;
+
+  test('are at most 32 characters and match HyperParameterTuningJobName, however long the run id', () => {
+    for (const runId of [deriveRunId('a'), deriveRunId('x'.repeat(80)), deriveRunId('Run_1', 'caltech-baseline-long-name'), deriveRunId('---')]) {
+      const name = tuningJobName(runId);
+      expect(name.length).toBeLessThanOrEqual(32);
+      expect(name).toMatch(TUNING_NAME);
+    }
+  });
+
+  test('keep the start of the run id and a hash of all of it', () => {
+    const runId = deriveRunId('caltech-baseline-2026-11-30t10-00-00');
+    expect(tuningJobName(runId)).toBe(`${runId.slice(0, 23).replace(/-+$/, '')}-${sha8(runId)}`);
+  });
+
+  test('differ for run ids that share their first 23 characters', () => {
+    const first = deriveRunId('x'.repeat(60) + '1');
+    const second = deriveRunId('x'.repeat(60) + '2');
+    expect(first.slice(0, 23)).toBe(second.slice(0, 23));
+    expect(tuningJobName(first)).not.toBe(tuningJobName(second));
+  });
+
+  test('leave room for the names SageMaker gives the training jobs (<name>-NNN-<8 hex>: at most 45 characters)', () => {
+    expect(`${tuningJobName(deriveRunId('x'.repeat(80)))}-001-0123abcd`.length).toBeLessThanOrEqual(63);
   });
 });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { RunRequestError } from '../../core/problems';
 import { type Channel, type PreparedRun, prepareRun } from '../../core/prepare-run';
 import type { TrainingContentType } from '../../core/request';
+import { tuningJobName } from '../../core/names';
 import { CONFIG, EXECUTION, KMS_KEY_ARN, onlyProblemOf, prepare, problemsOf, rejectionOf } from './helpers';
 
 const RUN_ID = `exec-1-${createHash('sha256').update('exec-1').digest('hex').slice(0, 8)}`;
@@ -19,7 +20,10 @@ const REFERENCE_RUN: PreparedRun = {
   runName: null,
   mode: 'full',
   source: null,
-  names: { trainingJob: RUN_ID, model: RUN_ID, transformJob: RUN_ID },
+  baseTrainingJob: null,
+  minValidationAccuracy: null,
+  minValidationAccuracyText: null,
+  names: { trainingJob: RUN_ID, model: RUN_ID, transformJob: RUN_ID, tuningJob: tuningJobName(RUN_ID) },
   training: {
     trainingData: 's3://data-bkt/train/',
     validationData: 's3://data-bkt/validation/',
@@ -42,6 +46,8 @@ const REFERENCE_RUN: PreparedRun = {
     stoppingCondition: { MaxRuntimeInSeconds: 360000 },
     spot: false,
     checkpointUri: null,
+    tuning: null,
+    incremental: null,
   },
   transform: {
     modelName: RUN_ID,
@@ -134,7 +140,7 @@ describe('overrides', () => {
     const runId = `caltech-baseline-exec-1-${hash}`;
     expect(run.runName).toBe('caltech-baseline');
     expect(run.runId).toBe(runId);
-    expect(run.names).toEqual({ trainingJob: runId, model: runId, transformJob: runId });
+    expect(run.names).toEqual({ trainingJob: runId, model: runId, transformJob: runId, tuningJob: tuningJobName(runId) });
     expect(run.output).toEqual({
       modelPrefix: `s3://artifact-bkt/runs/${runId}/model/`,
       predictionsPrefix: `s3://artifact-bkt/runs/${runId}/predictions/`,

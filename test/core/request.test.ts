@@ -16,7 +16,8 @@ describe('run request structure', () => {
   test('an unknown top-level field is rejected with a suggestion and the allowed fields', () => {
     expect(onlyProblemOf({ trainData: 's3://data-bkt/train/' })).toBe(
       'trainData: "s3://data-bkt/train/" is not a field of the run request (did you mean "trainingData"?); allowed: mode, ' +
-        'runName, trainingData, validationData, trainingLst, validationLst, batchInput, modelName, hyperparameters, training, transform',
+        'runName, trainingData, validationData, trainingLst, validationLst, batchInput, modelName, hyperparameters, training, tuning, ' +
+        'minValidationAccuracy, baseTrainingJob, transform',
     );
   });
 
