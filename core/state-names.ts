@@ -7,6 +7,19 @@ export const STATE_NAMES = {
   requestAccepted: 'Request accepted?',
   resolveImage: 'Resolve image',
   chooseMode: 'Choose steps for mode',
+  incrementalOrNot: 'Incremental training?',
+  describeBaseTrainingJob: 'Describe base training job',
+  readBaseTrainingJob: 'Read base training job',
+  baseTrainingJobCompatible: 'Base training job compatible?',
+  addBaseModelChannel: 'Add base model channel',
+  useBaseModel: 'Use base model',
+  tuneOrTrain: 'Tune hyperparameters?',
+  buildTuningRequest: 'Build tuning request',
+  tune: 'Tune model',
+  bestTrainingJobFound: 'Best training job found?',
+  noBestTrainingJob: 'Tune model found no best training job',
+  describeBestTrainingJob: 'Describe best training job',
+  readTuningResult: 'Read tuning result',
   spotOrOnDemand: 'Spot training?',
   buildTrainingRequest: 'Build training request',
   buildSpotTrainingRequest: 'Build spot training request',
@@ -14,6 +27,15 @@ export const STATE_NAMES = {
   trainingOutOfSpotTime: 'Spot wait exceeded?',
   spotWaitExceeded: 'Train model ran out of spot wait',
   readTrainingResult: 'Read training result',
+  accuracyGate: 'Accuracy gate?',
+  startMetricSearch: 'Look for validation accuracy',
+  metricsLeft: 'Metrics left?',
+  readMetric: 'Read next metric',
+  isValidationAccuracy: 'Is it validation accuracy?',
+  skipMetric: 'Skip metric',
+  checkAccuracy: 'Validation accuracy below gate?',
+  accuracyBelowGate: 'Accuracy below gate',
+  accuracyMissing: 'Validation accuracy missing',
   createModel: 'Create model',
   transformAfterTraining: 'Transform after training?',
   transform: 'Run batch transform',
@@ -35,3 +57,13 @@ export const RUN_ID_TAG = 'ic-pipeline:run-id';
 
 /** Error of a run whose request was rejected in Prepare run: the user's mistake, not an operational fault. */
 export const RUN_REQUEST_REJECTED_ERROR = 'RunRequestRejected';
+
+/**
+ * Error of a run whose model missed the accuracy gate (`minValidationAccuracy`), or whose training reported
+ * no validation accuracy to check: an operational outcome (a model that did not learn enough), counted by the
+ * failed-runs alarm.
+ */
+export const ACCURACY_BELOW_GATE_ERROR = 'AccuracyBelowGate';
+
+/** The metric the accuracy gate reads (by this exact name) and that tuning maximizes. */
+export const VALIDATION_ACCURACY_METRIC = 'validation:accuracy';

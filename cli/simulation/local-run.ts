@@ -110,7 +110,7 @@ export class LocalPipeline {
     const region = options.region ?? this.env.region;
     const account = this.env.account;
     const partition = partitionOf(region);
-    const sagemaker = options.sagemaker ?? new SageMakerStandIn({ account, region });
+    const sagemaker = options.sagemaker ?? new SageMakerStandIn({ account, region, artifactBucket: this.buckets.artifact });
     const executionName = options.executionName ?? 'local-run-0001';
     const notifications: PublishedNotification[] = [];
     const lambda = (state: string, fn: (payload: any) => Promise<unknown>) => async (payload: unknown): Promise<any> => {
@@ -132,7 +132,13 @@ export class LocalPipeline {
           [STATE_NAMES.resolveImage]: lambda(STATE_NAMES.resolveImage, (payload) =>
             withEnv({ ...this.resolveImageEnv, AWS_REGION: region }, () => resolveImageHandler(payload)),
           ),
-          ...sagemaker.handlersFor({ train: STATE_NAMES.train, createModel: STATE_NAMES.createModel, transform: STATE_NAMES.transform }),
+          ...sagemaker.handlersFor({
+            train: STATE_NAMES.train,
+            createModel: STATE_NAMES.createModel,
+            transform: STATE_NAMES.transform,
+            tune: STATE_NAMES.tune,
+            describeTrainingJob: [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob],
+          }),
           [STATE_NAMES.notifySuccess]: async (params: any) => recordPublish(params, notifications),
           [STATE_NAMES.notifyFailure]: async (params: any) => recordPublish(params, notifications),
         },

@@ -34,6 +34,12 @@ export const SAGEMAKER_ERROR_NAMES = {
   throttling: 'SageMaker.AmazonSageMakerException',
   resourceLimitExceeded: 'SageMaker.ResourceLimitExceededException',
   resourceInUse: 'SageMaker.ResourceInUseException',
+  /**
+   * DescribeTrainingJob of a job that does not exist, through the AWS SDK integration: the service model's
+   * `ResourceNotFound`, named `<Service>.<Exception>` as that integration names errors (an assumption: the
+   * service may answer a ValidationException "Requested resource not found" instead; the pipeline catches both).
+   */
+  resourceNotFound: 'SageMaker.ResourceNotFoundException',
   /** A `.sync` job ended Failed or Stopped. */
   taskFailed: 'States.TaskFailed',
   /** Step Functions could not use the Parameters; cannot be retried or caught. */

@@ -2,7 +2,7 @@ import { isPlainObject } from '../../core/json';
 import limits from '../../core/reference/sagemaker-api-limits.json';
 
 /**
- * The request model of the three SageMaker operations the pipeline calls, and the two checks a request
+ * The request model of the SageMaker operations the pipeline calls, and the two checks a request
  * goes through on AWS before SageMaker acts on it:
  *
  * 1. Step Functions resolves the state's Parameters and checks them against its own model of the
@@ -16,11 +16,22 @@ import limits from '../../core/reference/sagemaker-api-limits.json';
  * its shape there explicitly below. The member lists (which members exist, and the few required members
  * the reference file does not list) come from the SageMaker service model as published in
  * `@aws-sdk/client-sagemaker` 3.1142 (`CreateTrainingJobRequest`, `CreateModelInput`,
- * `CreateTransformJobRequest`). Members the pipeline never sends are accepted with their JSON type
- * checked, or as opaque documents where their structure is deep and irrelevant here.
+ * `CreateTransformJobRequest`) and, for `CreateHyperParameterTuningJobRequest` and
+ * `DescribeTrainingJobRequest`, in the botocore 1.43.11 service description. Members the pipeline never
+ * sends are accepted with their JSON type checked, or as opaque documents where their structure is deep
+ * and irrelevant here.
  */
 
-export type SageMakerApi = 'CreateTrainingJob' | 'CreateModel' | 'CreateTransformJob';
+export type SageMakerApi = 'CreateTrainingJob' | 'CreateModel' | 'CreateTransformJob' | 'CreateHyperParameterTuningJob' | 'DescribeTrainingJob';
+
+/** Every API, for tables keyed by API. */
+export const SAGEMAKER_APIS: readonly SageMakerApi[] = [
+  'CreateTrainingJob',
+  'CreateModel',
+  'CreateTransformJob',
+  'CreateHyperParameterTuningJob',
+  'DescribeTrainingJob',
+];
 
 interface StringShape {
   readonly type: 'string';
@@ -124,6 +135,32 @@ const CHANNEL = structure('Channel', {
   ShuffleConfig: DOCUMENT,
 });
 
+const OUTPUT_DATA_CONFIG = structure('OutputDataConfig', {
+  KmsKeyId: shape('KmsKeyId'),
+  S3OutputPath: shape('S3Uri'),
+  CompressionType: STRING,
+});
+const STOPPING_CONDITION = structure('StoppingCondition', {
+  MaxRuntimeInSeconds: shape('MaxRuntimeInSeconds'),
+  MaxWaitTimeInSeconds: shape('MaxWaitTimeInSeconds'),
+  MaxPendingTimeInSeconds: INTEGER,
+});
+const RESOURCE_CONFIG = structure('ResourceConfig', {
+  InstanceType: shape('TrainingInstanceType'),
+  InstanceCount: shape('TrainingInstanceCount'),
+  VolumeSizeInGB: shape('VolumeSizeInGB'),
+  VolumeKmsKeyId: shape('KmsKeyId'),
+  KeepAlivePeriodInSeconds: INTEGER,
+  InstanceGroups: list(DOCUMENT),
+  TrainingPlanArn: STRING,
+  InstancePlacementConfig: DOCUMENT,
+  InstancePreferences: list(DOCUMENT),
+  SelectedInstanceType: STRING,
+  SelectedInstanceCount: INTEGER,
+});
+const CHECKPOINT_CONFIG = structure('CheckpointConfig', { S3Uri: shape('S3Uri'), LocalPath: STRING });
+const RETRY_STRATEGY = structure('RetryStrategy', { MaximumRetryAttempts: INTEGER });
+
 const CREATE_TRAINING_JOB = structure('CreateTrainingJob', {
   TrainingJobName: shape('TrainingJobName'),
   HyperParameters: shape('HyperParameters'),
@@ -139,35 +176,15 @@ const CREATE_TRAINING_JOB = structure('CreateTrainingJob', {
   }),
   RoleArn: shape('RoleArn'),
   InputDataConfig: list(CHANNEL, 'InputDataConfig'),
-  OutputDataConfig: structure('OutputDataConfig', {
-    KmsKeyId: shape('KmsKeyId'),
-    S3OutputPath: shape('S3Uri'),
-    CompressionType: STRING,
-  }),
-  ResourceConfig: structure('ResourceConfig', {
-    InstanceType: shape('TrainingInstanceType'),
-    InstanceCount: shape('TrainingInstanceCount'),
-    VolumeSizeInGB: shape('VolumeSizeInGB'),
-    VolumeKmsKeyId: shape('KmsKeyId'),
-    KeepAlivePeriodInSeconds: INTEGER,
-    InstanceGroups: list(DOCUMENT),
-    TrainingPlanArn: STRING,
-    InstancePlacementConfig: DOCUMENT,
-    InstancePreferences: list(DOCUMENT),
-    SelectedInstanceType: STRING,
-    SelectedInstanceCount: INTEGER,
-  }),
+  OutputDataConfig: OUTPUT_DATA_CONFIG,
+  ResourceConfig: RESOURCE_CONFIG,
   VpcConfig: VPC_CONFIG,
-  StoppingCondition: structure('StoppingCondition', {
-    MaxRuntimeInSeconds: shape('MaxRuntimeInSeconds'),
-    MaxWaitTimeInSeconds: shape('MaxWaitTimeInSeconds'),
-    MaxPendingTimeInSeconds: INTEGER,
-  }),
+  StoppingCondition: STOPPING_CONDITION,
   Tags: TAGS,
   EnableNetworkIsolation: BOOLEAN,
   EnableInterContainerTrafficEncryption: BOOLEAN,
   EnableManagedSpotTraining: BOOLEAN,
-  CheckpointConfig: structure('CheckpointConfig', { S3Uri: shape('S3Uri'), LocalPath: STRING }),
+  CheckpointConfig: CHECKPOINT_CONFIG,
   DebugHookConfig: DOCUMENT,
   DebugRuleConfigurations: list(DOCUMENT),
   TensorBoardOutputConfig: DOCUMENT,
@@ -175,7 +192,7 @@ const CREATE_TRAINING_JOB = structure('CreateTrainingJob', {
   ProfilerConfig: DOCUMENT,
   ProfilerRuleConfigurations: list(DOCUMENT),
   Environment: shape('TrainingEnvironmentMap'),
-  RetryStrategy: structure('RetryStrategy', { MaximumRetryAttempts: INTEGER }),
+  RetryStrategy: RETRY_STRATEGY,
   RemoteDebugConfig: DOCUMENT,
   InfraCheckConfig: DOCUMENT,
   SessionChainingConfig: DOCUMENT,
@@ -245,11 +262,87 @@ const CREATE_TRANSFORM_JOB = structure('CreateTransformJob', {
   ExperimentConfig: EXPERIMENT_CONFIG,
 });
 
+const TUNING_OBJECTIVE = structure('HyperParameterTuningJobObjective', {
+  Type: shape('HyperParameterTuningJobObjectiveType'),
+  MetricName: shape('MetricName'),
+});
+const numericRange = (name: 'IntegerParameterRange' | 'ContinuousParameterRange'): MemberSpec =>
+  structure(name, {
+    Name: shape('ParameterKey'),
+    MinValue: shape('ParameterValue'),
+    MaxValue: shape('ParameterValue'),
+    ScalingType: shape('HyperParameterScalingType'),
+  });
+const PARAMETER_RANGES = structure('ParameterRanges', {
+  IntegerParameterRanges: list(numericRange('IntegerParameterRange'), 'IntegerParameterRanges'),
+  ContinuousParameterRanges: list(numericRange('ContinuousParameterRange'), 'ContinuousParameterRanges'),
+  CategoricalParameterRanges: list(
+    structure('CategoricalParameterRange', { Name: shape('ParameterKey'), Values: list(shape('ParameterValue'), 'ParameterValues') }),
+    'CategoricalParameterRanges',
+  ),
+  AutoParameters: list(DOCUMENT),
+});
+
+/** The training jobs a tuning job launches: CreateTrainingJob's members, with static hyperparameters. */
+const TRAINING_JOB_DEFINITION = structure('HyperParameterTrainingJobDefinition', {
+  DefinitionName: shape('HyperParameterTrainingJobDefinitionName'),
+  TuningObjective: TUNING_OBJECTIVE,
+  HyperParameterRanges: PARAMETER_RANGES,
+  StaticHyperParameters: shape('HyperParameters'),
+  AlgorithmSpecification: structure('HyperParameterAlgorithmSpecification', {
+    TrainingImage: shape('AlgorithmImage'),
+    TrainingInputMode: shape('TrainingInputMode'),
+    AlgorithmName: STRING,
+    MetricDefinitions: list(DOCUMENT),
+  }),
+  RoleArn: shape('RoleArn'),
+  InputDataConfig: list(CHANNEL, 'InputDataConfig'),
+  VpcConfig: VPC_CONFIG,
+  OutputDataConfig: OUTPUT_DATA_CONFIG,
+  ResourceConfig: RESOURCE_CONFIG,
+  HyperParameterTuningResourceConfig: DOCUMENT,
+  StoppingCondition: STOPPING_CONDITION,
+  EnableNetworkIsolation: BOOLEAN,
+  EnableInterContainerTrafficEncryption: BOOLEAN,
+  EnableManagedSpotTraining: BOOLEAN,
+  CheckpointConfig: CHECKPOINT_CONFIG,
+  RetryStrategy: RETRY_STRATEGY,
+  Environment: DOCUMENT,
+});
+
+const CREATE_HYPER_PARAMETER_TUNING_JOB = structure('CreateHyperParameterTuningJob', {
+  HyperParameterTuningJobName: shape('HyperParameterTuningJobName'),
+  HyperParameterTuningJobConfig: structure('HyperParameterTuningJobConfig', {
+    Strategy: shape('HyperParameterTuningJobStrategyType'),
+    StrategyConfig: DOCUMENT,
+    HyperParameterTuningJobObjective: TUNING_OBJECTIVE,
+    ResourceLimits: structure('ResourceLimits', {
+      MaxNumberOfTrainingJobs: shape('MaxNumberOfTrainingJobs'),
+      MaxParallelTrainingJobs: shape('MaxParallelTrainingJobs'),
+      MaxRuntimeInSeconds: shape('HyperParameterTuningMaxRuntimeInSeconds'),
+    }),
+    ParameterRanges: PARAMETER_RANGES,
+    TrainingJobEarlyStoppingType: shape('TrainingJobEarlyStoppingType'),
+    TuningJobCompletionCriteria: DOCUMENT,
+    RandomSeed: INTEGER,
+  }),
+  TrainingJobDefinition: TRAINING_JOB_DEFINITION,
+  TrainingJobDefinitions: list(TRAINING_JOB_DEFINITION),
+  WarmStartConfig: DOCUMENT,
+  Tags: TAGS,
+  Autotune: DOCUMENT,
+});
+
+/** DescribeTrainingJob, as the AWS SDK integration (`aws-sdk:sagemaker:describeTrainingJob`) takes it. */
+const DESCRIBE_TRAINING_JOB = structure('DescribeTrainingJob', { TrainingJobName: shape('TrainingJobName') });
+
 /** The request model of each operation. */
 export const REQUEST_MODELS: Readonly<Record<SageMakerApi, MemberSpec>> = {
   CreateTrainingJob: CREATE_TRAINING_JOB,
   CreateModel: CREATE_MODEL,
   CreateTransformJob: CREATE_TRANSFORM_JOB,
+  CreateHyperParameterTuningJob: CREATE_HYPER_PARAMETER_TUNING_JOB,
+  DescribeTrainingJob: DESCRIBE_TRAINING_JOB,
 };
 
 /** The top-level members each operation accepts. */

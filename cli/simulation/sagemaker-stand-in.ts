@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_PAYLOAD_IN_MB, DEFAULT_MAX_RUNTIME_IN_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from '../../core/api-limits';
+import { REFERENCE_HYPERPARAMETERS } from '../../core/hyperparameters';
+import { imageUriFor } from '../../core/image-uri';
 import { hasInstanceStorage } from '../../core/instance-types';
+import { VALIDATION_ACCURACY_METRIC } from '../../core/state-names';
 import {
   SAGEMAKER_ERROR_NAMES,
   StepFunctionsTaskError,
@@ -10,6 +14,7 @@ import {
   isPlainObject,
   parameterProblems,
   renderValue,
+  SAGEMAKER_APIS,
   type SageMakerApi,
   validationMessage,
 } from './sagemaker-request-model';
@@ -19,8 +24,9 @@ export { SAGEMAKER_ERROR_NAMES, StepFunctionsTaskError } from './sagemaker-error
 export type { SageMakerApi } from './sagemaker-request-model';
 
 /**
- * SageMaker, as the pipeline's three Step Functions SageMaker tasks see it, for running the synthesized
- * state machine locally with aws-local-stepfunctions:
+ * SageMaker, as the pipeline's Step Functions SageMaker tasks see it (the optimized integrations for
+ * training, tuning, models and transform; the AWS SDK integration for DescribeTrainingJob), for running the
+ * synthesized state machine locally with aws-local-stepfunctions:
  *
  * ```ts
  * const sageMaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: 'AlgorithmError: …' } } });
@@ -53,19 +59,18 @@ export class SageMakerStandIn {
   private readonly finalMetrics: Readonly<Record<string, number>>;
   private readonly localStorageFamilies: readonly string[] | undefined;
   private readonly outcomes: SageMakerOutcomes;
+  private readonly artifactBucket: string;
   private clock: number;
   private requestCount = 0;
   /** Calls that passed validation, per API: what the transient failures count. */
-  private readonly validCalls: Record<SageMakerApi, number> = { CreateTrainingJob: 0, CreateModel: 0, CreateTransformJob: 0 };
+  private readonly validCalls = Object.fromEntries(SAGEMAKER_APIS.map((api) => [api, 0])) as Record<SageMakerApi, number>;
   /**
    * Names in use per resource type, lower-cased: SageMaker lower-cases names in ARNs, so names that differ
    * only in case are taken to collide (an assumption; the documented rule is only "unique per account and Region").
    */
-  private readonly namesInUse: Record<SageMakerApi, Set<string>> = {
-    CreateTrainingJob: new Set(),
-    CreateModel: new Set(),
-    CreateTransformJob: new Set(),
-  };
+  private readonly namesInUse = Object.fromEntries(SAGEMAKER_APIS.map((api) => [api, new Set<string>()])) as Record<SageMakerApi, Set<string>>;
+  /** Every training job this stand-in ran (alone or for a tuning job), by lower-cased name, for DescribeTrainingJob. */
+  private readonly trainingJobs = new Map<string, DescribeTrainingJobResponse>();
 
   constructor(options: SageMakerStandInOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -80,6 +85,7 @@ export class SageMakerStandIn {
     this.finalMetrics = options.finalMetrics ?? DEFAULT_FINAL_METRICS;
     this.localStorageFamilies = options.localStorageInstanceFamilies;
     this.outcomes = options.outcomes ?? {};
+    this.artifactBucket = options.artifactBucket ?? 'artifact-bucket';
     this.clock = new Date(options.startTime ?? '2025-01-06T09:00:00.000Z').getTime();
     if (Number.isNaN(this.clock)) throw new Error(`SageMakerStandIn: startTime ${String(options.startTime)} is not a date`);
     if (!Number.isInteger(this.trainingSeconds) || this.trainingSeconds < MIN_TRAINING_SECONDS) {
@@ -96,7 +102,8 @@ export class SageMakerStandIn {
       const name = valid.TrainingJobName as string;
       const arn = this.arn('training-job', name);
       this.reserveName('CreateTrainingJob', name, arn);
-      const description = this.describeTrainingJob(valid, name, arn, this.outcomes.training ?? { status: 'Completed' });
+      const description = this.trainingJobDescription(valid, name, arn, this.outcomes.training ?? { status: 'Completed' });
+      this.trainingJobs.set(name.toLowerCase(), description);
       if (description.TrainingJobStatus !== 'Completed') {
         throw new StepFunctionsTaskError(SAGEMAKER_ERROR_NAMES.taskFailed, JSON.stringify(description));
       }
@@ -138,10 +145,55 @@ export class SageMakerStandIn {
   }
 
   /**
+   * `arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync`: creates the tuning job, runs its training
+   * jobs (named `<tuning job name>-<3 digits>-<8 hex>`, as SageMaker names them; each answers DescribeTrainingJob
+   * afterwards) and answers the DescribeHyperParameterTuningJob of the ended job. Tuned values are spread over
+   * each range (Grid: every combination); the job in the middle gets `finalMetrics`' validation:accuracy and is
+   * the best, the others 0.01 less per job away from it. `outcomes.training` applies to every training job.
+   */
+  async createHyperParameterTuningJobSync(request: unknown, context: CallContext = {}): Promise<DescribeHyperParameterTuningJobResponse> {
+    return this.call('CreateHyperParameterTuningJob', request, context, (valid) => {
+      const name = valid.HyperParameterTuningJobName as string;
+      const arn = this.arn('hyper-parameter-tuning-job', name);
+      this.reserveName('CreateHyperParameterTuningJob', name, arn);
+      const description = this.runTuningJob(valid, name, arn);
+      if (description.HyperParameterTuningJobStatus !== 'Completed') {
+        throw new StepFunctionsTaskError(SAGEMAKER_ERROR_NAMES.taskFailed, JSON.stringify(description));
+      }
+      return description;
+    });
+  }
+
+  /**
+   * `arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob`: a training job this stand-in ran, or an earlier
+   * run's (`outcomes.earlierTrainingJob`; by default a completed job of the reference configuration whose model
+   * is under the artifact bucket's `runs/`). An unknown job (`{ exists: false }`) fails with
+   * `SageMaker.ResourceNotFoundException`: the service model's error of DescribeTrainingJob, named as the SDK
+   * integration names errors (`<Service>.<Exception>`).
+   */
+  async describeTrainingJob(request: unknown, context: CallContext = {}): Promise<DescribeTrainingJobResponse> {
+    return this.call('DescribeTrainingJob', request, context, (valid, requestId) => {
+      const name = valid.TrainingJobName as string;
+      const known = this.trainingJobs.get(name.toLowerCase()) ?? this.earlierTrainingJob(name);
+      if (known === undefined) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.resourceNotFound, 'ResourceNotFound', `Requested resource not found: training job ${name}`, requestId);
+      }
+      return jsonCopy<DescribeTrainingJobResponse>(known);
+    });
+  }
+
+  /**
    * Local handlers for `taskResourceLocalHandlers`, keyed by the given state names (omit a state the
    * definition does not have). Answers are plain JSON, as Step Functions passes them on.
    */
-  handlersFor(stateNames: { train?: string; createModel?: string; transform?: string }): Record<string, LocalTaskHandler> {
+  handlersFor(stateNames: {
+    train?: string;
+    createModel?: string;
+    transform?: string;
+    tune?: string;
+    /** The states that call DescribeTrainingJob through the AWS SDK integration. */
+    describeTrainingJob?: readonly string[];
+  }): Record<string, LocalTaskHandler> {
     const handlers: Record<string, LocalTaskHandler> = {};
     const add = (stateName: string | undefined, call: (input: unknown, context: CallContext) => Promise<unknown>) => {
       if (stateName !== undefined) handlers[stateName] = async (input) => toJson(await call(input, { stateName }));
@@ -149,6 +201,8 @@ export class SageMakerStandIn {
     add(stateNames.train, (input, context) => this.createTrainingJobSync(input, context));
     add(stateNames.createModel, (input, context) => this.createModel(input, context));
     add(stateNames.transform, (input, context) => this.createTransformJobSync(input, context));
+    add(stateNames.tune, (input, context) => this.createHyperParameterTuningJobSync(input, context));
+    for (const stateName of stateNames.describeTrainingJob ?? []) add(stateName, (input, context) => this.describeTrainingJob(input, context));
     return handlers;
   }
 
@@ -202,39 +256,11 @@ export class SageMakerStandIn {
   /** The limits `sagemaker-api-limits.json` lists under documentedLimits (not in the service model). */
   private documentedLimitViolations(api: SageMakerApi, request: Record<string, unknown>): string[] {
     const violations: string[] = [];
-    if (api === 'CreateTrainingJob') {
-      const maxRuntime = member(request, 'StoppingCondition', 'MaxRuntimeInSeconds');
-      if (typeof maxRuntime === 'number' && maxRuntime > MAX_RUNTIME_IN_SECONDS) {
-        violations.push(
-          `Invalid MaxRuntimeInSeconds '${maxRuntime}' at 'stoppingCondition.maxRuntimeInSeconds': ` +
-            `the maximum runtime of a training job is ${MAX_RUNTIME_IN_SECONDS} seconds (28 days)`,
-        );
-      }
-      const maxWait = member(request, 'StoppingCondition', 'MaxWaitTimeInSeconds');
-      // The developer guide: "Set EnableManagedSpotTraining to True and specify the MaxWaitTimeInSeconds."
-      if (request.EnableManagedSpotTraining === true && maxWait === undefined) {
-        violations.push(
-          `Managed spot training (EnableManagedSpotTraining: true) needs a MaxWaitTimeInSeconds at 'stoppingCondition.maxWaitTimeInSeconds'`,
-        );
-      }
-      if (typeof maxWait === 'number') {
-        if (request.EnableManagedSpotTraining !== true) {
-          violations.push(`MaxWaitTimeInSeconds at 'stoppingCondition.maxWaitTimeInSeconds' is only valid with managed spot training (EnableManagedSpotTraining: true)`);
-        } else if (typeof maxRuntime === 'number' && maxWait < maxRuntime) {
-          violations.push(
-            `Invalid MaxWaitTimeInSeconds '${maxWait}' at 'stoppingCondition.maxWaitTimeInSeconds': ` +
-              `it must be greater than or equal to MaxRuntimeInSeconds (${maxRuntime})`,
-          );
-        }
-      }
-      const instanceType = member(request, 'ResourceConfig', 'InstanceType');
-      const volumeKey = member(request, 'ResourceConfig', 'VolumeKmsKeyId');
-      if (typeof instanceType === 'string' && volumeKey !== undefined && volumeKey !== null && this.hasLocalStorage(instanceType)) {
-        violations.push(
-          `VolumeKmsKeyId at 'resourceConfig.volumeKmsKeyId' is not supported for instance type ${instanceType}: ` +
-            `its storage volumes are local NVMe instance storage, encrypted by the instance's hardware module`,
-        );
-      }
+    if (api === 'CreateTrainingJob') violations.push(...this.trainingDefinitionViolations(request, ''));
+    if (api === 'CreateHyperParameterTuningJob') {
+      const definition = request.TrainingJobDefinition;
+      if (isPlainObject(definition)) violations.push(...this.trainingDefinitionViolations(definition, 'trainingJobDefinition.'));
+      violations.push(...tuningViolations(request));
     }
     if (api === 'CreateTransformJob') {
       const maxPayload = request.MaxPayloadInMB;
@@ -248,6 +274,47 @@ export class SageMakerStandIn {
             `must not exceed ${MAX_PAYLOAD_IN_MB} MB (at 'maxConcurrentTransforms' and 'maxPayloadInMB')`,
         );
       }
+    }
+    return violations;
+  }
+
+  /**
+   * The documented limits of one training job's definition: a CreateTrainingJob request, or the
+   * TrainingJobDefinition of a tuning job (`where` prefixes the member paths in messages).
+   */
+  private trainingDefinitionViolations(request: Record<string, unknown>, where: string): string[] {
+    const violations: string[] = [];
+    const maxRuntime = member(request, 'StoppingCondition', 'MaxRuntimeInSeconds');
+    if (typeof maxRuntime === 'number' && maxRuntime > MAX_RUNTIME_IN_SECONDS) {
+      violations.push(
+        `Invalid MaxRuntimeInSeconds '${maxRuntime}' at '${where}stoppingCondition.maxRuntimeInSeconds': ` +
+          `the maximum runtime of a training job is ${MAX_RUNTIME_IN_SECONDS} seconds (28 days)`,
+      );
+    }
+    const maxWait = member(request, 'StoppingCondition', 'MaxWaitTimeInSeconds');
+    // The developer guide: "Set EnableManagedSpotTraining to True and specify the MaxWaitTimeInSeconds."
+    if (request.EnableManagedSpotTraining === true && maxWait === undefined) {
+      violations.push(
+        `Managed spot training (EnableManagedSpotTraining: true) needs a MaxWaitTimeInSeconds at '${where}stoppingCondition.maxWaitTimeInSeconds'`,
+      );
+    }
+    if (typeof maxWait === 'number') {
+      if (request.EnableManagedSpotTraining !== true) {
+        violations.push(`MaxWaitTimeInSeconds at '${where}stoppingCondition.maxWaitTimeInSeconds' is only valid with managed spot training (EnableManagedSpotTraining: true)`);
+      } else if (typeof maxRuntime === 'number' && maxWait < maxRuntime) {
+        violations.push(
+          `Invalid MaxWaitTimeInSeconds '${maxWait}' at '${where}stoppingCondition.maxWaitTimeInSeconds': ` +
+            `it must be greater than or equal to MaxRuntimeInSeconds (${maxRuntime})`,
+        );
+      }
+    }
+    const instanceType = member(request, 'ResourceConfig', 'InstanceType');
+    const volumeKey = member(request, 'ResourceConfig', 'VolumeKmsKeyId');
+    if (typeof instanceType === 'string' && volumeKey !== undefined && volumeKey !== null && this.hasLocalStorage(instanceType)) {
+      violations.push(
+        `VolumeKmsKeyId at '${where}resourceConfig.volumeKmsKeyId' is not supported for instance type ${instanceType}: ` +
+          `its storage volumes are local NVMe instance storage, encrypted by the instance's hardware module`,
+      );
     }
     return violations;
   }
@@ -269,17 +336,23 @@ export class SageMakerStandIn {
     }
   }
 
-  private reserveName(api: 'CreateTrainingJob' | 'CreateTransformJob', name: string, arn: string): void {
+  private reserveName(api: 'CreateTrainingJob' | 'CreateTransformJob' | 'CreateHyperParameterTuningJob', name: string, arn: string): void {
     const key = name.toLowerCase();
     if (this.namesInUse[api].has(key)) {
-      const kind = api === 'CreateTrainingJob' ? 'training job' : 'transform job';
+      const kind = { CreateTrainingJob: 'training job', CreateTransformJob: 'transform job', CreateHyperParameterTuningJob: 'hyperparameter tuning job' }[api];
       const message = `${kind.charAt(0).toUpperCase()}${kind.slice(1)} names must be unique within an AWS account and region, and a ${kind} with this name already exists (${arn})`;
       throw serviceError(SAGEMAKER_ERROR_NAMES.resourceInUse, 'ResourceInUse', message, this.lastRequestId());
     }
     this.namesInUse[api].add(key);
   }
 
-  private describeTrainingJob(request: Record<string, unknown>, name: string, arn: string, outcome: TrainingOutcome): DescribeTrainingJobResponse {
+  private trainingJobDescription(
+    request: Record<string, unknown>,
+    name: string,
+    arn: string,
+    outcome: TrainingOutcome,
+    finalMetrics: Readonly<Record<string, number>> = this.finalMetrics,
+  ): DescribeTrainingJobResponse {
     const created = this.clock;
     const started = created + STARTING_SECONDS * 1000;
     const ended = started + this.trainingSeconds * 1000;
@@ -346,7 +419,7 @@ export class SageMakerStandIn {
       SecondaryStatusTransitions: transitions,
       FinalMetricDataList:
         outcome.status === 'Completed'
-          ? Object.entries(this.finalMetrics).map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: ended }))
+          ? Object.entries(finalMetrics).map(([MetricName, Value]) => ({ MetricName, Value, Timestamp: ended }))
           : undefined,
       EnableNetworkIsolation: request.EnableNetworkIsolation ?? false,
       EnableInterContainerTrafficEncryption: request.EnableInterContainerTrafficEncryption ?? false,
@@ -367,6 +440,115 @@ export class SageMakerStandIn {
     }
     return description;
   }
+
+  /** Runs the training jobs of a tuning job and describes the ended tuning job. */
+  private runTuningJob(request: Record<string, unknown>, name: string, arn: string): DescribeHyperParameterTuningJobResponse {
+    const config = asObject(request.HyperParameterTuningJobConfig);
+    const definition = asObject(request.TrainingJobDefinition);
+    const created = this.clock;
+    const ranges = tuningRanges(config.ParameterRanges);
+    const limits = asObject(config.ResourceLimits);
+    const combinations = config.Strategy === 'Grid' ? gridCombinations(ranges) : undefined;
+    const count = typeof limits.MaxNumberOfTrainingJobs === 'number' ? limits.MaxNumberOfTrainingJobs : (combinations?.length ?? 1);
+    const objective = asObject(config.HyperParameterTuningJobObjective);
+    const objectiveName = typeof objective.MetricName === 'string' ? objective.MetricName : VALIDATION_ACCURACY_METRIC;
+    const bestIndex = Math.ceil(count / 2);
+    const outcome = this.outcomes.training ?? { status: 'Completed' };
+    const jobs: { description: DescribeTrainingJobResponse; tuned: Record<string, string>; objective?: number }[] = [];
+    for (let index = 1; index <= count; index++) {
+      const tuned = combinations?.[index - 1] ?? spreadValues(ranges, index, count);
+      const jobName = `${name}-${String(index).padStart(3, '0')}-${createHash('sha256').update(`${name}/${index}`).digest('hex').slice(0, 8)}`;
+      const metrics = { ...this.finalMetrics };
+      const accuracy = metrics[VALIDATION_ACCURACY_METRIC];
+      if (accuracy !== undefined) metrics[VALIDATION_ACCURACY_METRIC] = Math.max(0, Math.round((accuracy - 0.01 * Math.abs(index - bestIndex)) * 1e4) / 1e4);
+      const trainingRequest = {
+        ...definition,
+        TrainingJobName: jobName,
+        HyperParameters: { ...asObject(definition.StaticHyperParameters), ...tuned },
+        Tags: request.Tags,
+      };
+      const description = this.trainingJobDescription(trainingRequest, jobName, this.arn('training-job', jobName), outcome, metrics);
+      description.TuningJobArn = arn;
+      this.trainingJobs.set(jobName.toLowerCase(), description);
+      const reported = description.FinalMetricDataList?.find((metric) => metric.MetricName === objectiveName)?.Value;
+      jobs.push({ description, tuned, ...(reported === undefined ? {} : { objective: reported }) });
+    }
+    const completed = jobs.filter((job) => job.description.TrainingJobStatus === 'Completed');
+    const scored = completed.filter((job) => job.objective !== undefined);
+    const best = scored.reduce<(typeof scored)[number] | undefined>((top, job) => (top === undefined || (job.objective ?? 0) > (top.objective ?? 0) ? job : top), undefined);
+    const forced = this.outcomes.tuning;
+    const status = forced?.status ?? (completed.length === 0 ? 'Failed' : 'Completed');
+    const failureReason =
+      forced?.status === 'Failed' ? forced.failureReason : completed.length === 0 ? 'All training jobs failed. See the training jobs of this tuning job for their FailureReason.' : undefined;
+    const ended = this.clock;
+    this.clock = ended + 1000;
+    return jsonCopy<DescribeHyperParameterTuningJobResponse>({
+      HyperParameterTuningJobName: name,
+      HyperParameterTuningJobArn: arn,
+      HyperParameterTuningJobConfig: request.HyperParameterTuningJobConfig,
+      TrainingJobDefinition: request.TrainingJobDefinition,
+      HyperParameterTuningJobStatus: status,
+      CreationTime: created,
+      HyperParameterTuningEndTime: ended,
+      LastModifiedTime: ended,
+      TrainingJobStatusCounters: {
+        Completed: completed.length,
+        InProgress: 0,
+        RetryableError: 0,
+        NonRetryableError: jobs.filter((job) => job.description.TrainingJobStatus === 'Failed').length,
+        Stopped: jobs.filter((job) => job.description.TrainingJobStatus === 'Stopped').length,
+      },
+      ObjectiveStatusCounters: { Succeeded: scored.length, Pending: 0, Failed: jobs.length - scored.length },
+      BestTrainingJob:
+        best === undefined
+          ? undefined
+          : {
+              TrainingJobName: best.description.TrainingJobName,
+              TrainingJobArn: best.description.TrainingJobArn,
+              TuningJobName: name,
+              CreationTime: best.description.CreationTime,
+              TrainingStartTime: best.description.TrainingStartTime,
+              TrainingEndTime: best.description.TrainingEndTime,
+              TrainingJobStatus: best.description.TrainingJobStatus,
+              TunedHyperParameters: best.tuned,
+              FinalHyperParameterTuningJobObjectiveMetric: { Type: objective.Type ?? 'Maximize', MetricName: objectiveName, Value: best.objective },
+              ObjectiveStatus: 'Succeeded',
+            },
+      FailureReason: failureReason,
+    });
+  }
+
+  /** An earlier run's training job, as `outcomes.earlierTrainingJob` describes it; undefined when it does not exist. */
+  private earlierTrainingJob(name: string): DescribeTrainingJobResponse | undefined {
+    const earlier = this.outcomes.earlierTrainingJob ?? {};
+    if (earlier.exists === false) return undefined;
+    const status = earlier.status ?? 'Completed';
+    let image: string;
+    try {
+      image = imageUriFor(this.region);
+    } catch {
+      image = `${this.account}.dkr.ecr.${this.region}.amazonaws.com/image-classification:1`;
+    }
+    const request = {
+      TrainingJobName: name,
+      RoleArn: `arn:${this.partition}:iam::${this.account}:role/earlier-run`,
+      AlgorithmSpecification: { TrainingImage: earlier.trainingImage ?? image, TrainingInputMode: 'File' },
+      HyperParameters: earlier.hyperparameters ?? REFERENCE_HYPERPARAMETERS,
+      OutputDataConfig: { S3OutputPath: `s3://${this.artifactBucket}/runs/${name}/model/` },
+      ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
+      StoppingCondition: { MaxRuntimeInSeconds: 360_000 },
+    };
+    const outcome: TrainingOutcome =
+      status === 'Completed'
+        ? { status }
+        : status === 'Failed'
+          ? { status, failureReason: earlier.failureReason ?? 'AlgorithmError: (simulated earlier failure)' }
+          : { status, failureReason: earlier.failureReason };
+    const description = this.trainingJobDescription(request, name, this.arn('training-job', name), outcome);
+    if (earlier.modelArtifacts !== undefined) description.ModelArtifacts = { S3ModelArtifacts: earlier.modelArtifacts };
+    return description;
+  }
+
 
   private describeTransformJob(request: Record<string, unknown>, name: string, arn: string, outcome: TransformOutcome): DescribeTransformJobResponse {
     const created = this.clock;
@@ -443,6 +625,8 @@ export interface SageMakerStandInOptions {
   readonly localStorageInstanceFamilies?: readonly string[];
   /** How calls end. @default - every call succeeds and every job completes */
   readonly outcomes?: SageMakerOutcomes;
+  /** The artifact bucket, where an earlier run's model is (DescribeTrainingJob of an earlier job). @default 'artifact-bucket' */
+  readonly artifactBucket?: string;
 }
 
 export interface SageMakerOutcomes {
@@ -452,6 +636,17 @@ export interface SageMakerOutcomes {
   readonly createModel?: CreateModelOutcome;
   /** How every transform job ends. @default { status: 'Completed' } */
   readonly transform?: TransformOutcome;
+  /**
+   * How every tuning job ends. @default - Completed when at least one of its training jobs completed
+   * (`training` applies to each of them), else Failed
+   */
+  readonly tuning?: TuningJobOutcome;
+  /**
+   * What DescribeTrainingJob answers for a job this stand-in did not run (an earlier run's, the base of
+   * incremental training). @default - a Completed job of the reference configuration, trained by the
+   * image-classification image of the Region, its model under the artifact bucket's `runs/`
+   */
+  readonly earlierTrainingJob?: EarlierTrainingJobOutcome;
   /**
    * The first N valid calls of an API are throttled ("Rate exceeded", `SageMaker.AmazonSageMakerException`).
    * @default - none
@@ -479,6 +674,24 @@ export type TrainingOutcome =
       /** `MaxWaitTimeExceeded`: a managed spot training job that did not finish within its wait. @default 'Stopped' */
       readonly secondaryStatus?: 'Stopped' | 'MaxRuntimeExceeded' | 'MaxWaitTimeExceeded';
       readonly failureReason?: string;
+    };
+
+export type TuningJobOutcome = { readonly status: 'Completed' } | { readonly status: 'Failed'; readonly failureReason: string } | { readonly status: 'Stopped' };
+
+export type EarlierTrainingJobOutcome =
+  /** There is no such job: `SageMaker.ResourceNotFoundException`. */
+  | { readonly exists: false }
+  | {
+      readonly exists?: true;
+      /** @default 'Completed' */
+      readonly status?: 'Completed' | 'Failed' | 'Stopped';
+      readonly failureReason?: string;
+      /** Another algorithm's image makes it not an image-classification job. @default - the algorithm's image in the Region */
+      readonly trainingImage?: string;
+      /** @default - the reference run's (REFERENCE_HYPERPARAMETERS) */
+      readonly hyperparameters?: Readonly<Record<string, string>>;
+      /** @default - `s3://<artifact bucket>/runs/<name>/model/<name>/output/model.tar.gz` */
+      readonly modelArtifacts?: string;
     };
 
 export type TransformOutcome = { readonly status: 'Completed' } | { readonly status: 'Failed'; readonly failureReason: string };
@@ -555,6 +768,39 @@ export interface DescribeTrainingJobResponse {
   Environment?: Record<string, string>;
   RetryStrategy?: Record<string, unknown>;
   ExperimentConfig?: Record<string, unknown>;
+  /** Set on the training jobs a tuning job launched. */
+  TuningJobArn?: string;
+}
+
+/** One training job in a DescribeHyperParameterTuningJob answer (HyperParameterTrainingJobSummary). */
+export interface HyperParameterTrainingJobSummary {
+  TrainingJobName: string;
+  TrainingJobArn: string;
+  TuningJobName: string;
+  CreationTime: number;
+  TrainingStartTime: number;
+  TrainingEndTime: number;
+  TrainingJobStatus: string;
+  TunedHyperParameters: Record<string, string>;
+  FinalHyperParameterTuningJobObjectiveMetric: { Type: string; MetricName: string; Value: number };
+  ObjectiveStatus: string;
+}
+
+/** The DescribeHyperParameterTuningJob answer a `createHyperParameterTuningJob.sync` task returns (timestamps as above). */
+export interface DescribeHyperParameterTuningJobResponse {
+  HyperParameterTuningJobName: string;
+  HyperParameterTuningJobArn: string;
+  HyperParameterTuningJobConfig: Record<string, unknown>;
+  TrainingJobDefinition?: Record<string, unknown>;
+  HyperParameterTuningJobStatus: 'Completed' | 'Failed' | 'Stopped';
+  CreationTime: number;
+  HyperParameterTuningEndTime: number;
+  LastModifiedTime: number;
+  TrainingJobStatusCounters: Record<'Completed' | 'InProgress' | 'RetryableError' | 'NonRetryableError' | 'Stopped', number>;
+  ObjectiveStatusCounters: Record<'Succeeded' | 'Pending' | 'Failed', number>;
+  /** Absent when no training job reported the objective. */
+  BestTrainingJob?: HyperParameterTrainingJobSummary;
+  FailureReason?: string;
 }
 
 export interface CreateModelResponse {
@@ -650,4 +896,97 @@ function toJson(value: unknown): JsonValue {
 function snapshot(value: unknown): Record<string, unknown> {
   const copy = toJson(value);
   return isPlainObject(copy) ? copy : { value: copy };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Tuning jobs
+// ---------------------------------------------------------------------------------------------------
+
+/** One range of a tuning job's ParameterRanges, as the stand-in reads it. */
+interface TunedRange {
+  readonly name: string;
+  readonly kind: 'integer' | 'continuous' | 'categorical';
+  readonly min?: number;
+  readonly max?: number;
+  readonly scaling?: string;
+  readonly values?: readonly string[];
+}
+
+function tuningRanges(parameterRanges: unknown): TunedRange[] {
+  const ranges = asObject(parameterRanges);
+  const list = (key: string) => (Array.isArray(ranges[key]) ? (ranges[key] as unknown[]).map(asObject) : []);
+  return [
+    ...list('IntegerParameterRanges').map((r) => ({ name: String(r.Name), kind: 'integer' as const, min: Number(r.MinValue), max: Number(r.MaxValue), scaling: String(r.ScalingType ?? 'Auto') })),
+    ...list('ContinuousParameterRanges').map((r) => ({ name: String(r.Name), kind: 'continuous' as const, min: Number(r.MinValue), max: Number(r.MaxValue), scaling: String(r.ScalingType ?? 'Auto') })),
+    ...list('CategoricalParameterRanges').map((r) => ({ name: String(r.Name), kind: 'categorical' as const, values: Array.isArray(r.Values) ? r.Values.map(String) : [] })),
+  ];
+}
+
+/** Job `index` of `count`: each numeric range sampled at index/(count+1) (on a log scale when Logarithmic), each list in turn. */
+function spreadValues(ranges: readonly TunedRange[], index: number, count: number): Record<string, string> {
+  const at = index / (count + 1);
+  const values: Record<string, string> = {};
+  for (const range of ranges) {
+    if (range.kind === 'categorical') {
+      values[range.name] = range.values?.[(index - 1) % Math.max(1, range.values.length)] ?? '';
+      continue;
+    }
+    const min = range.min ?? 0;
+    const max = range.max ?? 0;
+    const value = range.scaling === 'Logarithmic' && min > 0 ? Math.exp(Math.log(min) + (Math.log(max) - Math.log(min)) * at) : min + (max - min) * at;
+    values[range.name] = range.kind === 'integer' ? String(Math.round(value)) : String(Number(value.toPrecision(6)));
+  }
+  return values;
+}
+
+/** Every combination of the categorical values, in order (grid search). */
+function gridCombinations(ranges: readonly TunedRange[]): Record<string, string>[] {
+  let combinations: Record<string, string>[] = [{}];
+  for (const range of ranges) {
+    combinations = combinations.flatMap((combination) => (range.values ?? []).map((value) => ({ ...combination, [range.name]: value })));
+  }
+  return combinations;
+}
+
+/**
+ * The documented rules of a tuning job that the API model lacks (sagemaker-api-limits.json, documentedLimits):
+ * Grid takes categorical ranges only, Hyperband needs early stopping Off, logarithmic scaling needs values
+ * above 0, reverse logarithmic a continuous range within 0 <= x < 1, a hyperparameter is static or tuned, not
+ * both, and there are at most 100 in all, counting `_tuning_objective_metric`.
+ */
+function tuningViolations(request: Record<string, unknown>): string[] {
+  const violations: string[] = [];
+  const config = asObject(request.HyperParameterTuningJobConfig);
+  const ranges = tuningRanges(config.ParameterRanges);
+  const numeric = ranges.filter((range) => range.kind !== 'categorical');
+  if (config.Strategy === 'Grid' && numeric.length > 0) {
+    violations.push(`The Grid strategy supports only categorical parameter ranges; found integer or continuous ranges for ${numeric.map((r) => r.name).join(', ')}`);
+  }
+  if (config.Strategy === 'Hyperband' && config.TrainingJobEarlyStoppingType !== undefined && config.TrainingJobEarlyStoppingType !== 'Off') {
+    violations.push(`TrainingJobEarlyStoppingType must be Off with the Hyperband strategy, not ${renderValue(config.TrainingJobEarlyStoppingType)}`);
+  }
+  for (const range of numeric) {
+    const min = range.min ?? Number.NaN;
+    const max = range.max ?? Number.NaN;
+    if (!(min < max)) violations.push(`The MinValue ${min} of ${range.name} must be less than its MaxValue ${max}`);
+    if (range.scaling === 'Logarithmic' && !(min > 0)) violations.push(`Logarithmic scaling of ${range.name} requires a range above 0`);
+    if (range.scaling === 'ReverseLogarithmic' && (range.kind === 'integer' || !(min >= 0 && max < 1))) {
+      violations.push(`ReverseLogarithmic scaling of ${range.name} requires a continuous range within 0 <= x < 1.0`);
+    }
+  }
+  const resourceLimits = asObject(config.ResourceLimits);
+  if (
+    typeof resourceLimits.MaxNumberOfTrainingJobs === 'number' &&
+    typeof resourceLimits.MaxParallelTrainingJobs === 'number' &&
+    resourceLimits.MaxParallelTrainingJobs > resourceLimits.MaxNumberOfTrainingJobs
+  ) {
+    violations.push('MaxParallelTrainingJobs must not exceed MaxNumberOfTrainingJobs');
+  }
+  const definition = asObject(request.TrainingJobDefinition);
+  const staticNames = Object.keys(asObject(definition.StaticHyperParameters));
+  const both = ranges.map((range) => range.name).filter((name) => staticNames.includes(name));
+  if (both.length > 0) violations.push(`Hyperparameters ${both.join(', ')} are both static and tunable`);
+  const total = staticNames.length + ranges.length + 1;
+  if (total > 100) violations.push(`${total} hyperparameters, static, tunable and _tuning_objective_metric, exceed the maximum of 100`);
+  return violations;
 }

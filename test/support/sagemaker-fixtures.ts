@@ -74,3 +74,38 @@ export function transformRequest(name = 'caltech-baseline-a1b2c3-transform'): Re
     Tags: [{ Key: 'ic-pipeline:run-id', Value: 'caltech-baseline-a1b2c3' }],
   };
 }
+
+/** A tuning request as `Tune model` sends it: the default tuning of the reference run. */
+export function tuningRequest(name = 'caltech-baseline-a1-0123abcd'): Record<string, any> {
+  const training = trainingRequest();
+  // The tuned hyperparameters are not static ones.
+  const staticHyperparameters = { ...training.HyperParameters };
+  delete staticHyperparameters.learning_rate;
+  delete staticHyperparameters.mini_batch_size;
+  return {
+    HyperParameterTuningJobName: name,
+    HyperParameterTuningJobConfig: {
+      Strategy: 'Bayesian',
+      HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:accuracy' },
+      ResourceLimits: { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 },
+      ParameterRanges: {
+        IntegerParameterRanges: [{ Name: 'mini_batch_size', MinValue: '32', MaxValue: '128', ScalingType: 'Linear' }],
+        ContinuousParameterRanges: [{ Name: 'learning_rate', MinValue: '0.0001', MaxValue: '0.1', ScalingType: 'Logarithmic' }],
+        CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam'] }],
+      },
+      TrainingJobEarlyStoppingType: 'Off',
+    },
+    TrainingJobDefinition: {
+      StaticHyperParameters: staticHyperparameters,
+      AlgorithmSpecification: training.AlgorithmSpecification,
+      RoleArn: training.RoleArn,
+      InputDataConfig: training.InputDataConfig,
+      OutputDataConfig: training.OutputDataConfig,
+      ResourceConfig: training.ResourceConfig,
+      StoppingCondition: training.StoppingCondition,
+      EnableNetworkIsolation: true,
+      EnableManagedSpotTraining: false,
+    },
+    Tags: training.Tags,
+  };
+}

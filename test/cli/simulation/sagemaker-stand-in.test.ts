@@ -1,5 +1,5 @@
 import limits from '../../../core/reference/sagemaker-api-limits.json';
-import { modelRequest, trainingRequest, transformRequest } from '../../support/sagemaker-fixtures';
+import { modelRequest, trainingRequest, transformRequest, tuningRequest } from '../../support/sagemaker-fixtures';
 import { compiledPattern, requestMembers } from '../../../cli/simulation/sagemaker-request-model';
 import {
   type DescribeTrainingJobResponse,
@@ -615,7 +615,7 @@ describe('SageMakerStandIn: jobs that fail', () => {
 });
 
 describe('SageMaker request model', () => {
-  test('knows the members the real API has for the three operations', () => {
+  test('knows the members the real API has for the operations the pipeline calls', () => {
     expect(requestMembers('CreateTrainingJob')).toEqual(
       expect.arrayContaining([
         'TrainingJobName', 'RoleArn', 'AlgorithmSpecification', 'HyperParameters', 'InputDataConfig', 'OutputDataConfig',
@@ -632,6 +632,10 @@ describe('SageMaker request model', () => {
         'MaxPayloadInMB', 'BatchStrategy', 'Environment', 'DataProcessing', 'ModelClientConfig', 'ExperimentConfig', 'Tags',
       ]),
     );
+    expect(requestMembers('CreateHyperParameterTuningJob')).toEqual([
+      'HyperParameterTuningJobName', 'HyperParameterTuningJobConfig', 'TrainingJobDefinition', 'TrainingJobDefinitions', 'WarmStartConfig', 'Tags', 'Autotune',
+    ]);
+    expect(requestMembers('DescribeTrainingJob')).toEqual(['TrainingJobName']);
   });
 
   test.each(Object.entries(limits.shapes).filter(([, shape]) => 'pattern' in shape))(
@@ -649,5 +653,155 @@ describe('SageMaker request model', () => {
     const s3Uri = compiledPattern(limits.shapes.S3Uri.pattern);
     expect(s3Uri.test('s3://bucket/key')).toBe(true);
     expect(s3Uri.test(' s3://bucket/key')).toBe(false);
+  });
+});
+
+describe('SageMakerStandIn: hyperparameter tuning', () => {
+  test('runs the training jobs of a tuning job and answers DescribeHyperParameterTuningJob with the best one', async () => {
+    const sageMaker = new SageMakerStandIn({ startTime: START });
+    const request = tuningRequest();
+    const tuning = await sageMaker.createHyperParameterTuningJobSync(request);
+    expect(tuning).toMatchObject({
+      HyperParameterTuningJobName: 'caltech-baseline-a1-0123abcd',
+      HyperParameterTuningJobArn: 'arn:aws:sagemaker:us-east-1:123456789012:hyper-parameter-tuning-job/caltech-baseline-a1-0123abcd',
+      HyperParameterTuningJobConfig: request.HyperParameterTuningJobConfig,
+      HyperParameterTuningJobStatus: 'Completed',
+      TrainingJobStatusCounters: { Completed: 6, InProgress: 0, RetryableError: 0, NonRetryableError: 0, Stopped: 0 },
+      ObjectiveStatusCounters: { Succeeded: 6, Pending: 0, Failed: 0 },
+      BestTrainingJob: {
+        TrainingJobName: expect.stringMatching(/^caltech-baseline-a1-0123abcd-003-[0-9a-f]{8}$/),
+        TuningJobName: 'caltech-baseline-a1-0123abcd',
+        TrainingJobStatus: 'Completed',
+        TunedHyperParameters: { mini_batch_size: '73', learning_rate: '0.0019307', optimizer: 'sgd' },
+        FinalHyperParameterTuningJobObjectiveMetric: { Type: 'Maximize', MetricName: 'validation:accuracy', Value: 0.85 },
+        ObjectiveStatus: 'Succeeded',
+      },
+    });
+    // Each training job exists afterwards, named by SageMaker, with the static and the tuned values.
+    const best = await sageMaker.describeTrainingJob({ TrainingJobName: tuning.BestTrainingJob?.TrainingJobName });
+    expect(best).toMatchObject({
+      TrainingJobStatus: 'Completed',
+      TuningJobArn: tuning.HyperParameterTuningJobArn,
+      HyperParameters: { ...request.TrainingJobDefinition.StaticHyperParameters, mini_batch_size: '73', learning_rate: '0.0019307', optimizer: 'sgd' },
+      FinalMetricDataList: [expect.objectContaining({ MetricName: 'train:accuracy' }), expect.objectContaining({ MetricName: 'validation:accuracy', Value: 0.85 })],
+    });
+    expect(best.TrainingJobName.length).toBeLessThanOrEqual(63);
+    expect(sageMaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob']);
+  });
+
+  test('grid search runs every combination once', async () => {
+    const request = tuningRequest();
+    request.HyperParameterTuningJobConfig = {
+      ...request.HyperParameterTuningJobConfig,
+      Strategy: 'Grid',
+      ResourceLimits: { MaxParallelTrainingJobs: 2 },
+      ParameterRanges: { CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam'] }, { Name: 'mini_batch_size', Values: ['32', '64'] }] },
+    };
+    request.TrainingJobDefinition.StaticHyperParameters = { ...request.TrainingJobDefinition.StaticHyperParameters, learning_rate: '0.01' };
+    const tuning = await new SageMakerStandIn().createHyperParameterTuningJobSync(request);
+    expect(tuning.TrainingJobStatusCounters.Completed).toBe(4);
+    // Combinations in order (sgd/32, sgd/64, adam/32, adam/64); the stand-in's best is the middle one.
+    expect(tuning.BestTrainingJob?.TunedHyperParameters).toEqual({ optimizer: 'sgd', mini_batch_size: '64' });
+  });
+
+  test('a tuning job whose training jobs all fail ends Failed, as States.TaskFailed', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: 'AlgorithmError: simulated' } } });
+    const error = await rejectionOf(sageMaker.createHyperParameterTuningJobSync(tuningRequest()));
+    expect(error.name).toBe('States.TaskFailed');
+    expect(JSON.parse(error.message)).toMatchObject({
+      HyperParameterTuningJobStatus: 'Failed',
+      TrainingJobStatusCounters: { Completed: 0, NonRetryableError: 6 },
+      FailureReason: expect.stringContaining('All training jobs failed'),
+    });
+  });
+
+  test('a tuning job whose jobs report no objective completes without a best training job', async () => {
+    const sageMaker = new SageMakerStandIn({ finalMetrics: { 'train:accuracy': 0.9 } });
+    const tuning = await sageMaker.createHyperParameterTuningJobSync(tuningRequest());
+    expect(tuning.HyperParameterTuningJobStatus).toBe('Completed');
+    expect(tuning).not.toHaveProperty('BestTrainingJob');
+    expect(tuning.ObjectiveStatusCounters).toEqual({ Succeeded: 0, Pending: 0, Failed: 6 });
+  });
+
+  const tuningCases: Array<[string, (request: Record<string, any>) => void, string[]]> = [
+    ['a tuning job name over 32 characters', (r) => (r.HyperParameterTuningJobName = 'x'.repeat(33)), ["at 'hyperParameterTuningJobName'", 'length less than or equal to 32']],
+    ['a strategy outside the enum', (r) => (r.HyperParameterTuningJobConfig.Strategy = 'Genetic'), ["at 'hyperParameterTuningJobConfig.strategy'", 'enum value set: [Bayesian, Random, Hyperband, Grid]']],
+    ['no MaxParallelTrainingJobs', (r) => delete r.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs, ["at 'hyperParameterTuningJobConfig.resourceLimits.maxParallelTrainingJobs'", 'must not be null']],
+    ['31 values in a categorical range', (r) => (r.HyperParameterTuningJobConfig.ParameterRanges.CategoricalParameterRanges[0].Values = Array.from({ length: 31 }, (_, i) => String(i))), ['length less than or equal to 30']],
+    ['grid search over a numeric range', (r) => (r.HyperParameterTuningJobConfig.Strategy = 'Grid'), ['The Grid strategy supports only categorical parameter ranges']],
+    ['hyperband with early stopping', (r) => Object.assign(r.HyperParameterTuningJobConfig, { Strategy: 'Hyperband', TrainingJobEarlyStoppingType: 'Auto' }), ['TrainingJobEarlyStoppingType must be Off with the Hyperband strategy']],
+    ['logarithmic scaling from 0', (r) => (r.HyperParameterTuningJobConfig.ParameterRanges.ContinuousParameterRanges[0].MinValue = '0'), ['Logarithmic scaling of learning_rate requires a range above 0']],
+    ['a hyperparameter both static and tuned', (r) => (r.TrainingJobDefinition.StaticHyperParameters.learning_rate = '0.01'), ['Hyperparameters learning_rate are both static and tunable']],
+    ['more parallel jobs than jobs', (r) => (r.HyperParameterTuningJobConfig.ResourceLimits.MaxParallelTrainingJobs = 7), ['MaxParallelTrainingJobs must not exceed MaxNumberOfTrainingJobs']],
+    ['a definition runtime over 28 days', (r) => (r.TrainingJobDefinition.StoppingCondition.MaxRuntimeInSeconds = 2_419_201), ["at 'trainingJobDefinition.stoppingCondition.maxRuntimeInSeconds'"]],
+  ];
+  test.each(tuningCases)('rejects %s as SageMaker would', async (_label, mutate, parts) => {
+    const request = tuningRequest();
+    mutate(request);
+    const sageMaker = new SageMakerStandIn();
+    const error = await rejectionOf(sageMaker.createHyperParameterTuningJobSync(request));
+    expect(error.name).toBe(VALIDATION);
+    for (const part of parts) expect(error.message).toContain(part);
+  });
+
+  test('an unknown member of the training job definition is a Step Functions error, as for a training job', async () => {
+    const request = tuningRequest();
+    request.TrainingJobDefinition.HyperParameters = {};
+    const error = await rejectionOf(new SageMakerStandIn().createHyperParameterTuningJobSync(request, { stateName: 'Tune model' }));
+    expect(error.name).toBe('States.Runtime');
+    expect(error.message).toContain('The field "HyperParameters" is not supported by Step Functions (in TrainingJobDefinition)');
+  });
+
+  test('rejects a tuning job name already used as ResourceInUse', async () => {
+    const sageMaker = new SageMakerStandIn();
+    await sageMaker.createHyperParameterTuningJobSync(tuningRequest());
+    const error = await rejectionOf(sageMaker.createHyperParameterTuningJobSync(tuningRequest()));
+    expect(error.name).toBe('SageMaker.ResourceInUseException');
+    expect(error.message).toContain('a hyperparameter tuning job with this name already exists');
+  });
+});
+
+describe('SageMakerStandIn: DescribeTrainingJob (AWS SDK integration)', () => {
+  test('describes a training job it ran', async () => {
+    const sageMaker = new SageMakerStandIn();
+    const trained = await sageMaker.createTrainingJobSync(trainingRequest());
+    expect(await sageMaker.describeTrainingJob({ TrainingJobName: trained.TrainingJobName })).toEqual(trained);
+  });
+
+  test('describes an earlier run\'s job as a completed image-classification job of the reference run by default', async () => {
+    const sageMaker = new SageMakerStandIn({ region: 'eu-west-1', artifactBucket: 'my-artifacts' });
+    const earlier = await sageMaker.describeTrainingJob({ TrainingJobName: 'caltech-baseline-0123abcd' });
+    expect(earlier).toMatchObject({
+      TrainingJobName: 'caltech-baseline-0123abcd',
+      TrainingJobStatus: 'Completed',
+      AlgorithmSpecification: { TrainingImage: '685385470294.dkr.ecr.eu-west-1.amazonaws.com/image-classification:1' },
+      HyperParameters: { num_layers: '18', image_shape: '3,224,224', num_classes: '257' },
+      ModelArtifacts: { S3ModelArtifacts: 's3://my-artifacts/runs/caltech-baseline-0123abcd/model/caltech-baseline-0123abcd/output/model.tar.gz' },
+    });
+  });
+
+  test('describes an earlier job as configured: failed, of another algorithm, with other hyperparameters', async () => {
+    const sageMaker = new SageMakerStandIn({
+      outcomes: { earlierTrainingJob: { status: 'Failed', trainingImage: 'x.dkr.ecr.us-east-1.amazonaws.com/xgboost:1', hyperparameters: { num_classes: '10' } } },
+    });
+    expect(await sageMaker.describeTrainingJob({ TrainingJobName: 'other-job' })).toMatchObject({
+      TrainingJobStatus: 'Failed',
+      FailureReason: expect.any(String),
+      AlgorithmSpecification: { TrainingImage: 'x.dkr.ecr.us-east-1.amazonaws.com/xgboost:1' },
+      HyperParameters: { num_classes: '10' },
+    });
+  });
+
+  test('answers a job that does not exist with SageMaker.ResourceNotFoundException', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { earlierTrainingJob: { exists: false } } });
+    const error = await rejectionOf(sageMaker.describeTrainingJob({ TrainingJobName: 'no-such-job' }));
+    expect(error.name).toBe('SageMaker.ResourceNotFoundException');
+    expect(error.message).toContain('Requested resource not found: training job no-such-job');
+  });
+
+  test('checks the request against the API model: the name pattern', async () => {
+    const error = await rejectionOf(new SageMakerStandIn().describeTrainingJob({ TrainingJobName: 'bad_name' }));
+    expect(error.name).toBe(VALIDATION);
+    expect(error.message).toContain("Value 'bad_name' at 'trainingJobName' failed to satisfy constraint");
   });
 });
