@@ -78,6 +78,7 @@ test('a half-open connection does not hang: the call times out and the command e
     expect(Date.now() - started).toBeLessThan(5_000); // …and then gave up
     expect(sockets.length).toBe(1);
     expect(error).toMatchObject({ exitCode: EXIT.unavailable, code: 'AwsUnavailable', message: 'AWS did not answer in time.' });
+    deps.cloudFormation.destroy();
   } finally {
     process.env = saved;
     for (const socket of sockets) socket.destroy();
