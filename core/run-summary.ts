@@ -13,6 +13,21 @@ export interface MetricValue {
   readonly Timestamp?: string;
 }
 
+/** What a tuning job found (DescribeHyperParameterTuningJob), in the summary of a run that tuned. */
+export interface TuningSummary {
+  readonly tuningJobName: string;
+  /** The training job with the best objective: the one the model is created from. */
+  readonly bestTrainingJobName: string;
+  /** The values the tuning job chose for the best training job (strings, as SageMaker reports them). */
+  readonly tunedHyperparameters: Readonly<Record<string, string>>;
+  /** The best job's objective (validation:accuracy); null when SageMaker reported none. */
+  readonly objectiveMetric: { readonly MetricName: string; readonly Value: number; readonly Type?: string } | null;
+  /** Training jobs by status: Completed, InProgress, RetryableError, NonRetryableError, Stopped. */
+  readonly trainingJobStatusCounters: Readonly<Record<string, number>>;
+  /** Training jobs by objective status: Succeeded, Pending, Failed. */
+  readonly objectiveStatusCounters: Readonly<Record<string, number>>;
+}
+
 export interface RunSummary {
   readonly runId: string;
   readonly runName: string | null;
@@ -20,7 +35,14 @@ export interface RunSummary {
   readonly executionArn: string;
   /** The request file, when the run was started by an upload. */
   readonly source: RunRequestSource | null;
+  /** With tuning, the best training job of the tuning job. */
   readonly trainingJobName: string | null;
+  /** The tuning job and its best training job, when the run tuned (`tuning`). */
+  readonly tuning: TuningSummary | null;
+  /** The earlier training job this run continued from (`baseTrainingJob`). */
+  readonly baseTrainingJob: string | null;
+  /** The accuracy gate the model passed (`minValidationAccuracy`). */
+  readonly minValidationAccuracy: number | null;
   /** `s3://…/model.tar.gz` */
   readonly modelArtifacts: string | null;
   /** The training job's final metrics (empty when SageMaker reported none). */
@@ -52,6 +74,9 @@ export const RUN_SUMMARY_KEYS = [
   'executionArn',
   'source',
   'trainingJobName',
+  'tuning',
+  'baseTrainingJob',
+  'minValidationAccuracy',
   'modelArtifacts',
   'metrics',
   'trainingTimeInSeconds',
@@ -77,6 +102,8 @@ export interface RunFailure {
   readonly state: string;
   readonly error: string;
   readonly cause: string;
+  /** The trained model that was not used, when the run stopped after training (the accuracy gate); else null. */
+  readonly modelArtifacts: string | null;
 }
 
 /** The value of metric `name` (e.g. `validation:accuracy`) in a summary's metrics, by its exact name. */

@@ -111,6 +111,7 @@ export class ImageClassificationPipelineStack extends Stack {
       resolveImage: this.resolveImageFunction,
       sagemakerRole: this.sagemakerRole.role,
       encryptionKey: this.encryptionKey,
+      artifactBucket: this.storage.artifactBucket,
       notificationTopic: this.notificationTopic,
       vpcConfig: props.vpcConfig,
     });

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -27,6 +28,8 @@ export interface PipelineStateMachineProps {
   readonly sagemakerRole: iam.IRole;
   /** Key for training output, transform output and the state machine's log group. */
   readonly encryptionKey: kms.IKey;
+  /** Where runs write models (`runs/`): an incremental run continues only from a model there. */
+  readonly artifactBucket: s3.IBucket;
   /** Topic that gets one message per run: its summary, or what failed and why. */
   readonly notificationTopic: sns.ITopic;
   /**
@@ -35,9 +38,9 @@ export interface PipelineStateMachineProps {
    */
   readonly vpcConfig?: SageMakerVpcConfig;
   /**
-   * How long the `Train model` state may wait for its job. Must exceed the longest
-   * `training.maxRuntimeInSeconds` and `training.maxWaitTimeInSeconds` a run may ask for (28 days each)
-   * plus provisioning and upload.
+   * How long the `Train model` (and `Tune model`) state may wait for its job. Must exceed the longest
+   * `training.maxRuntimeInSeconds` and `training.maxWaitTimeInSeconds` a run may ask for (28 days each), and
+   * the longest tuning job (28 days, core/tuning.ts), plus provisioning and upload.
    * @default Duration.days(29)
    */
   readonly trainingTaskTimeout?: Duration;
@@ -77,8 +80,9 @@ export function checkTrainingTaskTimeout(timeout: Duration): void {
  *
  *   Prepare run → Request accepted? ── no ──→ Request rejected → Notify failure → Run failed
  *               └─ yes → Resolve image → Choose steps for mode
- *                   full/train: Spot training? → Build (spot) training request → Train model → Read training result
- *                               → Create model → Transform after training?
+ *                   full/train: Incremental training? (→ check the base job, add its model)
+ *                               → Tune hyperparameters? → Tune model … or Spot training? → … Train model
+ *                               → Read training result → Accuracy gate? → Create model → Transform after training?
  *                   transform:  Run batch transform
  *               → Summarize … → Notify success → Run succeeded
  *
@@ -97,6 +101,7 @@ export class PipelineStateMachine extends Construct {
     const steps = new SageMakerSteps(this, 'SageMaker', {
       sagemakerRole: props.sagemakerRole,
       encryptionKey: props.encryptionKey,
+      artifactBucket: props.artifactBucket,
       failurePath,
       vpcConfig: props.vpcConfig,
       trainingTaskTimeout,
@@ -120,7 +125,6 @@ export class PipelineStateMachine extends Construct {
         .when(isMode('transform'), summarize(STATE_NAMES.summarizeTransform, { training: false, model: false, transform: true }))
         .otherwise(summarize(STATE_NAMES.summarizeFull, { training: true, model: true, transform: true })),
     );
-    steps.train.next(steps.createModel);
     steps.createModel.next(
       new sfn.Choice(this, 'TransformAfterTraining', { stateName: STATE_NAMES.transformAfterTraining })
         .when(isMode('train'), summarize(STATE_NAMES.summarizeTraining, { training: true, model: true, transform: false }))

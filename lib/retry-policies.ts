@@ -38,6 +38,20 @@ export const SAGEMAKER_THROTTLING_RETRY: sfn.RetryProps = {
 };
 
 /**
+ * DescribeTrainingJob through the AWS SDK integration was throttled. The SDK integration names errors
+ * `SageMaker.<exception>` ("Learning to use AWS service SDK integrations in Step Functions"), so throttling
+ * reads `SageMaker.ThrottlingException`, not the optimized integration's generic name. A describe is
+ * read-only, so retrying it is always safe: 3 attempts from 5 s, doubling, as SAGEMAKER_THROTTLING_RETRY.
+ */
+export const SAGEMAKER_SDK_THROTTLING_RETRY: sfn.RetryProps = {
+  errors: ['SageMaker.ThrottlingException'],
+  interval: Duration.seconds(5),
+  backoffRate: 2,
+  maxAttempts: 3,
+  jitterStrategy: sfn.JitterType.FULL,
+};
+
+/**
  * The Lambda service, not the function, failed or throttled. The errors a handler throws itself
  * (a bad run request, an unknown Region) are deterministic and are not retried.
  * 3 attempts from 2 s, doubling: under 15 s.

@@ -17,9 +17,20 @@ export function integrationArn(api: string): string {
 }
 
 /**
+ * `arn:<partition>:states:::aws-sdk:<service>:<api>`: the AWS SDK integration, for calls the optimized
+ * SageMaker integration does not offer (DescribeTrainingJob). Its errors are named `<Service>.<Exception>`,
+ * e.g. `SageMaker.ResourceNotFoundException` ("Learning to use AWS service SDK integrations in Step Functions",
+ * https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html).
+ */
+export function sdkIntegrationArn(service: string, api: string): string {
+  return `arn:${Aws.PARTITION}:states:::aws-sdk:${service}:${api}`;
+}
+
+/**
  * A JSONPath intrinsic whose value is the object at `path` with `defaults` filled in where the object
- * lacks a key. A `.$` reference to a missing field fails the state with `States.Runtime`, which no
- * Catch catches; reading optional fields through this never does.
+ * lacks a key (one level deep). A `.$` reference to a missing field fails the state with `States.Runtime`,
+ * which no Catch catches; reading optional fields through this never does. `path` may also be an
+ * intrinsic whose value is an object (`States.ArrayGetItem(…)`).
  */
 export function withDefaults(path: string, defaults: Record<string, unknown>): string {
   const json = JSON.stringify(defaults).replace(/\\/g, '\\\\').replace(/'/g, "\\'");

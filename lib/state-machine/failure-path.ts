@@ -3,7 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { RunFailure } from '../../core/run-summary';
 import { RUN_REQUEST_REJECTED_ERROR, STATE_NAMES } from '../../core/state-names';
-import { at, parameters, passState } from './asl';
+import { at, parameters, passState, type PathRef } from './asl';
 import { notification } from './notification';
 
 /** Where a Catch puts the error: `$.error` keeps the state's input beside it. */
@@ -32,6 +32,7 @@ export class FailurePath extends Construct {
         failedState: failure('state'),
         error: failure('error'),
         cause: failure('cause'),
+        modelArtifacts: failure('modelArtifacts'),
       },
     });
     const failed = new sfn.Fail(scope, 'RunFailed', {
@@ -47,12 +48,16 @@ export class FailurePath extends Construct {
   /**
    * Routes every error of `state` to a failure record naming it (error and cause prefixed with the
    * state's name, the run id from `$.run`), then to the notification and `Run failed`.
+   * @param options.about a request field the cause names with its value, e.g. `baseTrainingJob` at `$.run.baseTrainingJob`
    */
   catchErrorsOf(
     state: { addCatch(handler: sfn.IChainable, props?: sfn.CatchProps): unknown },
     stateName: string,
-    options: { spotWaitExceeded?: boolean } = {},
+    options: { spotWaitExceeded?: boolean; about?: { field: string; path: string } } = {},
   ): void {
+    const cause = options.about
+      ? `States.Format('${stateName} failed (${options.about.field} {}): {}', ${options.about.path}, $.error.Cause)`
+      : `States.Format('${stateName} failed: {}', $.error.Cause)`;
     const record = passState(
       this,
       `${stateName} failed`,
@@ -60,7 +65,8 @@ export class FailurePath extends Construct {
         state: stateName,
         runId: at('$.run.runId'),
         error: at(`States.Format('${stateName} failed: {}', $.error.Error)`),
-        cause: at(`States.Format('${stateName} failed: {}', $.error.Cause)`),
+        cause: at(cause),
+        modelArtifacts: null,
       }),
       '$.failure',
     );
@@ -90,6 +96,7 @@ export class FailurePath extends Construct {
             '(training.spot false), or allow a longer wait (a larger training.maxWaitTimeInSeconds). Its checkpoints are in {}. ' +
             "SageMaker: {}', $.run.training.checkpointUri, $.error.Cause)",
         ),
+        modelArtifacts: null,
       }),
       '$.failure',
     );
@@ -119,6 +126,7 @@ export class FailurePath extends Construct {
         runId: null,
         error: at(`States.Format('${stateName} failed: {}', $.Error)`),
         cause: at(`States.Format('${stateName} failed: {}', $.Cause)`),
+        modelArtifacts: null,
       }),
       '$.failure',
     );
@@ -140,8 +148,20 @@ export class FailurePath extends Construct {
         runId: null,
         error: RUN_REQUEST_REJECTED_ERROR,
         cause: at('$.rejection.cause'),
+        modelArtifacts: null,
       }),
       '$.failure',
     ).next(this.notifyFailure);
+  }
+
+  /**
+   * A failure record of its own (`$.failure`) for a failure the state machine finds itself, not a task's
+   * error: the accuracy gate, a base training job that does not fit. Then the notification and `Run failed`.
+   * `cause` is usually a `States.Format` intrinsic (`at(…)`): no braces or single quotes in its literal text.
+   */
+  fail(stateName: string, record: { readonly [K in keyof RunFailure]: PathRef | string | null }): sfn.CustomState {
+    const state = passState(this, stateName, parameters<keyof RunFailure>(record), '$.failure');
+    state.next(this.notifyFailure);
+    return state;
   }
 }

@@ -13,7 +13,7 @@ export interface IntegrationGrantsProps {
 }
 
 /**
- * What the three SageMaker integrations and the encrypted topic need (the Lambda and SNS tasks grant
+ * What the SageMaker integrations and the encrypted topic need (the Lambda and SNS tasks grant
  * the rest), action by action, with the reason for every wildcard that cannot be avoided.
  */
 export function grantIntegrations(stateMachine: sfn.StateMachine, props: IntegrationGrantsProps): void {
@@ -31,6 +31,7 @@ export function grantIntegrations(stateMachine: sfn.StateMachine, props: Integra
   acknowledgeWildcardResource(role, sagemaker('training-job'), reason('training job'));
   acknowledgeWildcardResource(role, sagemaker('model'), reason('model'));
   acknowledgeWildcardResource(role, sagemaker('transform-job'), reason('transform job'));
+  acknowledgeWildcardResource(role, sagemaker('hyper-parameter-tuning-job'), reason('hyperparameter tuning job'));
   acknowledgeNag(role, 'AwsSolutions-IAM5[Resource::*]',
     'X-Ray tracing (xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) and CloudWatch Logs delivery ' +
       '(logs:CreateLogDelivery and related) support no resource-level permissions: IAM accepts only "*" for them.');
@@ -43,22 +44,36 @@ export function grantIntegrations(stateMachine: sfn.StateMachine, props: Integra
     ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob'],
     [sagemaker('training-job')],
   );
+  // createHyperParameterTuningJob.sync: create, then describe until it ends, and stop it when the execution
+  // stops ("Tune a Machine Learning Model", the sample project of the Step Functions developer guide: its
+  // state machine policy). DescribeTrainingJob of the best job and of a base job (AWS SDK integration) is in
+  // TrainingJobs: the tuning job's training jobs and earlier runs' jobs are training jobs too.
+  statement(
+    'TuningJobs',
+    ['sagemaker:CreateHyperParameterTuningJob', 'sagemaker:DescribeHyperParameterTuningJob', 'sagemaker:StopHyperParameterTuningJob'],
+    [sagemaker('hyper-parameter-tuning-job')],
+  );
   statement('Models', ['sagemaker:CreateModel'], [sagemaker('model')]);
   statement(
     'TransformJobs',
     ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob'],
     [sagemaker('transform-job')],
   );
+  // Creating a resource with Tags needs sagemaker:AddTags on it too; the .sync integrations call ListTags.
   statement(
     'TagRunResources',
     ['sagemaker:AddTags', 'sagemaker:ListTags'],
-    [sagemaker('training-job'), sagemaker('model'), sagemaker('transform-job')],
+    [sagemaker('training-job'), sagemaker('model'), sagemaker('transform-job'), sagemaker('hyper-parameter-tuning-job')],
   );
   // `.sync` waits for the job through managed EventBridge rules that Step Functions creates.
   statement(
     'SyncJobEvents',
     ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-    ['StepFunctionsGetEventsForSageMakerTrainingJobsRule', 'StepFunctionsGetEventsForSageMakerTransformJobsRule'].map(
+    [
+      'StepFunctionsGetEventsForSageMakerTrainingJobsRule',
+      'StepFunctionsGetEventsForSageMakerTransformJobsRule',
+      'StepFunctionsGetEventsForSageMakerTuningJobsRule',
+    ].map(
       (rule) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: rule }),
     ),
   );

@@ -23,6 +23,10 @@ export function summaryFields(parts: SummaryParts): { readonly [K in keyof RunSu
     executionArn: at('$$.Execution.Id'),
     source: at('$.run.source'),
     trainingJobName: parts.training ? at('$.trainingJob.TrainingJobName') : null,
+    tuning: parts.training ? at('$.trainingJob.tuning') : null,
+    // Null in mode "transform" (Prepare run).
+    baseTrainingJob: at('$.run.baseTrainingJob'),
+    minValidationAccuracy: at('$.run.minValidationAccuracy'),
     modelArtifacts: parts.training ? at('$.trainingJob.ModelArtifacts') : null,
     metrics: parts.training ? at('$.trainingJob.FinalMetricDataList') : null,
     trainingTimeInSeconds: parts.training ? at('$.trainingJob.TrainingTimeInSeconds') : null,

@@ -1,12 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { TuningSummary } from '../../core/run-summary';
 import { RUN_ID_TAG, STATE_NAMES } from '../../core/state-names';
-import { SAGEMAKER_CAPACITY_RETRY, SAGEMAKER_THROTTLING_RETRY } from '../retry-policies';
-import { integrationArn, passState, withDefaults } from './asl';
+import { SAGEMAKER_CAPACITY_RETRY, SAGEMAKER_SDK_THROTTLING_RETRY, SAGEMAKER_THROTTLING_RETRY } from '../retry-policies';
+import { AccuracyGate } from './accuracy-gate';
+import { at, integrationArn, parameters, passState, sdkIntegrationArn, withDefaults } from './asl';
 import type { FailurePath } from './failure-path';
+import { IncrementalTraining } from './incremental-training';
 import { SHORT_TASK_TIMEOUT } from './notification';
 
 /** Subnets and security groups that SageMaker jobs and the model run in. */
@@ -22,6 +26,8 @@ export interface SageMakerStepsProps {
   readonly sagemakerRole: iam.IRole;
   /** Key for training and transform output. */
   readonly encryptionKey: kms.IKey;
+  /** Where runs write models: an incremental run's base model must be under its `runs/`. */
+  readonly artifactBucket: s3.IBucket;
   /** Where every SageMaker state's errors go. */
   readonly failurePath: FailurePath;
   /** @default - SageMaker's network */
@@ -45,15 +51,23 @@ const OPTIONAL_TRAINING_RESULT = {
 const OPTIONAL_TRANSFORM_RESULT = { TransformStartTime: null, TransformEndTime: null };
 
 /**
- * The three SageMaker steps of a run, as plain-ASL `CustomState`s: the built-in `SageMakerCreate*`
+ * The SageMaker steps of a run, as plain-ASL `CustomState`s: the built-in `SageMakerCreate*`
  * tasks take resources, stopping condition and hyperparameters as synth-time values, while here every
  * one of them comes from the run request (through `Prepare run`). Each has the SageMaker retries and
  * the failure path.
  */
 export class SageMakerSteps extends Construct {
   /**
-   * `Spot training?` → `Build training request` or `Build spot training request` → `Train model`
-   * (createTrainingJob.sync) → `Read training result`.
+   * From the request to the model:
+   *
+   *   Incremental training? (→ the base job's checks and model channel: IncrementalTraining)
+   *   → Tune hyperparameters? ── no ──→ Spot training? → Build (spot) training request → Train model
+   *        └─ yes → Build tuning request → Tune model → Best training job found? → Describe best training job
+   *                 → Read tuning result
+   *   → Read training result → Accuracy gate? (AccuracyGate) → Create model
+   *
+   * `Read training result` reads the trained job and the best tuned job alike (both are DescribeTrainingJob
+   * answers), so everything after it is the same with or without tuning.
    */
   readonly train: sfn.Chain;
   readonly createModel: sfn.CustomState;
@@ -96,8 +110,8 @@ export class SageMakerSteps extends Construct {
     const train = this.task(STATE_NAMES.train, 'createTrainingJob.sync', props.trainingTaskTimeout, {
       InputPath: '$.trainingRequest',
       // The whole DescribeTrainingJob answer, with the optional fields filled in; the next state keeps
-      // only what the summary and later states need.
-      ResultSelector: { 'described.$': withDefaults('$', OPTIONAL_TRAINING_RESULT) },
+      // only what the summary and later states need. No tuning here (Read tuning result sets it).
+      ResultSelector: { 'described.$': withDefaults('$', OPTIONAL_TRAINING_RESULT), tuning: null },
       ResultPath: '$.trainingJob',
     });
     const request = (stateName: string, spot: boolean) =>
@@ -120,11 +134,20 @@ export class SageMakerSteps extends Construct {
         'EnableManagedSpotTraining.$': '$.trainingJob.described.EnableManagedSpotTraining',
         // Required in every DescribeTrainingJob answer.
         'ResourceConfig.$': '$.trainingJob.described.ResourceConfig',
+        'tuning.$': '$.trainingJob.tuning',
       },
       '$.trainingJob',
     );
     train.next(readResult);
-    this.train = sfn.Chain.custom(chooseCapacity, [readResult], readResult);
+    const tune = this.tuning(readResult, tags, vpcConfig);
+    const tuneOrTrain = new sfn.Choice(this, 'TuneOrTrain', { stateName: STATE_NAMES.tuneOrTrain })
+      .when(sfn.Condition.isNull('$.run.training.tuning'), chooseCapacity)
+      .otherwise(tune);
+    const incremental = new IncrementalTraining(this, 'Incremental', {
+      failurePath: props.failurePath,
+      artifactBucket: props.artifactBucket,
+      next: tuneOrTrain,
+    });
 
     this.createModel = this.task(STATE_NAMES.createModel, 'createModel', SHORT_TASK_TIMEOUT, {
       Parameters: {
@@ -141,6 +164,9 @@ export class SageMakerSteps extends Construct {
       },
       ResultPath: '$.model',
     });
+    const gate = new AccuracyGate(this, 'Gate', { failurePath: props.failurePath, next: this.createModel });
+    readResult.next(gate.start);
+    this.train = sfn.Chain.custom(incremental.start, [this.createModel], this.createModel);
 
     this.transform = this.task(STATE_NAMES.transform, 'createTransformJob.sync', props.transformTaskTimeout, {
       Parameters: {
@@ -178,6 +204,110 @@ export class SageMakerSteps extends Construct {
       },
       ResultPath: '$.transformJob',
     });
+  }
+
+  /**
+   * `Build tuning request` → `Tune model` (createHyperParameterTuningJob.sync) → `Best training job found?`
+   * → `Describe best training job` (AWS SDK: DescribeTrainingJob; the tuning job's answer names the best job
+   * but not its model) → `Read tuning result` → `then`.
+   */
+  private tuning(then: sfn.IChainable, tags: unknown[], vpcConfig: Record<string, unknown>): sfn.IChainable {
+    const { props } = this;
+    // The training jobs of the tuning job: the same definition as one training job, with the request's
+    // hyperparameters as static ones (the tuned ones are left out by Prepare run). With spot, no
+    // CheckpointConfig: the parallel jobs would share the prefix (PreparedRun.training.checkpointUri).
+    const request = passState(
+      this,
+      STATE_NAMES.buildTuningRequest,
+      {
+        'HyperParameterTuningJobName.$': '$.run.names.tuningJob',
+        'HyperParameterTuningJobConfig.$': '$.run.training.tuning.config',
+        TrainingJobDefinition: {
+          'StaticHyperParameters.$': '$.run.training.hyperparameters',
+          // Built-in algorithms define their metrics themselves: no MetricDefinitions.
+          AlgorithmSpecification: { 'TrainingImage.$': '$.image.imageUri', 'TrainingInputMode.$': '$.run.training.inputMode' },
+          RoleArn: props.sagemakerRole.roleArn,
+          'InputDataConfig.$': '$.run.training.inputDataConfig',
+          OutputDataConfig: { 'S3OutputPath.$': '$.run.training.outputPath', KmsKeyId: props.encryptionKey.keyArn },
+          'ResourceConfig.$': '$.run.training.resourceConfig',
+          'StoppingCondition.$': '$.run.training.stoppingCondition',
+          EnableNetworkIsolation: true,
+          ...vpcConfig,
+          'EnableManagedSpotTraining.$': '$.run.training.spot',
+        },
+        // Tags of a tuning job are also put on the training jobs it launches (CreateHyperParameterTuningJob, Tags).
+        Tags: tags,
+      },
+      '$.tuningRequest',
+    );
+    const tune = this.task(STATE_NAMES.tune, 'createHyperParameterTuningJob.sync', props.trainingTaskTimeout, {
+      InputPath: '$.tuningRequest',
+      // DescribeHyperParameterTuningJob: the name and counters are required; BestTrainingJob is not (no job
+      // may have reported the objective).
+      ResultSelector: {
+        'HyperParameterTuningJobName.$': '$.HyperParameterTuningJobName',
+        'TrainingJobStatusCounters.$': '$.TrainingJobStatusCounters',
+        'ObjectiveStatusCounters.$': '$.ObjectiveStatusCounters',
+        'described.$': withDefaults('$', { BestTrainingJob: null }),
+      },
+      ResultPath: '$.tuningJob',
+    });
+    request.next(tune);
+
+    const best = '$.tuningJob.described.BestTrainingJob';
+    const noBest = props.failurePath.fail(STATE_NAMES.noBestTrainingJob, {
+      state: STATE_NAMES.tune,
+      runId: at('$.run.runId'),
+      error: `${STATE_NAMES.tune} failed: NoBestTrainingJob`,
+      cause: at(
+        `States.Format('${STATE_NAMES.tune} failed: tuning job {} ended without a best training job, so there is no model ` +
+          "to create: no training job reported validation:accuracy. Training jobs by status: {}. Objective by status: {}.', " +
+          '$.tuningJob.HyperParameterTuningJobName, States.JsonToString($.tuningJob.TrainingJobStatusCounters), ' +
+          'States.JsonToString($.tuningJob.ObjectiveStatusCounters))',
+      ),
+      modelArtifacts: null,
+    });
+
+    const describeBest = new sfn.CustomState(this, STATE_NAMES.describeBestTrainingJob, {
+      stateJson: {
+        Type: 'Task',
+        Resource: sdkIntegrationArn('sagemaker', 'describeTrainingJob'),
+        TimeoutSeconds: SHORT_TASK_TIMEOUT.toSeconds(),
+        Parameters: { 'TrainingJobName.$': `${best}.TrainingJobName` },
+        ResultSelector: { 'described.$': withDefaults('$', OPTIONAL_TRAINING_RESULT) },
+        ResultPath: '$.bestTrainingJob',
+      },
+    });
+    describeBest.addRetry(SAGEMAKER_SDK_THROTTLING_RETRY);
+    props.failurePath.catchErrorsOf(describeBest, STATE_NAMES.describeBestTrainingJob);
+
+    // The best job's objective is what makes it best; a best job without one is treated as none, so that
+    // no path below reads a missing field. (A child of a null BestTrainingJob is not present either.)
+    tune.next(
+      new sfn.Choice(this, STATE_NAMES.bestTrainingJobFound)
+        .when(sfn.Condition.isPresent(`${best}.FinalHyperParameterTuningJobObjectiveMetric`), describeBest)
+        .otherwise(noBest),
+    );
+
+    const readTuning = passState(
+      this,
+      STATE_NAMES.readTuningResult,
+      {
+        'described.$': '$.bestTrainingJob.described',
+        tuning: parameters({
+          tuningJobName: at('$.tuningJob.HyperParameterTuningJobName'),
+          bestTrainingJobName: at(`${best}.TrainingJobName`),
+          tunedHyperparameters: at(`${best}.TunedHyperParameters`),
+          objectiveMetric: at(`${best}.FinalHyperParameterTuningJobObjectiveMetric`),
+          trainingJobStatusCounters: at('$.tuningJob.TrainingJobStatusCounters'),
+          objectiveStatusCounters: at('$.tuningJob.ObjectiveStatusCounters'),
+        } satisfies { readonly [K in keyof TuningSummary]: ReturnType<typeof at> }),
+      },
+      '$.trainingJob',
+    );
+    describeBest.next(readTuning);
+    readTuning.next(then);
+    return request;
   }
 
   /** A SageMaker integration state with the SageMaker retries and the failure path. */

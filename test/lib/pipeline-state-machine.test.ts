@@ -48,7 +48,7 @@ describe('state machine wiring', () => {
   test('a rejected request goes to the failure notification as RunRequestRejected, not as a Lambda error', () => {
     expect(state(STATE_NAMES.requestRejected)).toEqual({
       Type: 'Pass',
-      Parameters: { state: 'Prepare run', runId: null, error: 'RunRequestRejected', 'cause.$': '$.rejection.cause' },
+      Parameters: { state: 'Prepare run', runId: null, error: 'RunRequestRejected', 'cause.$': '$.rejection.cause', modelArtifacts: null },
       ResultPath: '$.failure',
       Next: STATE_NAMES.notifyFailure,
     });
@@ -58,7 +58,17 @@ describe('state machine wiring', () => {
     expect(state(STATE_NAMES.chooseMode)).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.run.mode', StringEquals: 'transform', Next: 'Run batch transform' }],
-      Default: STATE_NAMES.spotOrOnDemand,
+      Default: STATE_NAMES.incrementalOrNot,
+    });
+    expect(state(STATE_NAMES.incrementalOrNot)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.training.incremental', IsNull: true, Next: STATE_NAMES.tuneOrTrain }],
+      Default: STATE_NAMES.describeBaseTrainingJob,
+    });
+    expect(state(STATE_NAMES.tuneOrTrain)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.training.tuning', IsNull: true, Next: STATE_NAMES.spotOrOnDemand }],
+      Default: STATE_NAMES.buildTuningRequest,
     });
     expect(state(STATE_NAMES.spotOrOnDemand)).toEqual({
       Type: 'Choice',
@@ -68,7 +78,12 @@ describe('state machine wiring', () => {
     expect(state(STATE_NAMES.buildTrainingRequest).Next).toBe('Train model');
     expect(state(STATE_NAMES.buildSpotTrainingRequest).Next).toBe('Train model');
     expect(state('Train model').Next).toBe(STATE_NAMES.readTrainingResult);
-    expect(state(STATE_NAMES.readTrainingResult).Next).toBe('Create model');
+    expect(state(STATE_NAMES.readTrainingResult).Next).toBe(STATE_NAMES.accuracyGate);
+    expect(state(STATE_NAMES.accuracyGate)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.minValidationAccuracy', IsNull: true, Next: 'Create model' }],
+      Default: STATE_NAMES.startMetricSearch,
+    });
     expect(state('Create model').Next).toBe(STATE_NAMES.transformAfterTraining);
     expect(state(STATE_NAMES.transformAfterTraining)).toEqual({
       Type: 'Choice',
@@ -157,6 +172,7 @@ describe('state machine wiring', () => {
     expect(state('Train model').ResultSelector).toEqual({
       'described.$':
         'States.JsonMerge(States.StringToJson(\'{"FinalMetricDataList":[],"TrainingTimeInSeconds":null,"BillableTimeInSeconds":null,"EnableManagedSpotTraining":false}\'), $, false)',
+      tuning: null,
     });
     expect(state(STATE_NAMES.readTrainingResult)).toMatchObject({
       Type: 'Pass',
@@ -167,13 +183,22 @@ describe('state machine wiring', () => {
         'EnableManagedSpotTraining.$': '$.trainingJob.described.EnableManagedSpotTraining',
         'ResourceConfig.$': '$.trainingJob.described.ResourceConfig',
         'ModelArtifacts.$': '$.trainingJob.described.ModelArtifacts.S3ModelArtifacts',
+        'tuning.$': '$.trainingJob.tuning',
       },
       ResultPath: '$.trainingJob',
     });
   });
 
   test('keeps every step result under its own path', () => {
-    const paths = ['Resolve image', 'Train model', 'Create model', 'Run batch transform'].map(
+    const paths = [
+      'Resolve image',
+      'Train model',
+      'Tune model',
+      STATE_NAMES.describeBaseTrainingJob,
+      STATE_NAMES.describeBestTrainingJob,
+      'Create model',
+      'Run batch transform',
+    ].map(
       (name) => state(name).ResultPath,
     );
     expect(new Set(paths).size).toBe(paths.length);
@@ -182,10 +207,15 @@ describe('state machine wiring', () => {
 
   test('every task catches every error into its own failure record, then one notification, then Fail', () => {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Resource !== undefined);
-    expect(tasks.length).toBe(7);
+    expect(tasks.length).toBe(10);
     for (const [name, task] of tasks.filter(([n]) => n !== STATE_NAMES.notifyFailure)) {
       // Prepare run's input is the raw request, which may not be an object: its error replaces it.
       const errorPath = name === 'Prepare run' ? '$' : '$.error';
+      // A base job that cannot be described: the cause names the request field and its value.
+      const cause =
+        name === STATE_NAMES.describeBaseTrainingJob
+          ? `States.Format('${name} failed (baseTrainingJob {}): {}', $.run.baseTrainingJob, $.error.Cause)`
+          : `States.Format('${name} failed: {}', ${errorPath}.Cause)`;
       const catchers = task.Catch as Array<{ ErrorEquals: string[]; Next: string; ResultPath: string }>;
       // Train model first tells a spot job that ran out of wait from every other failure.
       const handler = name === 'Train model' ? STATE_NAMES.trainingOutOfSpotTime : `${name} failed`;
@@ -197,7 +227,8 @@ describe('state machine wiring', () => {
         Parameters: {
           state: name,
           'error.$': `States.Format('${name} failed: {}', ${errorPath}.Error)`,
-          'cause.$': `States.Format('${name} failed: {}', ${errorPath}.Cause)`,
+          'cause.$': cause,
+          modelArtifacts: null,
         },
         ResultPath: '$.failure',
         Next: STATE_NAMES.notifyFailure,
@@ -208,9 +239,14 @@ describe('state machine wiring', () => {
   });
 
   test('retries only capacity and throttling on SageMaker, and only service errors on Lambda', () => {
-    for (const name of ['Train model', 'Create model', 'Run batch transform']) {
+    for (const name of ['Train model', 'Tune model', 'Create model', 'Run batch transform']) {
       const retried = (state(name).Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
       expect(retried.sort()).toEqual(['SageMaker.AmazonSageMakerException', 'SageMaker.ResourceLimitExceededException'].sort());
+    }
+    // DescribeTrainingJob through the AWS SDK integration: its errors have their own names; a describe is read-only.
+    for (const name of [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob]) {
+      const retried = (state(name).Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
+      expect(retried).toEqual(['SageMaker.ThrottlingException']);
     }
     for (const name of ['Prepare run', 'Resolve image']) {
       const retried = (state(name).Retry as Array<{ ErrorEquals: string[] }>).flatMap((r) => r.ErrorEquals);
@@ -344,4 +380,237 @@ test('the VPC, when given, is applied to training and the model', () => {
   expect(withVpc.States[STATE_NAMES.buildSpotTrainingRequest]).toMatchObject({ Parameters: { VpcConfig: vpc } });
   expect(withVpc.States['Create model']).toMatchObject({ Parameters: { VpcConfig: vpc } });
   expect((definition.States[STATE_NAMES.buildTrainingRequest]?.Parameters as Record<string, unknown>).VpcConfig).toBeUndefined();
+});
+
+describe('hyperparameter tuning', () => {
+  test('Tune model sends the request built in one Pass state, with createHyperParameterTuningJob.sync', () => {
+    const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole');
+    expect(state(STATE_NAMES.buildTuningRequest)).toMatchObject({
+      Type: 'Pass',
+      ResultPath: '$.tuningRequest',
+      Next: 'Tune model',
+      Parameters: {
+        'HyperParameterTuningJobName.$': '$.run.names.tuningJob',
+        'HyperParameterTuningJobConfig.$': '$.run.training.tuning.config',
+        TrainingJobDefinition: {
+          'StaticHyperParameters.$': '$.run.training.hyperparameters',
+          AlgorithmSpecification: { 'TrainingImage.$': '$.image.imageUri', 'TrainingInputMode.$': '$.run.training.inputMode' },
+          RoleArn: `arn:aws:iam::111122223333:role/${roleId}`,
+          'InputDataConfig.$': '$.run.training.inputDataConfig',
+          OutputDataConfig: { 'S3OutputPath.$': '$.run.training.outputPath', KmsKeyId: expect.stringContaining(':key/') },
+          'ResourceConfig.$': '$.run.training.resourceConfig',
+          'StoppingCondition.$': '$.run.training.stoppingCondition',
+          EnableNetworkIsolation: true,
+          'EnableManagedSpotTraining.$': '$.run.training.spot',
+        },
+        Tags: [{ Key: 'ic-pipeline:run-id', 'Value.$': '$.run.runId' }],
+      },
+    });
+    // Built-in algorithms define their own metrics; spot tuning jobs share no checkpoint prefix.
+    expect(JSON.stringify(state(STATE_NAMES.buildTuningRequest))).not.toMatch(/MetricDefinitions|CheckpointConfig/);
+    expect(state('Tune model')).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sagemaker:createHyperParameterTuningJob.sync',
+      InputPath: '$.tuningRequest',
+      ResultPath: '$.tuningJob',
+      TimeoutSeconds: state('Train model').TimeoutSeconds,
+      ResultSelector: {
+        'HyperParameterTuningJobName.$': '$.HyperParameterTuningJobName',
+        'TrainingJobStatusCounters.$': '$.TrainingJobStatusCounters',
+        'ObjectiveStatusCounters.$': '$.ObjectiveStatusCounters',
+        'described.$': 'States.JsonMerge(States.StringToJson(\'{"BestTrainingJob":null}\'), $, false)',
+      },
+      Next: STATE_NAMES.bestTrainingJobFound,
+    });
+  });
+
+  test('reads the best job only when it has an objective, then describes it through the AWS SDK integration', () => {
+    const best = '$.tuningJob.described.BestTrainingJob';
+    expect(state(STATE_NAMES.bestTrainingJobFound)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: `${best}.FinalHyperParameterTuningJobObjectiveMetric`, IsPresent: true, Next: STATE_NAMES.describeBestTrainingJob }],
+      Default: STATE_NAMES.noBestTrainingJob,
+    });
+    expect(state(STATE_NAMES.describeBestTrainingJob)).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob',
+      Parameters: { 'TrainingJobName.$': `${best}.TrainingJobName` },
+      ResultSelector: { 'described.$': state('Train model').ResultSelector['described.$'] },
+      ResultPath: '$.bestTrainingJob',
+      Next: STATE_NAMES.readTuningResult,
+    });
+    expect(state(STATE_NAMES.readTuningResult)).toEqual({
+      Type: 'Pass',
+      Parameters: {
+        'described.$': '$.bestTrainingJob.described',
+        tuning: {
+          'tuningJobName.$': '$.tuningJob.HyperParameterTuningJobName',
+          'bestTrainingJobName.$': `${best}.TrainingJobName`,
+          'tunedHyperparameters.$': `${best}.TunedHyperParameters`,
+          'objectiveMetric.$': `${best}.FinalHyperParameterTuningJobObjectiveMetric`,
+          'trainingJobStatusCounters.$': '$.tuningJob.TrainingJobStatusCounters',
+          'objectiveStatusCounters.$': '$.tuningJob.ObjectiveStatusCounters',
+        },
+      },
+      ResultPath: '$.trainingJob',
+      Next: STATE_NAMES.readTrainingResult,
+    });
+    expect(state(STATE_NAMES.noBestTrainingJob)).toMatchObject({
+      Parameters: { state: 'Tune model', error: 'Tune model failed: NoBestTrainingJob', modelArtifacts: null },
+      ResultPath: '$.failure',
+      Next: STATE_NAMES.notifyFailure,
+    });
+  });
+});
+
+describe('accuracy gate', () => {
+  test('reads validation:accuracy by name, item by item, with defaults, never by position or with a filter', () => {
+    expect(state(STATE_NAMES.startMetricSearch)).toEqual({
+      Type: 'Pass',
+      Parameters: { index: 0, 'count.$': 'States.ArrayLength($.trainingJob.FinalMetricDataList)' },
+      ResultPath: '$.gate',
+      Next: STATE_NAMES.metricsLeft,
+    });
+    expect(state(STATE_NAMES.metricsLeft)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.gate.index', NumericLessThanPath: '$.gate.count', Next: STATE_NAMES.readMetric }],
+      Default: STATE_NAMES.accuracyMissing,
+    });
+    expect(state(STATE_NAMES.readMetric).Parameters['metric.$']).toBe(
+      'States.JsonMerge(States.StringToJson(\'{"MetricName":"","Value":null}\'), States.ArrayGetItem($.trainingJob.FinalMetricDataList, $.gate.index), false)',
+    );
+    expect(state(STATE_NAMES.isValidationAccuracy)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.gate.metric.MetricName', StringEquals: 'validation:accuracy', Next: STATE_NAMES.checkAccuracy }],
+      Default: STATE_NAMES.skipMetric,
+    });
+    expect(state(STATE_NAMES.skipMetric).Parameters).toEqual({ 'index.$': 'States.MathAdd($.gate.index, 1)', 'count.$': '$.gate.count' });
+    expect(state(STATE_NAMES.checkAccuracy)).toEqual({
+      Type: 'Choice',
+      Choices: [
+        // The `true` forms only: the local runner evaluates IsNumeric: false as always false.
+        { Not: { Variable: '$.gate.metric.Value', IsNumeric: true }, Next: STATE_NAMES.accuracyMissing },
+        { Variable: '$.gate.metric.Value', NumericLessThanPath: '$.run.minValidationAccuracy', Next: STATE_NAMES.accuracyBelowGate },
+      ],
+      Default: 'Create model',
+    });
+    expect(JSON.stringify(definition)).not.toContain('[?(');
+  });
+
+  test('both gate failures are AccuracyBelowGate records that carry the model artifact', () => {
+    for (const name of [STATE_NAMES.accuracyBelowGate, STATE_NAMES.accuracyMissing]) {
+      expect(state(name)).toMatchObject({
+        Type: 'Pass',
+        Parameters: { state: STATE_NAMES.checkAccuracy, error: 'AccuracyBelowGate', 'modelArtifacts.$': '$.trainingJob.ModelArtifacts' },
+        ResultPath: '$.failure',
+        Next: STATE_NAMES.notifyFailure,
+      });
+    }
+    expect(state(STATE_NAMES.notifyFailure).Parameters.Message).toMatchObject({ 'modelArtifacts.$': '$.failure.modelArtifacts' });
+  });
+
+  test('the failed-runs alarm still counts AccuracyBelowGate: it leaves out only rejected requests', () => {
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    expect(filters).toHaveLength(1);
+    expect(filters[0]?.Properties.FilterPattern).toBe('{ ($.type = "ExecutionFailed") && ($.details.error != "RunRequestRejected") }');
+  });
+});
+
+describe('incremental training', () => {
+  test('describes the base job through the AWS SDK integration, with defaults for its optional fields', () => {
+    expect(state(STATE_NAMES.describeBaseTrainingJob)).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob',
+      Parameters: { 'TrainingJobName.$': '$.run.baseTrainingJob' },
+      ResultSelector: { 'described.$': 'States.JsonMerge(States.StringToJson(\'{"AlgorithmSpecification":{},"HyperParameters":{}}\'), $, false)' },
+      ResultPath: '$.baseTrainingJob',
+      Next: STATE_NAMES.readBaseTrainingJob,
+    });
+    expect(state(STATE_NAMES.readBaseTrainingJob).Parameters).toMatchObject({
+      'hyperparameters.$':
+        'States.JsonMerge(States.StringToJson(\'{"num_layers":"152","image_shape":"3,224,224","num_classes":""}\'), $.baseTrainingJob.described.HyperParameters, false)',
+      modelChannel: {
+        ChannelName: 'model',
+        DataSource: { S3DataSource: { S3DataType: 'S3Prefix', 'S3Uri.$': '$.baseTrainingJob.described.ModelArtifacts.S3ModelArtifacts' } },
+        ContentType: 'application/x-sagemaker-model',
+      },
+    });
+  });
+
+  test('rejects a base job that is not completed, of another algorithm, outside runs/ or with other num_layers/image_shape/num_classes', () => {
+    const choice = state(STATE_NAMES.baseTrainingJobCompatible);
+    const targets = (choice.Choices as Array<{ Next: string }>).map((c) => c.Next);
+    expect(targets).toEqual([
+      'Base training job not completed',
+      'Base training job of another algorithm',
+      'Base model outside the artifact bucket',
+      'Base training job without num_classes',
+      'num_layers differs from the base training job',
+      'image_shape differs from the base training job',
+      'num_classes differs from the base training job',
+    ]);
+    expect(choice.Default).toBe(STATE_NAMES.addBaseModelChannel);
+    const artifactBucket = `ref-${logicalIdOf(template, 'AWS::S3::Bucket', 'StorageArtifactBucket').toLowerCase()}`;
+    expect(choice.Choices[2]).toEqual({
+      Not: { Variable: '$.baseTrainingJob.check.modelArtifacts', StringMatches: `s3://${artifactBucket}/runs/*` },
+      Next: 'Base model outside the artifact bucket',
+    });
+    expect(choice.Choices[6]).toEqual({
+      And: [
+        { Variable: '$.run.training.incremental.requestedHyperparameters.num_classes', IsString: true },
+        {
+          Not: {
+            Variable: '$.run.training.incremental.requestedHyperparameters.num_classes',
+            StringEqualsPath: '$.baseTrainingJob.check.hyperparameters.num_classes',
+          },
+        },
+      ],
+      Next: 'num_classes differs from the base training job',
+    });
+    for (const target of targets) {
+      expect(state(target)).toMatchObject({
+        Parameters: { state: STATE_NAMES.baseTrainingJobCompatible, error: 'RunRequestRejected', 'cause.$': expect.stringContaining('Invalid run request (1 problem): ') },
+        Next: STATE_NAMES.notifyFailure,
+      });
+    }
+  });
+
+  test('adds the model channel after the run\'s channels and takes the base job\'s values under the request\'s', () => {
+    expect(state(STATE_NAMES.addBaseModelChannel).Parameters).toEqual({
+      'channelGroups.$': 'States.Array($.run.training.inputDataConfig, States.Array($.baseTrainingJob.check.modelChannel))',
+      inherited: {
+        'num_layers.$': '$.baseTrainingJob.check.hyperparameters.num_layers',
+        'image_shape.$': '$.baseTrainingJob.check.hyperparameters.image_shape',
+        'num_classes.$': '$.baseTrainingJob.check.hyperparameters.num_classes',
+      },
+    });
+    expect(state(STATE_NAMES.useBaseModel)).toMatchObject({
+      ResultPath: '$.run.training',
+      Next: STATE_NAMES.tuneOrTrain,
+      Parameters: {
+        'inputDataConfig.$': '$.incremental.channelGroups[*][*]',
+        'hyperparameters.$': 'States.JsonMerge($.incremental.inherited, $.run.training.hyperparameters, false)',
+        'outputPath.$': '$.run.training.outputPath',
+      },
+    });
+  });
+});
+
+describe('state machine role for tuning and DescribeTrainingJob', () => {
+  const statement = (sid: string) => smRoleStatements.find((s) => s.Sid === sid);
+
+  test('may create, describe and stop tuning jobs, tag them, and manage the tuning .sync rule', () => {
+    expect(statement('TuningJobs')?.Action).toEqual([
+      'sagemaker:CreateHyperParameterTuningJob',
+      'sagemaker:DescribeHyperParameterTuningJob',
+      'sagemaker:StopHyperParameterTuningJob',
+    ]);
+    expect(JSON.stringify(statement('TuningJobs')?.Resource)).toContain(':hyper-parameter-tuning-job/*');
+    expect(JSON.stringify(statement('TagRunResources')?.Resource)).toContain('hyper-parameter-tuning-job/*');
+    expect(JSON.stringify(statement('SyncJobEvents')?.Resource)).toContain('rule/StepFunctionsGetEventsForSageMakerTuningJobsRule');
+  });
+
+  test('describes training jobs (the best tuned job, a base job) with the training job permissions, nothing wider', () => {
+    expect(statement('TrainingJobs')?.Action).toContain('sagemaker:DescribeTrainingJob');
+    expect(JSON.stringify(statement('TrainingJobs')?.Resource)).toContain(':training-job/*');
+  });
 });

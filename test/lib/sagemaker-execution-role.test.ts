@@ -107,6 +107,8 @@ describe('SageMaker execution role', () => {
       Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [dataBucket, 'Arn'] }, '/*']] },
     });
     expect(bySid('ReadWriteRuns').Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [artifactBucket, 'Arn'] }, '/runs/*']] });
+    // Incremental training reads an earlier run's model.tar.gz from here (the state machine accepts no other base model).
+    expect(bySid('ReadWriteRuns').Action).toContain('s3:GetObject');
     expect(bySid('ListBuckets').Resource).toHaveLength(2);
     expect(bySid('ListBuckets').Resource).toEqual(
       expect.arrayContaining([{ 'Fn::GetAtt': [dataBucket, 'Arn'] }, { 'Fn::GetAtt': [artifactBucket, 'Arn'] }]),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LocalPipeline } from '../../cli/simulation/local-run';
 import { SageMakerStandIn } from '../../cli/simulation/sagemaker-stand-in';
+import { tuningJobName } from '../../core/names';
 import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
 
 /**
@@ -114,6 +115,9 @@ describe('the reference run', () => {
       executionArn: `arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`,
       source: null,
       trainingJobName: RUN_ID,
+      tuning: null,
+      baseTrainingJob: null,
+      minValidationAccuracy: null,
       modelArtifacts: `s3://${artifact}/runs/${RUN_ID}/model/${RUN_ID}/output/model.tar.gz`,
       metrics: [
         expect.objectContaining({ MetricName: 'train:accuracy', Value: 0.9 }),
@@ -140,10 +144,13 @@ describe('the reference run', () => {
       'Request accepted?',
       'Resolve image',
       'Choose steps for mode',
+      'Incremental training?',
+      'Tune hyperparameters?',
       'Spot training?',
       'Build training request',
       'Train model',
       'Read training result',
+      'Accuracy gate?',
       'Create model',
       'Transform after training?',
       'Run batch transform',
@@ -523,5 +530,261 @@ describe('managed spot training', () => {
     const outcome = await pipeline.run({ training: { spot: true } }, { executionName: EXECUTION, sagemaker });
     expect(outcome.states.slice(-4)).toEqual(['Spot wait exceeded?', 'Train model failed', 'Notify failure', 'Run failed']);
     expect(outcome.error).toBe('Train model failed: States.TaskFailed');
+  });
+});
+
+describe('hyperparameter tuning', () => {
+  const TUNING_JOB = tuningJobName(RUN_ID);
+
+  test('tuning to model to transform: the model is created from the best training job\'s artifact', async () => {
+    const outcome = await pipeline.run({ tuning: {} }, { executionName: EXECUTION });
+    expect(outcome.status).toBe('SUCCEEDED');
+    // Every request was checked against the API limits, including the tuning job's and the SDK integration's.
+    expect(outcome.sagemaker.calls.filter((call) => call.error)).toEqual([]);
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    const { TrainingJobName, HyperParameters, ...training } = referenceTrainingRequest(RUN_ID);
+    const staticHyperparameters: Record<string, string> = { ...HyperParameters };
+    delete staticHyperparameters.learning_rate;
+    delete staticHyperparameters.mini_batch_size;
+    expect(outcome.sagemaker.calls[0]?.request).toEqual({
+      HyperParameterTuningJobName: TUNING_JOB,
+      HyperParameterTuningJobConfig: {
+        Strategy: 'Bayesian',
+        HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:accuracy' },
+        ResourceLimits: { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 },
+        ParameterRanges: {
+          IntegerParameterRanges: [{ Name: 'mini_batch_size', MinValue: '32', MaxValue: '128', ScalingType: 'Linear' }],
+          ContinuousParameterRanges: [{ Name: 'learning_rate', MinValue: '0.0001', MaxValue: '0.1', ScalingType: 'Logarithmic' }],
+          CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam'] }],
+        },
+        TrainingJobEarlyStoppingType: 'Off',
+      },
+      TrainingJobDefinition: {
+        StaticHyperParameters: staticHyperparameters,
+        AlgorithmSpecification: training.AlgorithmSpecification,
+        RoleArn: training.RoleArn,
+        InputDataConfig: training.InputDataConfig,
+        OutputDataConfig: training.OutputDataConfig,
+        ResourceConfig: training.ResourceConfig,
+        StoppingCondition: training.StoppingCondition,
+        EnableNetworkIsolation: true,
+        EnableManagedSpotTraining: false,
+      },
+      Tags: training.Tags,
+    });
+    expect(TrainingJobName).toBe(RUN_ID);
+    const best = outcome.output?.tuning.bestTrainingJobName as string;
+    expect(best).toMatch(new RegExp(`^${TUNING_JOB}-\\d{3}-[0-9a-f]{8}$`));
+    expect(outcome.sagemaker.calls[1]?.request).toEqual({ TrainingJobName: best });
+    expect(outcome.sagemaker.calls[2]?.request).toEqual({
+      ...referenceModelRequest(RUN_ID),
+      PrimaryContainer: { ...referenceModelRequest(RUN_ID).PrimaryContainer, ModelDataUrl: `s3://${artifact}/runs/${RUN_ID}/model/${best}/output/model.tar.gz` },
+    });
+    expect(outcome.output).toMatchObject({
+      trainingJobName: best,
+      modelArtifacts: `s3://${artifact}/runs/${RUN_ID}/model/${best}/output/model.tar.gz`,
+      tuning: {
+        tuningJobName: TUNING_JOB,
+        bestTrainingJobName: best,
+        tunedHyperparameters: { mini_batch_size: expect.any(String), learning_rate: expect.any(String), optimizer: expect.any(String) },
+        objectiveMetric: { MetricName: 'validation:accuracy', Value: 0.85 },
+        trainingJobStatusCounters: { Completed: 6 },
+      },
+      metrics: expect.arrayContaining([expect.objectContaining({ MetricName: 'validation:accuracy', Value: 0.85 })]),
+    });
+    expect(outcome.states.slice(4, 11)).toEqual([
+      'Incremental training?',
+      'Tune hyperparameters?',
+      'Build tuning request',
+      'Tune model',
+      'Best training job found?',
+      'Describe best training job',
+      'Read tuning result',
+    ]);
+  });
+
+  test('tuning with spot: EnableManagedSpotTraining and the wait, no shared checkpoint prefix', async () => {
+    const outcome = await pipeline.run({ tuning: { maxJobs: 2 }, training: { spot: true } }, { executionName: EXECUTION });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const definition = outcome.sagemaker.calls[0]?.request.TrainingJobDefinition as Record<string, unknown>;
+    expect(definition).toMatchObject({ EnableManagedSpotTraining: true, StoppingCondition: { MaxRuntimeInSeconds: 360000, MaxWaitTimeInSeconds: 446400 } });
+    expect(definition).not.toHaveProperty('CheckpointConfig');
+  });
+
+  test('a tuning job whose jobs all fail fails the run in Tune model, not retried', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: 'AlgorithmError: simulated' } } });
+    const outcome = await pipeline.run({ tuning: { maxJobs: 2 } }, { executionName: EXECUTION, sagemaker });
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Tune model failed: States.TaskFailed' });
+    expect(outcome.cause).toContain('All training jobs failed');
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob']);
+    expect(outcome.notifications).toHaveLength(1);
+  });
+
+  test('a tuning job without a best training job fails the run before Create model, saying why', async () => {
+    const sagemaker = new SageMakerStandIn({ finalMetrics: { 'train:accuracy': 0.9 } });
+    const outcome = await pipeline.run({ tuning: { maxJobs: 2 } }, { executionName: EXECUTION, sagemaker });
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Tune model failed: NoBestTrainingJob' });
+    expect(outcome.cause).toMatch(/^Tune model failed: tuning job .* ended without a best training job, so there is no model to create: no training job reported validation:accuracy\. Training jobs by status: \{"Completed":2,/);
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob']);
+  });
+});
+
+describe('accuracy gate', () => {
+  const gated = (minValidationAccuracy: number, sagemaker?: SageMakerStandIn, extra: Record<string, unknown> = {}) =>
+    pipeline.run({ minValidationAccuracy, ...extra }, { executionName: EXECUTION, sagemaker });
+
+  test('below the gate: no model, no transform, AccuracyBelowGate with the accuracy, the gate and the model artifact', async () => {
+    const sagemaker = new SageMakerStandIn({ finalMetrics: { 'train:accuracy': 0.7, 'validation:accuracy': 0.41 } });
+    const outcome = await gated(0.6, sagemaker);
+    const model = `s3://${artifact}/runs/${RUN_ID}/model/${RUN_ID}/output/model.tar.gz`;
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('AccuracyBelowGate');
+    expect(outcome.cause).toBe(
+      `validation accuracy 0.41 is below the gate 0.60 (minValidationAccuracy): no model was created and nothing was classified. The trained model is ${model} (training job ${RUN_ID}).`,
+    );
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob']);
+    expect(outcome.states).not.toContain('Create model');
+    expect(outcome.states.slice(-3)).toEqual(['Accuracy below gate', 'Notify failure', 'Run failed']);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message).toMatchObject({
+      status: 'FAILED',
+      failedState: 'Validation accuracy below gate?',
+      error: 'AccuracyBelowGate',
+      cause: outcome.cause,
+      modelArtifacts: model,
+      runId: RUN_ID,
+    });
+  });
+
+  test('at or above the gate: the run goes on to the model and the transform, and the summary names the gate', async () => {
+    for (const gate of [0.6, 0.85]) {
+      const outcome = await gated(gate);
+      expect(outcome.status).toBe('SUCCEEDED');
+      expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+      expect(outcome.output?.minValidationAccuracy).toBe(gate);
+    }
+  });
+
+  test('the metric is found by its name wherever it is in the list', async () => {
+    const sagemaker = new SageMakerStandIn({ finalMetrics: { 'validation:accuracy': 0.5, 'train:accuracy': 0.99, 'validation:top_k_accuracy_5': 0.9 } });
+    const outcome = await gated(0.6, sagemaker);
+    expect(outcome.cause).toMatch(/^validation accuracy 0\.5 is below the gate 0\.60/);
+  });
+
+  test('a missing validation:accuracy with a gate fails the same way, saying the metric is missing', async () => {
+    for (const sagemaker of [
+      new SageMakerStandIn({ finalMetrics: { 'train:accuracy': 0.9 } }),
+      new SageMakerStandIn({ outcomes: { training: { status: 'Completed', withoutOptionalFields: true } } }),
+    ]) {
+      const outcome = await gated(0.6, sagemaker);
+      expect(outcome.status).toBe('FAILED');
+      expect(outcome.error).toBe('AccuracyBelowGate');
+      expect(outcome.cause).toMatch(
+        new RegExp(`^validation accuracy is missing: training job ${RUN_ID} reported no validation:accuracy metric, so the gate 0\\.60 \\(minValidationAccuracy\\) cannot be checked`),
+      );
+      expect(outcome.states.slice(-3)).toEqual(['Validation accuracy missing', 'Notify failure', 'Run failed']);
+      expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob']);
+    }
+  });
+
+  test('the gate checks the best tuned job', async () => {
+    const low = await gated(0.9, undefined, { tuning: { maxJobs: 2 } });
+    expect(low).toMatchObject({ status: 'FAILED', error: 'AccuracyBelowGate' });
+    expect(low.cause).toMatch(/^validation accuracy 0\.85 is below the gate 0\.90 .* \(training job .*-00\d-[0-9a-f]{8}\)\.$/);
+    expect(low.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob']);
+  });
+});
+
+describe('incremental training', () => {
+  const BASE = 'caltech-baseline-exec-0123abcd';
+  const run = (request: Record<string, unknown>, earlierTrainingJob?: ConstructorParameters<typeof SageMakerStandIn>[0]) =>
+    pipeline.run({ baseTrainingJob: BASE, ...request }, { executionName: EXECUTION, sagemaker: new SageMakerStandIn({ artifactBucket: artifact, ...earlierTrainingJob }) });
+
+  test('a compatible base job: the model channel is added and its num_layers, image_shape and num_classes are taken', async () => {
+    const outcome = await run({ hyperparameters: { epochs: 4 } });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob', 'CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(outcome.sagemaker.calls[0]?.request).toEqual({ TrainingJobName: BASE });
+    const training = outcome.sagemaker.calls[1]?.request as Record<string, any>;
+    expect(training.HyperParameters).toEqual({ ...referenceTrainingRequest(RUN_ID).HyperParameters, epochs: '4' });
+    expect(training.InputDataConfig).toEqual([
+      ...referenceTrainingRequest(RUN_ID).InputDataConfig,
+      {
+        ChannelName: 'model',
+        DataSource: {
+          S3DataSource: { S3DataType: 'S3Prefix', S3Uri: `s3://${artifact}/runs/${BASE}/model/${BASE}/output/model.tar.gz`, S3DataDistributionType: 'FullyReplicated' },
+        },
+        ContentType: 'application/x-sagemaker-model',
+        CompressionType: 'None',
+        InputMode: 'File',
+      },
+    ]);
+    expect(outcome.output?.baseTrainingJob).toBe(BASE);
+  });
+
+  test('a request that sets the same values as the base job is compatible too', async () => {
+    const outcome = await run({ hyperparameters: { num_classes: 257, num_layers: 18, image_shape: '3,224,224' } });
+    expect(outcome.status).toBe('SUCCEEDED');
+  });
+
+  test('incremental training with tuning: the tuning job\'s training jobs get the model channel', async () => {
+    const outcome = await run({ tuning: { maxJobs: 2 } });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const definition = outcome.sagemaker.calls[1]?.request.TrainingJobDefinition as Record<string, any>;
+    expect(definition.InputDataConfig.map((channel: { ChannelName: string }) => channel.ChannelName)).toEqual(['train', 'validation', 'model']);
+    expect(definition.StaticHyperParameters).toMatchObject({ num_classes: '257', num_layers: '18', image_shape: '3,224,224' });
+  });
+
+  // [what is wrong, request, stand-in's earlier job, the cause]
+  const INCOMPATIBLE: Array<[string, Record<string, unknown>, ConstructorParameters<typeof SageMakerStandIn>[0], string]> = [
+    [
+      'a different num_classes',
+      { hyperparameters: { num_classes: 10 } },
+      {},
+      `hyperparameters.num_classes: "10" differs from "257" of the base training job "${BASE}": incremental training keeps num_layers, image_shape and num_classes of the base job; leave hyperparameters.num_classes out to take its value`,
+    ],
+    [
+      'a parent with a different num_layers than the request',
+      { hyperparameters: { num_layers: 18 } },
+      { outcomes: { earlierTrainingJob: { hyperparameters: { num_classes: '257', num_layers: '50' } } } },
+      `hyperparameters.num_layers: "18" differs from "50" of the base training job "${BASE}"`,
+    ],
+    [
+      'a parent whose image_shape is the algorithm default, unlike the request',
+      { hyperparameters: { image_shape: '3,112,112' } },
+      { outcomes: { earlierTrainingJob: { hyperparameters: { num_classes: '257' } } } },
+      `hyperparameters.image_shape: "3,112,112" differs from "3,224,224" of the base training job "${BASE}"`,
+    ],
+    ['a failed parent', {}, { outcomes: { earlierTrainingJob: { status: 'Failed' } } }, `baseTrainingJob: "${BASE}" is Failed, not Completed`],
+    [
+      'a parent of another algorithm',
+      {},
+      { outcomes: { earlierTrainingJob: { trainingImage: '683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1' } } },
+      `baseTrainingJob: "${BASE}" was not trained by the image-classification algorithm (its training image is "683313688378.dkr.ecr.us-east-1.amazonaws.com/sagemaker-xgboost:1.7-1")`,
+    ],
+    [
+      'a parent whose model is outside the artifact bucket\'s runs/',
+      {},
+      { outcomes: { earlierTrainingJob: { modelArtifacts: 's3://someone-else/model.tar.gz' } } },
+      `baseTrainingJob: the model of "${BASE}" is s3://someone-else/model.tar.gz, not under s3://`,
+    ],
+  ];
+
+  test.each(INCOMPATIBLE)('%s fails before the training job, naming the field, at no cost', async (_label, request, standIn, cause) => {
+    const outcome = await run(request, standIn);
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('RunRequestRejected');
+    expect(outcome.cause).toContain(`Invalid run request (1 problem): ${cause}`);
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob']);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message).toMatchObject({ failedState: 'Base training job compatible?', error: 'RunRequestRejected', runId: RUN_ID });
+  });
+
+  test('a parent that does not exist fails in Describe base training job with the SDK error and the field', async () => {
+    const outcome = await run({}, { outcomes: { earlierTrainingJob: { exists: false } } });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('Describe base training job failed: SageMaker.ResourceNotFoundException');
+    expect(outcome.cause).toMatch(new RegExp(`^Describe base training job failed \\(baseTrainingJob ${BASE}\\): Requested resource not found`));
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob']);
   });
 });
