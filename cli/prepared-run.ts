@@ -1,4 +1,5 @@
 import { trainingInstanceWarning } from '../core/instance-types';
+import { describeRanges } from '../core/tuning';
 import type { PreparedRun } from '../lambda/prepare-run/index';
 
 /** Warnings about a prepared run: a training instance of a family AWS is retiring. */
@@ -21,8 +22,29 @@ export function describePreparedRun(run: PreparedRun): string[] {
     );
     if (t.spot) {
       lines.push(
-        `  spot     managed spot training: the job may take ${t.stoppingCondition.MaxWaitTimeInSeconds} s in all, waiting for capacity included; checkpoints in ${t.checkpointUri}`,
+        `  spot     managed spot training: the job may take ${t.stoppingCondition.MaxWaitTimeInSeconds} s in all, waiting for capacity included; ` +
+          (t.checkpointUri ? `checkpoints in ${t.checkpointUri}` : 'no checkpoints with tuning (an interrupted job starts again)'),
       );
+    }
+    if (t.tuning) {
+      const u = t.tuning;
+      lines.push(
+        `  tuning   tuning job ${run.names.tuningJob}: ${u.strategy}, ${u.maxJobs} training jobs, ${u.maxParallelJobs} at a time, early stopping ${u.earlyStopping}; ` +
+          'maximizes validation:accuracy; the model is created from the best job',
+        `    ranges ${describeRanges(u.ranges)}`,
+      );
+    }
+    if (run.baseTrainingJob && t.incremental) {
+      const requested = Object.entries(t.incremental.requestedHyperparameters).filter(([, value]) => value !== null);
+      const inherited = Object.entries(t.incremental.requestedHyperparameters).filter(([, value]) => value === null).map(([name]) => name);
+      lines.push(
+        `  base     continues from training job ${run.baseTrainingJob} (its model as the "model" channel)` +
+          (inherited.length > 0 ? `; takes its ${inherited.join(', ')}` : '') +
+          (requested.length > 0 ? `; checks ${requested.map(([name, value]) => `${name}=${value}`).join(' ')} against it` : ''),
+      );
+    }
+    if (run.minValidationAccuracyText !== null) {
+      lines.push(`  gate     validation:accuracy must reach ${run.minValidationAccuracyText}, or the run stops before the model is created`);
     }
   }
   if (run.transform) {

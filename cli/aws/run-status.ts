@@ -1,4 +1,4 @@
-import { DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeHyperParameterTuningJobCommand, DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import {
   DescribeExecutionCommand,
   type DescribeExecutionCommandOutput,
@@ -17,6 +17,26 @@ import { trainingLogSummary, type TrainingLogSummary } from './job-logs';
 
 const TRAIN_STATE: string = STATE_NAMES.train;
 const TRANSFORM_STATE: string = STATE_NAMES.transform;
+const TUNE_STATE: string = STATE_NAMES.tune;
+
+/** A tuning job's progress (DescribeHyperParameterTuningJob). */
+export interface TuningStatus {
+  readonly name: string;
+  /** InProgress, Completed, Failed, Stopping, Stopped; `NotCreated` before SageMaker has the job. */
+  readonly status: string;
+  /** ResourceLimits.MaxNumberOfTrainingJobs. */
+  readonly maxJobs?: number;
+  /** Training jobs by status (TrainingJobStatusCounters). */
+  readonly completed: number;
+  readonly inProgress: number;
+  /** RetryableError + NonRetryableError. */
+  readonly failed: number;
+  readonly stopped: number;
+  /** The best training job so far and its objective (validation:accuracy), once one has reported it. */
+  readonly bestTrainingJobName?: string;
+  readonly bestObjective?: { readonly name: string; readonly value: number };
+  readonly failureReason?: string;
+}
 
 export interface JobStatus {
   readonly kind: 'training' | 'transform';
@@ -53,6 +73,8 @@ export interface RunStatus {
   /** The run summary (the execution output), when it succeeded. */
   readonly summary?: RunSummary;
   readonly training?: JobStatus;
+  /** The tuning job, when the run tunes (`tuning`). */
+  readonly tuning?: TuningStatus;
   readonly transform?: JobStatus;
   /** The training job's epochs so far (from its log, when readable) and a link to the log. */
   readonly trainingLog?: TrainingLogSummary;
@@ -137,6 +159,8 @@ export async function runStatus(deps: AwsDeps, executionArn: string, options: { 
   }
 
   const training = entered.includes(TRAIN_STATE) ? await trainingJobStatus(deps, names.trainingJob, now) : undefined;
+  // Runs prepared before tuning existed have no tuningJob name, and never entered Tune model.
+  const tuning = entered.includes(TUNE_STATE) ? await tuningJobStatus(deps, names.tuningJob ?? runNames(runId).tuningJob) : undefined;
   const transform = entered.includes(TRANSFORM_STATE) ? await transformJobStatus(deps, names.transformJob, now) : undefined;
   const trainingLog =
     training && training.status !== 'NotCreated' && options.trainingLog !== false
@@ -159,6 +183,7 @@ export async function runStatus(deps: AwsDeps, executionArn: string, options: { 
     ...(execution.cause !== undefined ? { cause: execution.cause } : {}),
     ...(summary !== undefined ? { summary } : {}),
     ...(training ? { training } : {}),
+    ...(tuning ? { tuning } : {}),
     ...(transform ? { transform } : {}),
     ...(trainingLog ? { trainingLog } : {}),
     consoleUrl: executionConsoleUrl(executionArn),
@@ -199,6 +224,46 @@ async function trainingJobStatus(deps: AwsDeps, name: string, now: Date): Promis
       .filter((m) => m.MetricName !== undefined && m.Value !== undefined)
       .map((m) => ({ name: m.MetricName as string, value: m.Value as number })),
   };
+}
+
+async function tuningJobStatus(deps: AwsDeps, name: string): Promise<TuningStatus> {
+  let job;
+  try {
+    job = await deps.sagemaker.send(new DescribeHyperParameterTuningJobCommand({ HyperParameterTuningJobName: name }));
+  } catch (error) {
+    if (isNotFound(error)) return { name, status: 'NotCreated', completed: 0, inProgress: 0, failed: 0, stopped: 0 };
+    throw toCliError(error, { region: deps.region });
+  }
+  const counters = job.TrainingJobStatusCounters ?? {};
+  const best = job.BestTrainingJob;
+  const objective = best?.FinalHyperParameterTuningJobObjectiveMetric;
+  const maxJobs = job.HyperParameterTuningJobConfig?.ResourceLimits?.MaxNumberOfTrainingJobs;
+  return {
+    name,
+    status: job.HyperParameterTuningJobStatus ?? 'Unknown',
+    ...(maxJobs !== undefined ? { maxJobs } : {}),
+    completed: counters.Completed ?? 0,
+    inProgress: counters.InProgress ?? 0,
+    failed: (counters.RetryableError ?? 0) + (counters.NonRetryableError ?? 0),
+    stopped: counters.Stopped ?? 0,
+    ...(best?.TrainingJobName ? { bestTrainingJobName: best.TrainingJobName } : {}),
+    ...(objective?.MetricName !== undefined && objective.Value !== undefined ? { bestObjective: { name: objective.MetricName, value: objective.Value } } : {}),
+    ...(job.FailureReason ? { failureReason: job.FailureReason } : {}),
+  };
+}
+
+/** "3 of 6 training jobs completed (2 running, 1 failed); best validation:accuracy 0.8123 so far". */
+export function tuningProgress(tuning: TuningStatus): string {
+  if (tuning.status === 'NotCreated') return 'tuning job not created yet';
+  const others = [
+    tuning.inProgress > 0 ? `${tuning.inProgress} running` : undefined,
+    tuning.failed > 0 ? `${tuning.failed} failed` : undefined,
+    tuning.stopped > 0 ? `${tuning.stopped} stopped` : undefined,
+  ].filter(Boolean);
+  const best = tuning.bestObjective
+    ? `; best ${tuning.bestObjective.name} ${tuning.bestObjective.value}${tuning.status === 'InProgress' ? ' so far' : ''}`
+    : '';
+  return `${tuning.completed}${tuning.maxJobs !== undefined ? ` of ${tuning.maxJobs}` : ''} training jobs completed${others.length > 0 ? ` (${others.join(', ')})` : ''}${best}`;
 }
 
 async function transformJobStatus(deps: AwsDeps, name: string, now: Date): Promise<JobStatus> {

@@ -2,13 +2,13 @@
 import '../simulation/promise-with-resolvers';
 import type { RunRejection } from '../../core/prepare-run-output';
 import { problemLine } from '../../core/problems';
-import { STATE_NAMES } from '../../core/state-names';
+import { ACCURACY_BELOW_GATE_ERROR, STATE_NAMES } from '../../core/state-names';
 import { EXIT } from '../errors';
 import type { Output } from '../output';
 import { readRequestFile } from '../request-file';
 import type { CloudFormationTemplate } from '../simulation/definition';
 import { type EventLog, LocalPipeline } from '../simulation/local-run';
-import { SCENARIOS, type ScenarioName } from '../simulation/scenarios';
+import { type Scenario, SCENARIOS, type ScenarioName } from '../simulation/scenarios';
 import { type SageMakerCall, SageMakerStandIn } from '../simulation/sagemaker-stand-in';
 import { loadTemplate, type TemplateSource } from '../template-source';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
@@ -97,21 +97,30 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
   }
   out.line();
 
-  const scenario = options.scenario === undefined ? undefined : SCENARIOS[options.scenario];
+  const scenario: Scenario | undefined = options.scenario === undefined ? undefined : SCENARIOS[options.scenario];
   if (scenario) out.line(`Scenario:  ${options.scenario}: ${scenario.description}`);
-  const sagemaker = new SageMakerStandIn({ account: DRY_RUN_ACCOUNT, region, outcomes: scenario?.outcomes });
+  const sagemaker = new SageMakerStandIn({
+    account: DRY_RUN_ACCOUNT,
+    region,
+    outcomes: scenario?.outcomes,
+    // An earlier run's model (incremental training) is under the artifact bucket's runs/, as the pipeline requires.
+    artifactBucket: buckets.artifact,
+    ...(scenario?.finalMetrics ? { finalMetrics: scenario.finalMetrics } : {}),
+  });
   const events: { type: string; state?: string; error?: string; cause?: string }[] = [];
   // The runner reports events a little after they happen, so a state's calls are picked by API, not by time.
-  const stateOfApi: Record<string, string> = {
-    CreateTrainingJob: STATE_NAMES.train,
-    CreateModel: STATE_NAMES.createModel,
-    CreateTransformJob: STATE_NAMES.transform,
+  const statesOfApi: Record<string, readonly string[]> = {
+    CreateTrainingJob: [STATE_NAMES.train],
+    CreateHyperParameterTuningJob: [STATE_NAMES.tune],
+    DescribeTrainingJob: [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob],
+    CreateModel: [STATE_NAMES.createModel],
+    CreateTransformJob: [STATE_NAMES.transform],
   };
-  const sagemakerStates = Object.values(stateOfApi);
+  const sagemakerStates = Object.values(statesOfApi).flat();
   const printed = new Set<SageMakerCall>();
   const printCalls = (state?: string) => {
     for (const call of sagemaker.calls) {
-      if (printed.has(call) || (state !== undefined && stateOfApi[call.api] !== state)) continue;
+      if (printed.has(call) || (state !== undefined && !statesOfApi[call.api]?.includes(state))) continue;
       printCall(call, out);
       printed.add(call);
     }
@@ -196,7 +205,9 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
     `${c.yellow('Next:')} ` +
       (rejection !== undefined
         ? 'fix the request and run the dry-run again (`ic-pipeline validate <file>` lists each problem).'
-        : 'see the failing state above; nothing was spent.'),
+        : outcome.error === ACCURACY_BELOW_GATE_ERROR
+          ? 'the model was trained but not created: see the accuracy and the model artifact in the cause above.'
+          : 'see the failing state above; nothing was spent.'),
   );
   return EXIT.failure;
 }
@@ -231,6 +242,23 @@ function printCall(call: SageMakerCall, out: Output): void {
     out.line(
       `${TAG}   → training job ${response.TrainingJobName} ${response.TrainingJobStatus} after ${response.TrainingTimeInSeconds} s` +
         ` (billable ${response.BillableTimeInSeconds} s)${metrics ? `; ${metrics}` : ''} (stand-in values)`,
+    );
+  } else if (call.api === 'CreateHyperParameterTuningJob') {
+    const counters = response.TrainingJobStatusCounters ?? {};
+    const best = response.BestTrainingJob;
+    const objective = best?.FinalHyperParameterTuningJobObjectiveMetric;
+    const tuned = Object.entries((best?.TunedHyperParameters ?? {}) as Record<string, string>).map(([name, value]) => `${name}=${value}`).join(' ');
+    out.line(
+      `${TAG}   → tuning job ${response.HyperParameterTuningJobName} ${response.HyperParameterTuningJobStatus}: ` +
+        `${counters.Completed ?? 0} of ${response.HyperParameterTuningJobConfig?.ResourceLimits?.MaxNumberOfTrainingJobs ?? '?'} training jobs completed` +
+        (best ? `; best ${best.TrainingJobName} (${tuned}) with ${objective?.MetricName} ${objective?.Value}` : '; no best training job') +
+        ' (stand-in values)',
+    );
+  } else if (call.api === 'DescribeTrainingJob') {
+    const metrics = ((response.FinalMetricDataList ?? []) as { MetricName: string; Value: number }[]).map((m) => `${m.MetricName} ${m.Value}`).join(', ');
+    out.line(
+      `${TAG}   → training job ${response.TrainingJobName} ${response.TrainingJobStatus}; model ${response.ModelArtifacts?.S3ModelArtifacts}` +
+        `${metrics ? `; ${metrics}` : ''} (AWS SDK integration; stand-in values)`,
     );
   } else if (call.api === 'CreateModel') {
     out.line(`${TAG}   → model ${response.ModelArn}`);

@@ -1,6 +1,6 @@
 import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { type AwsDeps, realSleep } from '../aws/clients';
-import { isTerminal, resolveExecutionArn, runStatus, type JobStatus, type RunStatus } from '../aws/run-status';
+import { isTerminal, resolveExecutionArn, runStatus, tuningProgress, type JobStatus, type RunStatus } from '../aws/run-status';
 import { DEFAULT_POLL_SECONDS } from '../defaults';
 import { CliError, EXIT, isTransientAwsError, toCliError } from '../errors';
 import { formatDuration, formatTime } from '../format';
@@ -107,6 +107,15 @@ export function progressLine(status: RunStatus, out: Output, width = Number.POSI
   // The transform job exists only once training is over, so it is the one running when there is one.
   const job = status.transform ?? status.training;
   const details: { text: string; priority: number }[] = [];
+  if (!job && status.tuning) {
+    const tuning = status.tuning;
+    if (tuning.status === 'NotCreated') details.push({ text: 'tuning job not created yet', priority: 9 });
+    else {
+      details.push({ text: `tuning ${tuning.status} ${tuning.completed}${tuning.maxJobs !== undefined ? `/${tuning.maxJobs}` : ''} jobs done`, priority: 9 });
+      if (tuning.inProgress > 0) details.push({ text: `${tuning.inProgress} running`, priority: 4 });
+      if (tuning.bestObjective) details.push({ text: `best val. acc. ${tuning.bestObjective.value.toFixed(3)}`, priority: 8 });
+    }
+  }
   if (job) {
     if (job.status === 'NotCreated') details.push({ text: `${job.kind} job not created yet`, priority: 9 });
     else {
@@ -148,7 +157,11 @@ export function progressLine(status: RunStatus, out: Output, width = Number.POSI
 function progressKey(status: RunStatus): string {
   const job = status.transform ?? status.training;
   const epoch = status.trainingLog ? lastEpoch(status.trainingLog.epochs) : undefined;
-  return [status.currentState, job?.kind, job?.status, job?.secondaryStatus, job?.epoch, epoch?.epoch, epoch?.validationAccuracy].join('|');
+  const tuning = status.tuning;
+  return [
+    status.currentState, job?.kind, job?.status, job?.secondaryStatus, job?.epoch, epoch?.epoch, epoch?.validationAccuracy,
+    tuning?.status, tuning?.completed, tuning?.inProgress, tuning?.bestObjective?.value,
+  ].join('|');
 }
 
 function jobLine(job: JobStatus): string {
@@ -168,6 +181,11 @@ export function printStatus(status: RunStatus, out: Output): void {
   out.line(`Run ${c.bold(status.runId)} (execution ${status.executionName}): ${colour(label)}`);
   out.line(`  started ${formatTime(status.startDate ? new Date(status.startDate) : undefined)}, ${status.stopDate ? 'took' : 'running for'} ${formatDuration(status.durationSeconds)}; mode ${status.mode}`);
   if (status.currentState) out.line(`  current state: ${status.currentState}`);
+  if (status.tuning) {
+    out.line(`  tuning job ${status.tuning.name}: ${status.tuning.status === 'NotCreated' ? 'not created yet (waiting for SageMaker capacity or a retry)' : `${status.tuning.status}, ${tuningProgress(status.tuning)}`}`);
+    if (status.tuning.bestTrainingJobName) out.line(`    best training job${status.tuning.status === 'InProgress' ? ' so far' : ''}: ${status.tuning.bestTrainingJobName}`);
+    if (status.tuning.failureReason) out.line(`    failure reason: ${status.tuning.failureReason}`);
+  }
   for (const job of [status.training, status.transform]) {
     if (!job) continue;
     out.line(`  ${job.kind} job ${job.name}: ${job.status === 'NotCreated' ? 'not created yet (waiting for SageMaker capacity or a retry)' : jobLine(job).replace(/^\w+ job /, '')}`);
@@ -190,6 +208,13 @@ export function printStatus(status: RunStatus, out: Output): void {
   if (status.summary) {
     const accuracy = validationAccuracy(status.summary);
     if (accuracy !== undefined) out.line(`  validation accuracy: ${accuracy}`);
+    const tuned = status.summary.tuning;
+    if (tuned) {
+      const values = Object.entries(tuned.tunedHyperparameters ?? {}).map(([name, value]) => `${name}=${value}`).join(' ');
+      out.line(`  tuned: best of tuning job ${tuned.tuningJobName} is ${tuned.bestTrainingJobName}${values ? ` (${values})` : ''}`);
+    }
+    if (status.summary.baseTrainingJob) out.line(`  continued from: ${status.summary.baseTrainingJob}`);
+    if (typeof status.summary.minValidationAccuracy === 'number') out.line(`  accuracy gate: ${status.summary.minValidationAccuracy} (passed)`);
     if (status.summary.modelName) out.line(`  model: ${status.summary.modelName}`);
     if (status.summary.predictions) out.line(`  predictions: ${status.summary.predictions}  (ic-pipeline results ${status.executionName})`);
     for (const line of costLines(status.summary, status.executionArn)) out.line(`  ${line}`);

@@ -6,6 +6,14 @@
  */
 import type { SageMakerOutcomes } from './sagemaker-stand-in';
 
+/** A scenario: how SageMaker answers (outcomes), and the metrics of completed training jobs when they matter. */
+export interface Scenario {
+  readonly description: string;
+  readonly outcomes: SageMakerOutcomes;
+  /** FinalMetricDataList of every completed training job. @default - the stand-in's (validation:accuracy 0.85) */
+  readonly finalMetrics?: Readonly<Record<string, number>>;
+}
+
 export const SCENARIOS = {
   'training-fails': {
     description: 'the training job fails with an algorithm error',
@@ -34,7 +42,25 @@ export const SCENARIOS = {
     description: 'the batch transform job fails',
     outcomes: { transform: { status: 'Failed', failureReason: 'ClientError: an image could not be decoded (simulated)' } },
   },
-} as const satisfies Record<string, { description: string; outcomes: SageMakerOutcomes }>;
+  'accuracy-low': {
+    description:
+      'training completes with validation:accuracy 0.41 (train:accuracy 0.52); use it with a request that sets "minValidationAccuracy" above that',
+    outcomes: {},
+    finalMetrics: { 'train:accuracy': 0.52, 'validation:accuracy': 0.41 },
+  },
+  'base-job-missing': {
+    description: 'the base training job of an incremental run ("baseTrainingJob") does not exist',
+    outcomes: { earlierTrainingJob: { exists: false } },
+  },
+  'base-job-failed': {
+    description: 'the base training job of an incremental run ("baseTrainingJob") ended Failed',
+    outcomes: { earlierTrainingJob: { status: 'Failed', failureReason: 'AlgorithmError: simulated failure of the earlier run' } },
+  },
+  'base-job-other-classes': {
+    description: 'the base training job of an incremental run was trained with num_classes 10; use it with a request that sets num_classes',
+    outcomes: { earlierTrainingJob: { hyperparameters: { num_layers: '18', image_shape: '3,224,224', num_classes: '10', num_training_samples: '1000' } } },
+  },
+} as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
 

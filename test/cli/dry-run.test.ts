@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dryRunCommand } from '../../cli/commands/dry-run';
 import { runCommand } from '../../cli/run-command';
+import type { ScenarioName } from '../../cli/simulation/scenarios';
 import { bufferOutput } from '../support/output';
 import { synthPipeline } from '../support/synth';
 
@@ -66,11 +67,11 @@ test('a rejected request exits 1 with the message the deployed pipeline gives, n
 });
 
 /** The same command in-process, on the synthesized template (fast: no subprocess, no synthesis). */
-async function dryRunInProcess(options: { request?: string; region?: string; executionName?: string; json?: boolean }) {
+async function dryRunInProcess(options: { request?: string; region?: string; executionName?: string; json?: boolean; scenario?: ScenarioName }) {
   const template = synthPipeline().template.toJSON();
   const out = bufferOutput({ json: options.json });
   const code = await runCommand(out, () =>
-    dryRunCommand({ root: ROOT, request: options.request, region: options.region, executionName: options.executionName }, out, {
+    dryRunCommand({ root: ROOT, request: options.request, region: options.region, executionName: options.executionName, scenario: options.scenario }, out, {
       env: {},
       loadTemplate: () => ({ template, path: 'cdk.out/ImageClassificationPipeline.template.json', how: 'reused', reason: 'test' }),
     }),
@@ -113,4 +114,44 @@ test('--json reports a rejected request as error and cause, exit 1', async () =>
   expect(report.error).toBe('RunRequestRejected');
   expect(report.cause).toContain('modelName: missing');
   expect(report.problems).toEqual([expect.objectContaining({ field: 'modelName' })]);
+});
+
+describe('tuning, the accuracy gate and incremental training', () => {
+  test('--request with a tuning section shows the tuning job request and a model created from the best job', async () => {
+    const { code, stdout } = await dryRunInProcess({ request: requestFile(JSON.stringify({ tuning: {} })) });
+    expect(code).toBe(0);
+    const calls = [...stdout.matchAll(/^\[simulated\] {3}SageMaker (\w+) request/gm)].map((m) => m[1]);
+    expect(calls).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(stdout).toContain('"HyperParameterTuningJobName": "dry-run-');
+    expect(stdout).toContain('"MetricName": "validation:accuracy"');
+    const best = /→ tuning job \S+ Completed: 6 of 6 training jobs completed; best (\S+) \(.*\) with validation:accuracy 0\.85/.exec(stdout)?.[1];
+    expect(best).toBeDefined();
+    expect(stdout).toContain(`"ModelDataUrl": "s3://<artifact-bucket>/runs/${best?.replace(/-[0-9a-f]{8}-\d{3}-[0-9a-f]{8}$/, '')}/model/${best}/output/model.tar.gz"`);
+    expect(stdout).toContain('training (tuning, 6 jobs)');
+  });
+
+  test('--request with a gate above the stand-in\'s accuracy fails before Create model with the gate message', async () => {
+    const { code, stdout, stderr } = await dryRunInProcess({ request: requestFile(JSON.stringify({ minValidationAccuracy: 0.9 })) });
+    expect(code).toBe(1);
+    expect(stdout).not.toContain('SageMaker CreateModel request');
+    expect(stdout).toContain('error: AccuracyBelowGate');
+    expect(stdout).toMatch(/cause: validation accuracy 0\.85 is below the gate 0\.90 \(minValidationAccuracy\): no model was created and nothing was classified\. The trained model is s3:\/\/<artifact-bucket>\/runs\/.*\/output\/model\.tar\.gz/);
+    expect(stderr).toContain('Next: the model was trained but not created');
+  });
+
+  test('--simulate accuracy-low fails a gate the default accuracy would pass', async () => {
+    const { code, stdout } = await dryRunInProcess({ request: requestFile(JSON.stringify({ minValidationAccuracy: 0.6 })), scenario: 'accuracy-low' });
+    expect(code).toBe(1);
+    expect(stdout).toContain('cause: validation accuracy 0.41 is below the gate 0.60');
+  });
+
+  test('an incremental request describes the base job and trains with its model; --simulate base-job-missing fails', async () => {
+    const request = requestFile(JSON.stringify({ baseTrainingJob: 'caltech-baseline-dry-run-0123abcd' }));
+    const ok = await dryRunInProcess({ request });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('"ContentType": "application/x-sagemaker-model"');
+    const missing = await dryRunInProcess({ request, scenario: 'base-job-missing' });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain('error: Describe base training job failed: SageMaker.ResourceNotFoundException');
+  });
 });

@@ -1,5 +1,5 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
+import { DescribeHyperParameterTuningJobCommand, DescribeTrainingJobCommand, DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { statusCommand } from '../../cli/commands/status';
 import { awsError, capture, executionArn, history, mockedAws, preparedOutput, STATE_MACHINE_ARN } from './aws-fixtures';
@@ -181,4 +181,75 @@ test('no runs yet', async () => {
   expect(code).toBe(1);
   expect(stderr).toContain('Error: The pipeline of stack ImageClassificationPipeline has no runs yet.');
   expect(stderr).toContain('Next: Start one with `ic-pipeline start`');
+});
+
+describe('a run that tunes', () => {
+  const TUNING_JOB = 'console-4f1c9e2a-0a1b2c-9f8e7d6c';
+
+  function tuning(mocks: ReturnType<typeof mockedAws>['mocks'], answer: Record<string, unknown>) {
+    running(mocks);
+    const prepared = preparedOutput(RUN_ID);
+    prepared.run.names = { ...prepared.run.names, tuningJob: TUNING_JOB };
+    mocks.sfn.on(GetExecutionHistoryCommand).resolves({
+      events: history([
+        { entered: 'Prepare run', exited: true, output: prepared },
+        { entered: 'Resolve image', exited: true },
+        { entered: 'Build tuning request', exited: true },
+        { entered: 'Tune model' },
+      ]),
+    });
+    mocks.sagemaker.on(DescribeHyperParameterTuningJobCommand).resolves(answer as never);
+  }
+
+  const inProgress = {
+    HyperParameterTuningJobName: TUNING_JOB,
+    HyperParameterTuningJobStatus: 'InProgress',
+    HyperParameterTuningJobConfig: { Strategy: 'Bayesian', ResourceLimits: { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 } },
+    TrainingJobStatusCounters: { Completed: 3, InProgress: 2, RetryableError: 0, NonRetryableError: 1, Stopped: 0 },
+    ObjectiveStatusCounters: { Succeeded: 3, Pending: 2, Failed: 1 },
+    BestTrainingJob: {
+      TrainingJobName: `${TUNING_JOB}-002-1a2b3c4d`,
+      FinalHyperParameterTuningJobObjectiveMetric: { Type: 'Maximize', MetricName: 'validation:accuracy', Value: 0.8123 },
+    },
+  };
+
+  test('shows the tuning progress: jobs completed of the maximum and the best objective so far', async () => {
+    const { deps, mocks } = mockedAws();
+    tuning(mocks, inProgress);
+    const { code, stdout } = await capture(false, (out) => statusCommand({}, deps, out));
+    expect(code).toBe(0);
+    expect(mocks.sagemaker.commandCalls(DescribeHyperParameterTuningJobCommand)[0]?.args[0].input).toEqual({ HyperParameterTuningJobName: TUNING_JOB });
+    // Tuning runs have no training job of the run's own name.
+    expect(mocks.sagemaker.commandCalls(DescribeTrainingJobCommand)).toHaveLength(0);
+    expect(stdout).toContain('current state: Tune model');
+    expect(stdout).toContain(
+      `tuning job ${TUNING_JOB}: InProgress, 3 of 6 training jobs completed (2 running, 1 failed); best validation:accuracy 0.8123 so far`,
+    );
+    expect(stdout).toContain(`best training job so far: ${TUNING_JOB}-002-1a2b3c4d`);
+  });
+
+  test('--json carries the tuning progress', async () => {
+    const { deps, mocks } = mockedAws();
+    tuning(mocks, inProgress);
+    const { stdout } = await capture(true, (out) => statusCommand({}, deps, out));
+    expect(JSON.parse(stdout).tuning).toEqual({
+      name: TUNING_JOB,
+      status: 'InProgress',
+      maxJobs: 6,
+      completed: 3,
+      inProgress: 2,
+      failed: 1,
+      stopped: 0,
+      bestTrainingJobName: `${TUNING_JOB}-002-1a2b3c4d`,
+      bestObjective: { name: 'validation:accuracy', value: 0.8123 },
+    });
+  });
+
+  test('before SageMaker has the tuning job', async () => {
+    const { deps, mocks } = mockedAws();
+    tuning(mocks, {});
+    mocks.sagemaker.on(DescribeHyperParameterTuningJobCommand).rejects(awsError('ResourceNotFound', 'Amazon SageMaker can\'t find a tuning job'));
+    const { stdout } = await capture(false, (out) => statusCommand({}, deps, out));
+    expect(stdout).toContain(`tuning job ${TUNING_JOB}: not created yet`);
+  });
 });

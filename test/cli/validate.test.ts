@@ -32,6 +32,27 @@ test('a valid request prints OK and the resolved configuration', async () => {
   expect(stdout).toContain('transform  1 x ml.c5.xlarge, SingleRecord, 16 concurrent x 6 MB');
 });
 
+test('tuning, the accuracy gate and the base training job are shown as the run will use them', async () => {
+  const path = file('all-three.json', {
+    tuning: { maxJobs: 4, ranges: { learning_rate: { min: 0.001, max: 0.1, scaling: 'Logarithmic' } } },
+    minValidationAccuracy: 0.6,
+    baseTrainingJob: 'caltech-baseline-0123abcd',
+    hyperparameters: { num_classes: 257 },
+  });
+  const { code, stdout } = await validate({ file: path });
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/tuning {3}tuning job validate-[0-9a-f]{8}-[0-9a-f]{8}: Bayesian, 4 training jobs, 2 at a time, early stopping Off; maximizes validation:accuracy/);
+  expect(stdout).toContain('ranges learning_rate 0.001-0.1 (Logarithmic)');
+  expect(stdout).toContain('base     continues from training job caltech-baseline-0123abcd (its model as the "model" channel); takes its num_layers, image_shape; checks num_classes=257 against it');
+  expect(stdout).toContain('gate     validation:accuracy must reach 0.60, or the run stops before the model is created');
+});
+
+test('a bad tuning range exits 1, naming the field', async () => {
+  const { code, stderr } = await validate({ file: file('bad-tuning.json', { tuning: { ranges: { learning_rate: { min: 0.1, max: 0.01 } } } }) });
+  expect(code).toBe(1);
+  expect(stderr).toContain('  - tuning.ranges.learning_rate.min: 0.1 must be less than max (0.01)');
+});
+
 test('a bad request exits 1 and lists every problem with its field', async () => {
   const path = file('bad.json', { hyperparameters: { epochs: 0 }, transform: { batchStrategy: 'Whatever' } });
   const { code, stderr } = await validate({ file: path });
