@@ -69,6 +69,11 @@ export interface ReadPredictionsOptions {
   readonly onListComplete?: (total: number) => void | Promise<void>;
   /** Called for every image, in key order. */
   readonly onRow: (row: PredictionRow, index: number) => void | Promise<void>;
+  /**
+   * More work per image, done inside the download pool right after its prediction (`report` fetches the
+   * image and makes its thumbnail there, so image downloads overlap prediction downloads).
+   */
+  readonly afterDownload?: (row: PredictionRow, fileIndex: number) => Promise<void>;
   /** A file that is not a prediction: skipped, and said. */
   readonly onSkipped?: (key: string) => void;
   /** Files done so far (rows and skipped). */
@@ -92,12 +97,13 @@ export async function readPredictions(options: ReadPredictionsOptions): Promise<
   let done = 0;
   const stats = await runPool(
     keys,
-    async (key) => {
+    async (key, fileIndex) => {
       const values = parsePrediction(await getText(options.s3, options.bucket, key, options.signal));
+      const row = values ? { image: key.slice(options.prefix.length).replace(/\.out$/, ''), key, top: topClasses(values, options.topK), classes: values.length } : undefined;
+      if (row && options.afterDownload) await options.afterDownload(row, fileIndex);
       done += 1;
       options.onProgress?.(done, keys.length);
-      if (!values) return undefined;
-      return { image: key.slice(options.prefix.length).replace(/\.out$/, ''), key, top: topClasses(values, options.topK), classes: values.length };
+      return row;
     },
     {
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,

@@ -3,8 +3,8 @@
  * on the same machine (these machines are noisy; absolute seconds alone mean little). Prints, asserts
  * nothing.
  *
- *   npx tsx scripts/measure-cli.ts            # 5 runs of each start-up, 500 prediction files
- *   npx tsx scripts/measure-cli.ts 9 2000     # 9 runs, 2,000 files
+ *   npx tsx scripts/measure-cli.ts                 # 5 runs of each start-up, 500 prediction files, a report of 2,000 images
+ *   npx tsx scripts/measure-cli.ts 9 2000 10000    # 9 runs, 2,000 files, a report of 10,000 images
  *
  * 1. Start-up: `--help` and `--version` of the entry point (bin/ic-pipeline.cjs, what `npm run pipeline`
  *    and `npx ic-pipeline` run) against `node` doing nothing; what tsx itself costs (its CommonJS hook
@@ -13,9 +13,12 @@
  * 2. `results` downloads: the same run of N prediction files, each read with a 20 ms delay (a realistic
  *    S3 first-byte latency), at --concurrency 1 (the old one-at-a-time download), 4, 16 (the default)
  *    and 32, as a speed-up over 1.
+ * 3. `report` of N images (JPEG, 300 x 200 to 500 x 375, 20 ms per read): time against `results` of the same
+ *    run (the download alone), the folder's size per image, and, where Debian's chromium is installed,
+ *    how long the report takes to show its first page of cards in it.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -23,6 +26,8 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import sharp from 'sharp';
+import { reportCommand } from '../cli/commands/report';
 import { resultsCommand } from '../cli/commands/results';
 import { createOutput } from '../cli/output';
 
@@ -119,10 +124,102 @@ export async function measureResults(files = 500, latencyMs = 20): Promise<Recor
   return timings;
 }
 
+/** A succeeded run of `images` images in mocked AWS: predictions and images served with `latencyMs` per read. */
+async function mockedRun(images: number, latencyMs: number) {
+  const region = 'eu-west-1';
+  const prefix = 'runs/bench-0a1b2c3d/predictions/';
+  const pictures = await Promise.all(
+    [0, 1, 2, 3].map((k) =>
+      sharp({ create: { width: 300 + k * 66, height: 200 + k * 58, channels: 3, background: { r: 40 + k * 50, g: 120, b: 200 - k * 40 } } })
+        .composite([{ input: Buffer.from(`<svg width="120" height="120"><circle cx="60" cy="60" r="50" fill="white"/></svg>`), top: 30, left: 40 }])
+        .jpeg()
+        .toBuffer(),
+    ),
+  );
+  const names = Array.from({ length: images }, (_, i) => `${String(i % 257).padStart(3, '0')}.class/${String(i).padStart(6, '0')}.jpg`);
+  const clients = { cloudFormation: new CloudFormationClient({ region }), sfn: new SFNClient({ region }), sagemaker: new SageMakerClient({ region }), s3: new S3Client({ region }) };
+  mockClient(clients.cloudFormation).on(DescribeStacksCommand).resolves({ Stacks: [] });
+  mockClient(clients.sfn).on(DescribeExecutionCommand).resolves({
+    status: 'SUCCEEDED', name: 'bench', input: JSON.stringify({ batchInput: 's3://data/batch-input/' }), executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:sm:bench',
+    output: JSON.stringify({ runId: 'bench-0a1b2c3d', mode: 'transform', predictions: `s3://artifacts/${prefix}`, transformJobName: 'bench-0a1b2c3d' }),
+  } as never);
+  const s3 = mockClient(clients.s3);
+  const delay = () => new Promise((resolve) => setTimeout(resolve, latencyMs));
+  s3.on(ListObjectsV2Command).callsFake(async (input: { ContinuationToken?: string }) => {
+    await delay();
+    const start = Number(input.ContinuationToken ?? 0);
+    const page = names.slice(start, start + 1000).map((name) => ({ Key: `${prefix}${name}.out` }));
+    const more = start + 1000 < names.length;
+    return { Contents: page, IsTruncated: more, ...(more ? { NextContinuationToken: String(start + 1000) } : {}) };
+  });
+  s3.on(GetObjectCommand).callsFake(async (input: { Key: string }) => {
+    await delay();
+    if (input.Key.endsWith('.out')) {
+      const i = Number(/(\d+)\.jpg\.out$/.exec(input.Key)?.[1] ?? 0);
+      const top = 0.3 + (i % 70) / 100;
+      const body = JSON.stringify({ prediction: Array.from({ length: 257 }, (_, c) => (c === i % 257 ? top : (1 - top) / 256)) });
+      return { Body: { transformToString: async () => body } };
+    }
+    const bytes = pictures[Number(/(\d+)\.jpg$/.exec(input.Key)?.[1] ?? 0) % pictures.length] as Buffer;
+    return { Body: { transformToByteArray: async () => new Uint8Array(bytes) } };
+  });
+  return { ...clients, region };
+}
+
+function folderBytes(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true }).reduce((sum, entry) => sum + (entry.isDirectory() ? folderBytes(join(dir, entry.name)) : statSync(join(dir, entry.name)).size), 0);
+}
+
+/** `report` of `images` images against `results` of the same run, the report's size, and its first render in Chromium. */
+export async function measureReport(images = 2000, latencyMs = 20): Promise<{ report: number; results: number; bytesPerImage: number; firstPageMs?: number }> {
+  const arn = 'arn:aws:states:eu-west-1:111122223333:execution:sm:bench';
+  const classesFile = join(ROOT, 'core', 'reference', 'caltech256-classes.txt');
+  const out = createOutput({ stdout: { write: () => true }, stderr: { write: () => true }, json: true });
+  const time = async (run: () => Promise<number>) => {
+    const start = process.hrtime.bigint();
+    const code = await run();
+    if (code !== 0) throw new Error(`exit ${code}`);
+    return Number(process.hrtime.bigint() - start) / 1e9;
+  };
+  const resultsDir = mkdtempSync(join(tmpdir(), 'ic-measure-results-'));
+  const reportDir = mkdtempSync(join(tmpdir(), 'ic-measure-report-'));
+  try {
+    const results = await time(async () => resultsCommand({ execution: arn, outDir: resultsDir, classesFile }, await mockedRun(images, latencyMs), out));
+    const report = await time(async () => reportCommand({ execution: arn, outDir: reportDir, classesFile }, await mockedRun(images, latencyMs), out));
+    const bytesPerImage = folderBytes(reportDir) / images;
+    let firstPageMs: number | undefined;
+    const chromiumPath = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+    if (chromiumPath) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { chromium } = require('playwright-core') as typeof import('playwright-core');
+      const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const start = Date.now();
+        await page.goto(`file://${join(reportDir, 'index.html')}`);
+        await page.waitForFunction(`document.querySelectorAll('#gallery .card').length >= 120`);
+        firstPageMs = Date.now() - start;
+      } finally {
+        await browser.close();
+      }
+    }
+    console.log(`report of ${images.toLocaleString('en-US')} images, ${latencyMs} ms per S3 read (ratio to results of the same run, which downloads the predictions only):`);
+    row('results (predictions only)', results, results);
+    row('report (each prediction and image once, thumbnails, one pool)', report, results);
+    console.log(`  report folder: ${(bytesPerImage / 1024).toFixed(1)} KiB per image (thumbnails and data), ${((bytesPerImage * images) / 1024 / 1024).toFixed(1)} MiB in all`);
+    if (firstPageMs !== undefined) console.log(`  Chromium: the first ${120} cards shown ${firstPageMs} ms after opening index.html`);
+    return { report, results, bytesPerImage, ...(firstPageMs !== undefined ? { firstPageMs } : {}) };
+  } finally {
+    rmSync(resultsDir, { recursive: true, force: true });
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
 if (require.main === module) {
   const runs = Number(process.argv[2] ?? 5);
   const files = Number(process.argv[3] ?? 500);
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const images = Number(process.argv[4] ?? 2000);
   measureStartup(runs);
-  void measureResults(files);
+  void measureResults(files).then(() => measureReport(images));
 }

@@ -8,7 +8,6 @@ import { type AwsDeps } from '../aws/clients';
 import { jobLogConsoleUrl, readJobLog } from '../aws/job-logs';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { loadClassNames, readClassNames } from '../class-names';
-import { runPool } from '../download/pool';
 import { getBytes, parseS3Uri } from '../download/s3-objects';
 import { CliError, EXIT, toCliError, UsageError } from '../errors';
 import { executionConsoleUrl, regionOfArn } from '../format';
@@ -66,7 +65,17 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
     const log = run.summary.trainingJobName ? await epochsOf(deps, run.summary.trainingJobName) : { epochs: [] as EpochResult[], note: 'This run did not train: it classified with an existing model.' };
     const classes = await loadClassNames({ explicit, s3: deps.s3, executionInput: run.execution.input, warn: (text) => warnings.push(text) });
 
-    // 1. The predictions, in key order, reduced to the three best classes each.
+    // The predictions, in key order, reduced to the three best classes each; inside the same pool, each
+    // classified image is downloaded once and made into a thumbnail in thumbs/ (the two kinds of
+    // download overlap, and the thumbnails are made while other files are on their way).
+    const input = imagesLocation(transform, run);
+    if (!input) warnings.push('The batch input of the transform job is not known: the gallery has no images.');
+    const thumbsDir = join(outDir, 'thumbs');
+    rmSync(thumbsDir, { recursive: true, force: true });
+    mkdirSync(thumbsDir, { recursive: true });
+    const thumbs = new Map<string, string>();
+    let missing = 0;
+    let unreadable = 0;
     const tally = new PredictionTally(classes.names);
     const rows: PredictionRow[] = [];
     await readPredictions({
@@ -76,8 +85,28 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
       topK: GALLERY_TOP_K,
       concurrency,
       signal: deps.signal,
-      onProgress: (done, total) => showProgress(out, 'Downloading predictions', done, total),
+      onProgress: (done, total) => showProgress(out, input ? 'Downloading predictions and images' : 'Downloading predictions', done, total),
       onSkipped: (key) => warnings.push(`${key}: not a {"prediction": [numbers]} document; skipped`),
+      afterDownload: async (row, fileIndex) => {
+        if (!input) return;
+        let bytes: Uint8Array | undefined;
+        try {
+          bytes = await getBytes(deps.s3, input.bucket, `${input.prefix}${row.image}`, deps.signal);
+        } catch (error) {
+          const name = (error as { name?: string })?.name;
+          if (name !== 'NoSuchKey' && name !== 'AccessDenied' && name !== 'NotFound') throw error;
+          missing += 1;
+          return;
+        }
+        const thumbnail = await makeThumbnail(bytes);
+        if (!thumbnail) {
+          unreadable += 1;
+          return;
+        }
+        const file = `thumbs/${String(fileIndex).padStart(6, '0')}.jpg`;
+        await writeFile(join(outDir, file), thumbnail);
+        thumbs.set(row.key, file);
+      },
       onRow: (row) => {
         tally.add(row);
         rows.push(row);
@@ -86,44 +115,6 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
     out.endProgress();
     if (rows.length === 0) {
       throw new CliError(`No predictions (*.out) under ${run.predictions}.`, { code: 'NoPredictions', hint: 'The batch transform wrote nothing to show.' });
-    }
-
-    // 2. Each classified image, once, made into a thumbnail in thumbs/.
-    const input = imagesLocation(transform, run);
-    const thumbsDir = join(outDir, 'thumbs');
-    rmSync(thumbsDir, { recursive: true, force: true });
-    mkdirSync(thumbsDir, { recursive: true });
-    const thumbs: (string | null)[] = new Array(rows.length).fill(null);
-    let missing = 0;
-    let unreadable = 0;
-    let done = 0;
-    if (input) {
-      await runPool(
-        rows,
-        async (row, index) => {
-          let bytes: Uint8Array | undefined;
-          try {
-            bytes = await getBytes(deps.s3, input.bucket, `${input.prefix}${row.image}`, deps.signal);
-          } catch (error) {
-            const name = (error as { name?: string })?.name;
-            if (name !== 'NoSuchKey' && name !== 'AccessDenied' && name !== 'NotFound') throw error;
-            missing += 1;
-          }
-          const thumbnail = bytes ? await makeThumbnail(bytes) : undefined;
-          if (bytes && !thumbnail) unreadable += 1;
-          if (thumbnail) {
-            const file = `thumbs/${String(index).padStart(6, '0')}.jpg`;
-            await writeFile(join(outDir, file), thumbnail);
-            thumbs[index] = file;
-          }
-          done += 1;
-          showProgress(out, 'Making thumbnails', done, rows.length);
-        },
-        { concurrency, signal: deps.signal },
-      );
-      out.endProgress();
-    } else {
-      warnings.push('The batch input of the transform job is not known: the gallery has no images.');
     }
     if (missing > 0) warnings.push(`${missing} image${missing === 1 ? '' : 's'} not found under ${input ? `s3://${input.bucket}/${input.prefix}` : 'the batch input'} (deleted or moved since the run): shown without a picture.`);
     if (unreadable > 0) warnings.push(`${unreadable} image${unreadable === 1 ? ' is' : 's are'} not readable as an image: shown without a picture.`);
@@ -134,11 +125,11 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
     // 3. The files of the report; index.html last, so a report folder with one is complete.
     const maxIndex = Math.max(classes.names.length - 1, ...rows.flatMap((row) => row.top.map((score) => score.index)));
     const names = Array.from({ length: maxIndex + 1 }, (_, i) => className(classes.names, i));
-    const entries: GalleryEntry[] = rows.map((row, i) => [thumbs[i] ?? null, row.image, ...row.top.flatMap((score) => [score.index, round(score.probability)])]);
+    const entries: GalleryEntry[] = rows.map((row) => [thumbs.get(row.key) ?? null, row.image, ...row.top.flatMap((score) => [score.index, round(score.probability)])]);
     writeFileSync(join(outDir, 'data.js'), renderDataJs(names, entries, LOW_CONFIDENCE));
     copyFileSync(join(ASSETS, 'report.js'), join(outDir, 'report.js'));
     copyFileSync(join(ASSETS, 'report.css'), join(outDir, 'report.css'));
-    const model = reportModel({ run, training, transform, log, classes, tally, input, warnings, thumbnails: thumbs.filter(Boolean).length, region, deps });
+    const model = reportModel({ run, training, transform, log, classes, tally, input, warnings, thumbnails: thumbs.size, region, deps });
     const indexPath = join(outDir, 'index.html');
     writeFileSync(indexPath, renderIndexHtml(model));
 
