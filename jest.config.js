@@ -9,6 +9,8 @@ module.exports = {
     // Type-checking is done once by `tsc` in `npm test` (tsconfig has isolatedModules), not per test file.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // The default pipeline is synthesized once per run and shared (test/support/template.ts).
+  globalSetup: '<rootDir>/test/setup/synthesize-pipeline.ts',
   setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
 };

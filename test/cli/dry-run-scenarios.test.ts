@@ -1,11 +1,11 @@
 import { dryRunCommand } from '../../cli/commands/dry-run';
 import { SCENARIO_NAMES } from '../../cli/simulation/scenarios';
 import { bufferOutput } from '../support/output';
-import { synthPipeline } from '../support/synth';
+import { pipelineTemplateJson } from '../support/template';
 
 /** `dry-run --simulate <scenario>` in-process, on the synthesized template (the subprocess tests cover the rest). */
 async function dryRun(scenario: (typeof SCENARIO_NAMES)[number]) {
-  const template = synthPipeline().template.toJSON();
+  const template = pipelineTemplateJson();
   const out = bufferOutput({ json: true });
   const code = await dryRunCommand({ root: '.', scenario }, out, {
     env: {},

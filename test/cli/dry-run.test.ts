@@ -6,7 +6,7 @@ import { dryRunCommand } from '../../cli/commands/dry-run';
 import { runCommand } from '../../cli/run-command';
 import type { ScenarioName } from '../../cli/simulation/scenarios';
 import { bufferOutput } from '../support/output';
-import { synthPipeline } from '../support/synth';
+import { pipelineTemplateJson } from '../support/template';
 
 /**
  * `ic-pipeline dry-run` as a user runs it: two real subprocesses that synthesize the app (or reuse a fresh
@@ -14,14 +14,13 @@ import { synthPipeline } from '../support/synth';
  * synthesizes); the other cases run the same command in-process.
  */
 const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const TIMEOUT = 120_000;
 
 function dryRun(...args: string[]) {
   const env = { ...process.env };
   delete env.AWS_REGION;
   delete env.AWS_DEFAULT_REGION;
-  const result = spawnSync(TSX, ['bin/ic-pipeline.ts', 'dry-run', ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: TIMEOUT });
+  const result = spawnSync(process.execPath, [join('bin', 'ic-pipeline.cjs'), 'dry-run', ...args], { cwd: ROOT, encoding: 'utf8', env, timeout: TIMEOUT });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -68,7 +67,7 @@ test('a rejected request exits 1 with the message the deployed pipeline gives, n
 
 /** The same command in-process, on the synthesized template (fast: no subprocess, no synthesis). */
 async function dryRunInProcess(options: { request?: string; region?: string; executionName?: string; json?: boolean; scenario?: ScenarioName }) {
-  const template = synthPipeline().template.toJSON();
+  const template = pipelineTemplateJson();
   const out = bufferOutput({ json: options.json });
   const code = await runCommand(out, () =>
     dryRunCommand({ root: ROOT, request: options.request, region: options.region, executionName: options.executionName, scenario: options.scenario }, out, {

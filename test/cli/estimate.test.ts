@@ -6,7 +6,7 @@ import { estimateCommand } from '../../cli/commands/estimate';
 import { validateCommand } from '../../cli/commands/validate';
 import { runCommand } from '../../cli/run-command';
 import { bufferOutput } from '../support/output';
-import { synthPipeline } from '../support/synth';
+import { pipelineTemplateJson } from '../support/template';
 
 const dir = mkdtempSync(join(tmpdir(), 'ic-estimate-'));
 function file(name: string, content: unknown): string {
@@ -93,7 +93,7 @@ describe('validate', () => {
 });
 
 describe('dry-run', () => {
-  const template = () => synthPipeline().template.toJSON();
+  const template = () => pipelineTemplateJson();
   const dryRun = async (options: Partial<Parameters<typeof dryRunCommand>[0]>, json = false) => {
     const out = bufferOutput({ json });
     const templateJson = template();

@@ -34,18 +34,15 @@ function synthWithNag(build: (app: App) => void, context: Record<string, unknown
 }
 
 describe('cdk-nag AwsSolutions', () => {
-  test.each([
-    // The one test with the built-in CloudFormation validator on, as `cdk synth` runs it.
-    ['an environment-agnostic stack (cdk synth without credentials)', {}, true],
-    ['a stack with a known account and Region', { account: '111122223333', region: 'eu-west-1' }, false],
-  ])('%s has no unacknowledged finding', (_label, env, validate) => {
-    const { error, findings } = synthWithNag((app) => addPipeline(app, env), {}, validate);
+  // The one test with the built-in CloudFormation validator on, as `cdk synth` runs it.
+  test('an environment-agnostic stack (cdk synth without credentials) has no unacknowledged finding', () => {
+    const { error, findings } = synthWithNag((app) => addPipeline(app, {}), {}, true);
     expect(findings).toEqual([]);
     expect(error).toBeUndefined();
   });
 
-  test('with a VPC and a notification email, there is still no unacknowledged finding', () => {
-    const { error, findings } = synthWithNag((app) => addPipeline(app, { account: '111122223333', region: 'us-east-1' }), {
+  test('a stack with a known account and Region, a VPC and a notification email has no unacknowledged finding', () => {
+    const { error, findings } = synthWithNag((app) => addPipeline(app, { account: '111122223333', region: 'eu-west-1' }), {
       notificationEmail: 'ml-team@example.com',
       vpcSubnetIds: 'subnet-0123456789abcdef0,subnet-0123456789abcdef1',
       vpcSecurityGroupIds: 'sg-0123456789abcdef0',

@@ -1,5 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { logicalIdOf, synthPipeline } from '../support/synth';
+import { logicalIdOf, pipelineTemplate, synthPipeline } from '../support/synth';
 
 let template: Template;
 let keyId: string;
@@ -62,7 +62,7 @@ describe('notifications and alarms', () => {
       Endpoint: 'ml-team@example.com',
       TopicArn: { Ref: topicId },
     });
-    const withoutEmail = synthPipeline().template;
+    const withoutEmail = pipelineTemplate();
     withoutEmail.resourceCountIs('AWS::SNS::Subscription', 0);
     withoutEmail.resourceCountIs('AWS::SNS::Topic', 1);
   });

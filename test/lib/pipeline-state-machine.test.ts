@@ -5,15 +5,19 @@ import { STATE_NAMES } from '../../core/state-names';
 import { resolveIntrinsics, StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
 import { checkTrainingTaskTimeout } from '../../lib/pipeline-state-machine';
 
+/** The stack as `cdk synth` makes it without credentials (synthesized once for this file). */
+let agnosticTemplate: ReturnType<ReturnType<typeof synthPipeline>['template']['toJSON']> | undefined;
+const environmentAgnostic = () => (agnosticTemplate ??= synthPipeline({ env: {} }).template.toJSON());
+
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
+import { logicalIdOf, pipelineTemplate, synthPipeline, TEST_ENV } from '../support/synth';
 
 let template: Template;
 let definition: StateMachineDefinition;
 let smRoleStatements: Array<{ Sid?: string; Action: string | string[]; Resource: unknown; Condition?: unknown }>;
 
 beforeAll(() => {
-  template = synthPipeline().template;
+  template = pipelineTemplate();
   definition = stateMachineDefinition(template.toJSON(), TEST_ENV);
   const roleId = logicalIdOf(template, 'AWS::IAM::Role', 'PipelineStateMachineRole');
   smRoleStatements = Object.values(template.findResources('AWS::IAM::Policy'))
@@ -362,7 +366,7 @@ describe('stack outputs', () => {
     ['eu-west-1', 'https://console.aws.amazon.com/states/home?region=eu-west-1#'],
   ])('console links in the outputs and notifications work in the partition of %s', (region, start) => {
     // The stack is environment-agnostic in a real `cdk synth`: the partition is only known at deploy time.
-    const agnostic = synthPipeline({ env: {} }).template.toJSON();
+    const agnostic = environmentAgnostic();
     const env = { account: '111122223333', region };
     expect(resolveIntrinsics(agnostic.Outputs?.StateMachineConsoleUrl?.Value, agnostic, env)).toMatch(new RegExp(`^${escape(start)}/statemachines/view/ref-pipelinestatemachine`));
     const notify = stateMachineDefinition(agnostic, env).States[STATE_NAMES.notifySuccess];

@@ -1,9 +1,9 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { synthPipeline } from '../support/synth';
+import { pipelineTemplate } from '../support/synth';
 
 let template: Template;
 beforeAll(() => {
-  template = synthPipeline().template;
+  template = pipelineTemplate();
 });
 
 const buckets = () => template.findResources('AWS::S3::Bucket');

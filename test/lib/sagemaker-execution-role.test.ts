@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import registries from '../../core/reference/image-classification-registries.json';
-import { logicalIdOf, synthPipeline } from '../support/synth';
+import { logicalIdOf, pipelineTemplate, synthPipeline } from '../support/synth';
 
 interface Statement {
   Sid?: string;
@@ -15,7 +15,7 @@ let roleId: string;
 let statements: Statement[];
 
 beforeAll(() => {
-  template = synthPipeline().template;
+  template = pipelineTemplate();
   roleId = logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole');
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
     (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })),

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { LocalPipeline } from '../../cli/simulation/local-run';
 import { SageMakerStandIn } from '../../cli/simulation/sagemaker-stand-in';
 import { tuningJobName } from '../../core/names';
-import { logicalIdOf, synthPipeline, TEST_ENV } from '../support/synth';
+import { logicalIdIn, pipelineTemplateJson, TEST_ENV } from '../support/template';
 
 /**
  * Local executions of the synthesized state machine definition: the real prepare-run and
@@ -17,11 +17,11 @@ let kmsKeyArn: string;
 let sagemakerRoleArn: string;
 
 beforeAll(() => {
-  const { template } = synthPipeline();
-  pipeline = new LocalPipeline(template.toJSON(), TEST_ENV);
+  const template = pipelineTemplateJson();
+  pipeline = new LocalPipeline(template, TEST_ENV);
   ({ data, artifact } = pipeline.buckets);
   kmsKeyArn = pipeline.kmsKeyArn;
-  sagemakerRoleArn = `arn:aws:iam::${TEST_ENV.account}:role/${logicalIdOf(template, 'AWS::IAM::Role', 'SageMakerExecutionRole')}`;
+  sagemakerRoleArn = `arn:aws:iam::${TEST_ENV.account}:role/${logicalIdIn(template, 'AWS::IAM::Role', 'SageMakerExecutionRole')}`;
 });
 
 const IMAGE = '811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1';

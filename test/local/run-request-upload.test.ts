@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { LocalPipeline, LocalRunOutcome } from '../../cli/simulation/local-run';
 import { handler as startRun } from '../../lambda/start-run/index';
 import { getObjectOutput, objectCreatedEvent } from '../lambda/start-run/fixtures';
-import { synthPipeline, TEST_ENV } from '../support/synth';
+import { pipelineTemplateJson, TEST_ENV } from '../support/template';
 
 /**
  * End to end, offline: an S3 `Object Created` event (as EventBridge delivers it) → the real start-run
@@ -23,7 +23,7 @@ let pending: Promise<unknown>[];
 const savedEnv = { ...process.env };
 
 beforeAll(() => {
-  pipeline = new LocalPipeline(synthPipeline().template.toJSON(), TEST_ENV);
+  pipeline = new LocalPipeline(pipelineTemplateJson(), TEST_ENV);
   dataBucket = pipeline.buckets.data;
 });
 

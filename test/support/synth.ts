@@ -3,8 +3,10 @@ import { Template } from 'aws-cdk-lib/assertions';
 import cdkJson from '../../cdk.json';
 import { ImageClassificationPipelineStack, ImageClassificationPipelineStackProps } from '../../lib/pipeline-stack';
 
-/** The account and Region every test stack is synthesized for. */
-export const TEST_ENV = { account: '111122223333', region: 'us-east-1' } as const;
+import type { CloudFormationTemplate } from '../../cli/simulation/definition';
+import { pipelineTemplateJson, TEST_ENV } from './template';
+
+export { TEST_ENV };
 
 /**
  * Context that keeps template tests fast: no esbuild bundling of the Lambdas (`aws:cdk:bundling-stacks`
@@ -40,20 +42,23 @@ export interface SynthesizedPipeline {
   readonly template: Template;
 }
 
-let defaultPipeline: SynthesizedPipeline | undefined;
-
-/**
- * Synthesizes the pipeline stack. The default pipeline (no props) is synthesized once per test file and
- * shared: tests only read it.
- */
-export function synthPipeline(props: Partial<ImageClassificationPipelineStackProps> = {}): SynthesizedPipeline {
-  const isDefault = Object.keys(props).length === 0;
-  if (isDefault && defaultPipeline !== undefined) return defaultPipeline;
+/** Synthesizes the pipeline stack with `props` (tests of other configurations than the default). */
+export function synthPipeline(props: Partial<ImageClassificationPipelineStackProps>): SynthesizedPipeline {
   const app = newApp();
   const stack = new ImageClassificationPipelineStack(app, 'TestPipeline', { env: TEST_ENV, ...props });
-  const synthesized = { app, stack, template: Template.fromStack(stack) };
-  if (isDefault) defaultPipeline = synthesized;
-  return synthesized;
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The default pipeline, as jest's global setup synthesizes it once for every test file. */
+export function synthesizeDefaultPipeline(): CloudFormationTemplate {
+  const app = newApp();
+  const stack = new ImageClassificationPipelineStack(app, 'TestPipeline', { env: TEST_ENV });
+  return Template.fromStack(stack).toJSON() as CloudFormationTemplate;
+}
+
+/** The default pipeline's template (shared: see `pipelineTemplateJson`), for template assertions. */
+export function pipelineTemplate(): Template {
+  return Template.fromJSON(pipelineTemplateJson() as Record<string, unknown>);
 }
 
 /** The logical id of the one resource of `type` whose id starts with `prefix`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { prepareDataCommand } from '../../../cli/commands/prepare-data';
 import { bufferOutput } from '../../support/output';
 import { LocalPipeline } from '../../../cli/simulation/local-run';
-import { synthPipeline, TEST_ENV } from '../../support/synth';
+import { pipelineTemplateJson, TEST_ENV } from '../../support/template';
 import { buildTestTree } from './fixtures';
 
 /**
@@ -14,7 +14,7 @@ import { buildTestTree } from './fixtures';
  */
 let pipeline: LocalPipeline;
 beforeAll(() => {
-  pipeline = new LocalPipeline(synthPipeline().template.toJSON(), TEST_ENV);
+  pipeline = new LocalPipeline(pipelineTemplateJson(), TEST_ENV);
 });
 
 async function preparedRequest(format: 'recordio' | 'lst') {
