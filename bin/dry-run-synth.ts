@@ -15,6 +15,9 @@ export function synthesizeForDryRun(root: string): void {
   const app = new App({
     outdir: join(root, 'cdk.out'),
     builtinCloudFormationValidation: false,
+    // Nothing reads the construct tree or the version metadata of a dry run's template.
+    treeMetadata: false,
+    analyticsReporting: false,
     context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
   });
   addPipeline(app, {}, { nag: false });

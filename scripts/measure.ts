@@ -8,15 +8,20 @@
  *   npm run measure -- 3 --no-tests # without the (one-minute) test-suite timing
  *
  * Baselines: a bare one-function CDK app synthesized the same way (scripts/lib/bare-app.ts) for every
- * synthesis and for the test suite; `tar cf` of the same tree for prepare-data; a warm dry-run for the
- * first one.
+ * synthesis and for the test suite; a warm dry-run for the first one; `node` doing nothing for the
+ * command line's start-up; one download at a time for `results`; `results` of the same run for `report`;
+ * `tar cf` of the same tree for prepare-data.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureBundles } from './measure-bundles';
+import { measureReport, measureResults, measureStartup } from './measure-cli';
 import { measurePrepareData } from './measure-prepare-data';
+
+// The SDK's notice that 2027 releases need Node.js 22 is not a figure.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const runs = Number(process.argv[2] ?? 3);
 const withTests = !process.argv.includes('--no-tests');
@@ -70,7 +75,7 @@ async function main(): Promise<void> {
 
   // The first dry-run of a fresh clone synthesizes; later ones reuse cdk.out.
   const cdkOut = path.join(root, 'cdk.out');
-  const dryRun = () => timeNode(['--import', 'tsx', 'bin/ic-pipeline.ts', 'dry-run']);
+  const dryRun = () => timeNode([path.join('bin', 'ic-pipeline.cjs'), 'dry-run']);
   const first = medianOf(() => {
     fs.rmSync(cdkOut, { recursive: true, force: true });
     return dryRun();
@@ -90,6 +95,11 @@ async function main(): Promise<void> {
   for (const bundle of await measureBundles()) {
     console.log(`  ${bundle.name.padEnd(16)} ${(bundle.bytes / 1024).toFixed(1).padStart(7)} KiB  ${(bundle.bytes / 102_400).toFixed(2)}x the bar`);
   }
+
+  console.log('\nThe command line (scripts/measure-cli.ts; each block prints its own baseline):');
+  measureStartup(runs);
+  await measureResults(500, 20);
+  if (withTests) await measureReport(500, 20);
 
   const prepare = measurePrepareData({ images: 2000, runs, memory: false });
   console.log(`\nprepare-data, writing RecordIO as a multiple of \`tar cf\` of the same tree (the bar is 3x; ${prepare.images} images):`);
