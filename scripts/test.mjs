@@ -1,18 +1,22 @@
-// `npm test`: the type check and the lint side by side (one core each), then jest on both cores. Measured
-// on 2 cores (npm run measure), all three at once is slower than this: jest's two workers and the other
-// two processes then fight over the cores for the whole run. The output of tsc and eslint is printed
-// when they finish; jest's streams. Every step runs even when an earlier one fails, so one run reports
+// `npm test`: the type check beside the lint and then the synthesis of the pipeline the tests share (one
+// core each), then jest on both cores. Measured on 2 cores (npm run measure), all three at once is slower
+// than this: jest's two workers and the other two processes then fight over the cores for the whole run;
+// and the synthesis, which jest's global setup would otherwise do alone before its workers start, fits in
+// the time the lint leaves before the type check ends. The output of tsc and eslint is printed when they
+// finish; jest's streams. Every step runs even when an earlier one fails, so one run reports
 // everything; the exit code is 1 if any failed. Extra arguments go to jest (`npm test -- test/core`).
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** A package's command-line script, run with this Node.js (no shell, no npx). */
 const bin = (pkg, name) => join(import.meta.dirname, '..', 'node_modules', pkg, name);
 
-function run(label, script, args, { stream }) {
+function run(label, script, args, { stream, env = process.env, nodeArgs = [] }) {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, [script, ...args], { stdio: stream ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { env, stdio: stream ? 'inherit' : ['ignore', 'pipe', 'pipe'] });
     let output = '';
     if (!stream) {
       child.stdout.on('data', (chunk) => (output += chunk));
@@ -27,11 +31,19 @@ function run(label, script, args, { stream }) {
   });
 }
 
+// Where the shared template goes (test/support/template.ts reads it; jest's global setup makes it if missing).
+const template = join(mkdtempSync(join(tmpdir(), 'ic-pipeline-test-')), 'pipeline.template.json');
+const synthesis = join(import.meta.dirname, '..', 'test', 'setup', 'synthesize-pipeline.ts');
+
 const started = Date.now();
 const codes = await Promise.all([
   run('type check (tsc)', bin('typescript', 'bin/tsc'), ['--noEmit', '-p', '.'], { stream: false }),
-  run('lint (eslint)', bin('eslint', 'bin/eslint.js'), ['.'], { stream: false }),
-]);
-codes.push(await run('jest', bin('jest', 'bin/jest.js'), process.argv.slice(2), { stream: true }));
+  (async () => [
+    await run('lint (eslint)', bin('eslint', 'bin/eslint.js'), ['.'], { stream: false }),
+    await run('test template (cdk synth)', synthesis, [template], { stream: false, nodeArgs: ['--require', 'tsx/cjs'] }),
+  ])(),
+]).then((lanes) => lanes.flat());
+const env = { ...process.env, IC_PIPELINE_TEST_TEMPLATE: template };
+codes.push(await run('jest', bin('jest', 'bin/jest.js'), process.argv.slice(2), { stream: true, env }));
 process.stdout.write(`npm test: ${((Date.now() - started) / 1000).toFixed(1)} s wall\n`);
 process.exitCode = codes.every((code) => code === 0) ? 0 : 1;

@@ -1,15 +1,25 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeDefaultPipeline } from '../support/synth';
 import { TEMPLATE_FILE_VARIABLE } from '../support/template';
 
+/** Synthesizes the default pipeline into `file` (a new temporary file when none is given). */
+export function writePipelineTemplate(file = join(mkdtempSync(join(tmpdir(), 'ic-pipeline-test-')), 'pipeline.template.json')): string {
+  writeFileSync(file, JSON.stringify(synthesizeDefaultPipeline()));
+  return file;
+}
+
 /**
  * jest global setup: synthesizes the default pipeline once for the whole run and hands the template to
  * every test file (workers inherit the variable), instead of one synthesis per file that reads it.
+ * `npm test` (scripts/test.mjs) synthesizes it beforehand, beside the lint, and sets the variable.
  */
 export default function synthesizePipeline(): void {
-  const file = join(mkdtempSync(join(tmpdir(), 'ic-pipeline-test-')), 'pipeline.template.json');
-  writeFileSync(file, JSON.stringify(synthesizeDefaultPipeline()));
-  process.env[TEMPLATE_FILE_VARIABLE] = file;
+  const given = process.env[TEMPLATE_FILE_VARIABLE];
+  if (given && existsSync(given)) return;
+  process.env[TEMPLATE_FILE_VARIABLE] = writePipelineTemplate();
 }
+
+// `node --require tsx/cjs test/setup/synthesize-pipeline.ts <file>`: what scripts/test.mjs runs.
+if (require.main === module) writePipelineTemplate(process.argv[2]);
