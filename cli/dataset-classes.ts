@@ -4,6 +4,7 @@
  * results can name its classes without being told.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { parseS3Uri } from '../core/s3-uri';
 
 export interface DatasetClasses {
   readonly names: string[];
@@ -14,11 +15,11 @@ export interface DatasetClasses {
 /** `s3://b/datasets/pets/train/` → `{ bucket: 'b', key: 'datasets/pets/classes.txt' }`; undefined for anything else. */
 export function classesLocationFor(trainingData: unknown): { bucket: string; key: string } | undefined {
   if (typeof trainingData !== 'string') return undefined;
-  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(trainingData);
-  if (!match) return undefined;
-  const segments = (match[2] as string).replace(/\/+$/, '').split('/');
+  const uri = parseS3Uri(trainingData);
+  if (uri === undefined || uri.prefix === '') return undefined;
+  const segments = uri.prefix.replace(/\/+$/, '').split('/');
   segments.pop();
-  return { bucket: match[1] as string, key: [...segments, 'classes.txt'].join('/') };
+  return { bucket: uri.bucket, key: [...segments, 'classes.txt'].join('/') };
 }
 
 /** Class names from text: one per line, line i = class i, trailing blank lines ignored. */

@@ -21,6 +21,12 @@ export const S3_URI_MAX_LENGTH: number = limits.shapes.S3Uri.max;
 /** `s3://<bucket>` optionally followed by `/<key prefix>`. */
 const S3_URI = /^s3:\/\/([^/]+)(\/.*)?$/s;
 
+/** `s3://bucket/prefix` → its parts (`prefix` without the leading `/`, '' for none); undefined when `uri` is not an S3 URI. */
+export function parseS3Uri(uri: string): { bucket: string; prefix: string } | undefined {
+  const match = S3_URI.exec(uri);
+  return match ? { bucket: match[1] as string, prefix: (match[2] ?? '').slice(1) } : undefined;
+}
+
 /** `s3://<bucket>/<prefix>`, e.g. `s3Uri('data', 'train/')` = `s3://data/train/`. */
 export function s3Uri(bucket: string, prefix: string): string {
   return `s3://${bucket}/${prefix}`;
@@ -34,8 +40,7 @@ export function s3UriProblem(uri: string, buckets: PipelineBuckets): string | un
   if (uri.length > S3_URI_MAX_LENGTH) {
     return `${describeValue(uri)} is ${uri.length} characters long; an S3 URI may have at most ${S3_URI_MAX_LENGTH}`;
   }
-  const match = S3_URI.exec(uri);
-  const bucket = match?.[1];
+  const bucket = parseS3Uri(uri)?.bucket;
   if (bucket === undefined) {
     return `${describeValue(uri)} must be an S3 URI of the form s3://<bucket>/<prefix>; ${allowed}`;
   }

@@ -1,6 +1,7 @@
 import { EXPECTED_SPOT_SAVINGS, estimateRun, formatCost, type RunEstimate } from '../../core/cost';
 import { prepareRun, type PreparedRun, type PrepareRunConfig } from '../../core/prepare-run';
 import { RunRequestError } from '../../core/problems';
+import { parseS3Uri } from '../../core/s3-uri';
 import { CliError, EXIT } from '../errors';
 import { formatDuration, table } from '../format';
 import type { Output } from '../output';
@@ -30,7 +31,7 @@ export function bucketsOf(request: Record<string, unknown>): PrepareRunConfig {
   const buckets: string[] = [];
   for (const field of ['trainingData', 'validationData', 'trainingLst', 'validationLst', 'batchInput']) {
     const value = request[field];
-    const bucket = typeof value === 'string' ? /^s3:\/\/([^/]+)/.exec(value)?.[1] : undefined;
+    const bucket = typeof value === 'string' ? parseS3Uri(value)?.bucket : undefined;
     if (bucket !== undefined && !buckets.includes(bucket)) buckets.push(bucket);
   }
   return { dataBucket: buckets[0] ?? PLACEHOLDER_BUCKETS.dataBucket, artifactBucket: buckets[1] ?? PLACEHOLDER_BUCKETS.artifactBucket };

@@ -1,10 +1,6 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 
-/** `s3://bucket/prefix` → its parts; undefined when `uri` is not an S3 URI. */
-export function parseS3Uri(uri: string): { bucket: string; prefix: string } | undefined {
-  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(uri);
-  return match ? { bucket: match[1] as string, prefix: match[2] ?? '' } : undefined;
-}
+export { parseS3Uri } from '../../core/s3-uri';
 
 /**
  * Every key under `prefix` that `keep` accepts, in S3's order (UTF-8 binary order of the keys).
