@@ -15,7 +15,7 @@ import { interrupted } from '../interrupt';
 import type { Output } from '../output';
 import { prepareOutDir } from '../out-dir';
 import { className, DEFAULT_CONCURRENCY, LOW_CONFIDENCE, PredictionTally, type PredictionRow, readPredictions } from '../predictions';
-import { progressLine as barLine } from '../prepare-data/progress';
+import { showProgress } from '../prepare-data/progress';
 import { makeThumbnail } from '../report/thumbnails';
 import { type GalleryEntry, renderDataJs, renderIndexHtml, REPORT_MARKER, type ReportModel } from '../report/render';
 import { predictionsRun, type PredictionsRun } from '../run-predictions';
@@ -152,11 +152,6 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
 
 function round(value: number): number {
   return Math.round(value * 1e5) / 1e5;
-}
-
-function showProgress(out: Output, label: string, done: number, total: number): void {
-  if (out.tty) out.progress(barLine(label, done, total, out.columns()));
-  else if (total >= 100) out.progress(`${label}: ${Math.floor((done / total) * 10) * 10}% (${done}/${total})`, `${label}${Math.floor((done / total) * 10)}`);
 }
 
 /** A folder a report may be written to: new, empty, or an earlier report (whose thumbnails are replaced). */

@@ -9,7 +9,7 @@ import { interrupted } from '../interrupt';
 import type { Output } from '../output';
 import { prepareOutDir } from '../out-dir';
 import { className, DEFAULT_CONCURRENCY, LOW_CONFIDENCE, PredictionTally, type PredictionRow, readPredictions } from '../predictions';
-import { progressLine as barLine } from '../prepare-data/progress';
+import { showProgress } from '../prepare-data/progress';
 import { predictionsRun } from '../run-predictions';
 
 export { DEFAULT_CLASSES_FILE, readClassNames } from '../class-names';
@@ -94,10 +94,7 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
     const listed: PredictionRow[] = [];
     await csv.write(csvHeader(topK));
     const started = Date.now();
-    const showProgress = (done: number, total: number) => {
-      if (out.tty) out.progress(barLine('Downloading predictions', done, total, out.columns()));
-      else if (total >= 100) out.progress(`Downloading predictions: ${Math.floor((done / total) * 10) * 10}% (${done}/${total})`, String(Math.floor((done / total) * 10)));
-    };
+    const progress = (done: number, total: number) => showProgress(out, 'Downloading predictions', done, total);
     const writer = csv;
     let result;
     try {
@@ -109,7 +106,7 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
         concurrency,
         signal: deps.signal,
         onListed: (count) => out.tty && out.progress(`Listing predictions: ${count}`),
-        onProgress: showProgress,
+        onProgress: progress,
         onSkipped: (key) => warnings.push(`${key}: not a {"prediction": [numbers]} document; skipped`),
         onRow: async (row) => {
           tally.add(row);

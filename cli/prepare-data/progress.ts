@@ -2,6 +2,7 @@
  * Progress of a long step: on a terminal one live bar that fits its width, redrawn in place; otherwise
  * (piped, CI logs) plain lines at every tenth; nothing at all in JSON mode.
  */
+import type { Output } from '../output';
 
 /** Where progress goes: process.stdout, or a fake in tests. */
 export interface ProgressStream {
@@ -37,6 +38,18 @@ export function progressLine(label: string, done: number, total: number | undefi
   if (room < MIN_BAR) return fit(`${label}${counts}`, width);
   const filled = Math.round(fraction * room);
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(room - filled)}]${counts}`;
+}
+
+/**
+ * Progress of `done` of `total` on a command's Output: a bar on a terminal; without one, a line at every
+ * tenth of a step of at least 100 items (shorter steps show nothing). `results` and `report` use it.
+ */
+export function showProgress(out: Pick<Output, 'tty' | 'progress' | 'columns'>, label: string, done: number, total: number): void {
+  if (out.tty) out.progress(progressLine(label, done, total, out.columns()));
+  else if (total >= PLAIN_STEPS_FROM) {
+    const tenth = Math.floor((done / total) * 10);
+    out.progress(`${label}: ${tenth * 10}% (${done}/${total})`, `${label}${tenth}`);
+  }
 }
 
 function fit(text: string, width: number): string {
