@@ -66,34 +66,6 @@ export interface RunSummary {
   readonly transformEndTime: number | string | null;
 }
 
-/** Every key of the summary, in the order it is built. */
-export const RUN_SUMMARY_KEYS = [
-  'runId',
-  'runName',
-  'mode',
-  'executionArn',
-  'source',
-  'trainingJobName',
-  'tuning',
-  'baseTrainingJob',
-  'minValidationAccuracy',
-  'modelArtifacts',
-  'metrics',
-  'trainingTimeInSeconds',
-  'billableTimeInSeconds',
-  'spot',
-  'trainingInstanceType',
-  'trainingInstanceCount',
-  'modelName',
-  'modelArn',
-  'transformJobName',
-  'predictions',
-  'transformInstanceType',
-  'transformInstanceCount',
-  'transformStartTime',
-  'transformEndTime',
-] as const satisfies readonly (keyof RunSummary)[];
-
 /** The failure record (`$.failure`) and the body of the failure notification. */
 export interface RunFailure {
   /** Null when the run failed before it had an id (Prepare run). */

@@ -50,8 +50,6 @@ export const STATE_NAMES = {
   failed: 'Run failed',
 } as const;
 
-export type StateName = (typeof STATE_NAMES)[keyof typeof STATE_NAMES];
-
 /** Tag put on every training job, model and transform job a run creates. */
 export const RUN_ID_TAG = 'ic-pipeline:run-id';
 

@@ -65,7 +65,3 @@ export const SCENARIOS = {
 export type ScenarioName = keyof typeof SCENARIOS;
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
-
-export function isScenarioName(name: string): name is ScenarioName {
-  return Object.hasOwn(SCENARIOS, name);
-}
