@@ -92,7 +92,7 @@ export class LocalPipeline {
     readonly env: SimulatedEnvironment,
   ) {
     this.definition = stateMachineDefinition(template, env);
-    this.machine = new StateMachine(withLocalTimeouts(this.definition) as never);
+    this.machine = localStateMachine(withLocalTimeouts(this.definition));
     this.prepareRunEnv = lambdaEnvironment(template, 'PrepareRunFunction', env);
     this.resolveImageEnv = lambdaEnvironment(template, 'ResolveImageFunction', env);
   }
@@ -181,6 +181,26 @@ export class LocalPipeline {
  * Locally every run completes in milliseconds, so timeouts are capped at one hour in this copy.
  */
 const LOCAL_TIMEOUT_CAP_SECONDS = 3600;
+
+/**
+ * The runner's StateMachine for a definition, made once per definition and process. Its constructor
+ * validates the definition against the States Language schemas (asl-validator compiles them anew on every
+ * call, about 0.1 s), and an instance holds nothing of a run: `run()` starts each execution afresh. So a
+ * process that runs the same pipeline many times (the local tests; `dry-run` runs it once) validates it once.
+ */
+const machines = new Map<string, StateMachine>();
+const MACHINES_KEPT = 8;
+
+function localStateMachine(definition: StateMachineDefinition): StateMachine {
+  const key = JSON.stringify(definition);
+  let machine = machines.get(key);
+  if (machine === undefined) {
+    machine = new StateMachine(definition as never);
+    if (machines.size >= MACHINES_KEPT) machines.delete(machines.keys().next().value as string);
+    machines.set(key, machine);
+  }
+  return machine;
+}
 
 function withLocalTimeouts(definition: StateMachineDefinition): StateMachineDefinition {
   const cap = (value: unknown) => (typeof value === 'number' ? Math.min(value, LOCAL_TIMEOUT_CAP_SECONDS) : value);

@@ -53,11 +53,14 @@ const definition = {
  * drives them; the handlers unwrap it before calling the stand-in, which then sees what the resolved
  * Parameters of the real states would be.
  */
+/** Validated once (the runner's schema check costs about 0.1 s); each run starts afresh. */
+const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+
 function run(options: SageMakerStandInOptions, training: Record<string, unknown> = trainingRequest()) {
   const sageMaker = new SageMakerStandIn(options);
   const handlers = sageMaker.handlersFor({ train: 'Train model', createModel: 'Create model', transform: 'Run batch transform' });
   const unwrap = (state: string, key: string) => async (input: any) => handlers[state]!(input[key]);
-  const execution = new StateMachine(definition as never, { validationOptions: { checkArn: false } }).run(
+  const execution = machine.run(
     { training, model: modelRequest(), transform: transformRequest() } as never,
     {
       overrides: {
