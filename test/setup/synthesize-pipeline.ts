@@ -1,11 +1,16 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { synthesizeDefaultPipeline } from '../support/synth';
 import { TEMPLATE_FILE_VARIABLE } from '../support/template';
 
-/** Synthesizes the default pipeline into `file` (a new temporary file when none is given). */
+/**
+ * Synthesizes the default pipeline into `file` (a new temporary file when none is given). The CDK and the
+ * stack are loaded here, not at the top: when `npm test` has made the template already, jest's main
+ * process then loads (and transforms) none of them.
+ */
 export function writePipelineTemplate(file = join(mkdtempSync(join(tmpdir(), 'ic-pipeline-test-')), 'pipeline.template.json')): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when there is something to synthesize
+  const { synthesizeDefaultPipeline } = require('../support/synth') as typeof import('../support/synth');
   writeFileSync(file, JSON.stringify(synthesizeDefaultPipeline()));
   return file;
 }
