@@ -13,7 +13,7 @@ import throughput from './reference/training-throughput.json';
 import type { RunSummary } from './run-summary';
 
 export const CURRENCY = 'USD';
-/** When the prices of reference/prices.json were captured (ISO date). */
+/** When reference/prices.json was last compiled (ISO date): the date given for a Region without prices. */
 export const PRICES_AS_OF: string = prices.pricesAsOf;
 
 export type JobKind = 'training' | 'transform';
@@ -27,8 +27,16 @@ export const TRANSFORM_IMAGES_PER_SECOND = 10;
 /** Images assumed in the batch input when none are given: the input is in S3 and not read offline. */
 export const DEFAULT_BATCH_IMAGES = 1000;
 
-type PriceTable = { readonly [region: string]: { readonly [kind in JobKind]?: { readonly pricePerHour: Readonly<Record<string, number>> } } };
-const PRICE_TABLE: PriceTable = prices.regions;
+type RegionPrices = { readonly pricesAsOf: string } & { readonly [kind in JobKind]?: { readonly pricePerHour: Readonly<Record<string, number>> } };
+const PRICE_TABLE: { readonly [region: string]: RegionPrices } = prices.regions;
+
+/**
+ * The date `region`'s prices are known to hold (ISO date; each Region's come from their own source), or,
+ * for a Region without prices, when the table was compiled.
+ */
+export function pricesAsOf(region: string): string {
+  return (Object.hasOwn(PRICE_TABLE, region) ? PRICE_TABLE[region]?.pricesAsOf : undefined) ?? PRICES_AS_OF;
+}
 
 /** The on-demand list price of one instance-hour, or undefined when none was sourced (never a guess). */
 export function pricePerHour(kind: JobKind, region: string, instanceType: string): number | undefined {
@@ -124,8 +132,9 @@ const money = (value: number): string => `$${value.toFixed(value < 1 ? 4 : 2)}`;
 /** The estimate of a prepared (validated) run in `region`. */
 export function estimateRun(run: PreparedRun, region: string, options: EstimateOptions = {}): RunEstimate {
   const assumptions: string[] = [
-    `Prices: SageMaker on-demand list prices per instance-hour in ${region} as of ${PRICES_AS_OF} (core/reference/prices.json, ` +
-      'from https://aws.amazon.com/sagemaker/pricing/); taxes, storage, S3 requests and data transfer are not included.',
+    `Prices: SageMaker on-demand list prices per instance-hour in ${region} as of ${pricesAsOf(region)} (core/reference/prices.json ` +
+      'names the source of each; https://aws.amazon.com/sagemaker/pricing/ has the current ones); taxes, storage, S3 requests and ' +
+      'data transfer are not included.',
   ];
   const noPrice = (kind: JobKind, instanceType: string) =>
     assumptions.push(`No price for ${kind} on ${instanceType} in ${region}: none was sourced, so its cost is unknown (not guessed).`);
@@ -218,7 +227,7 @@ export function estimateRun(run: PreparedRun, region: string, options: EstimateO
   return {
     currency: CURRENCY,
     region,
-    pricesAsOf: PRICES_AS_OF,
+    pricesAsOf: pricesAsOf(region),
     training,
     transform,
     total: { estimatedCost: sum(parts.map((part) => part.estimatedCost)), maxCost: sum(parts.map((part) => part.maxCost)) },
@@ -287,7 +296,7 @@ export function runCost(summary: Partial<RunSummary>, region: string): RunCost {
   const transform = job('transform', summary.transformInstanceType, summary.transformInstanceCount, transformSeconds);
   const parts = [training, transform].filter((part): part is JobCost => part !== null);
   const total = parts.length === 0 || parts.some((part) => part.cost === null) ? null : round6(parts.reduce((sum, part) => sum + (part.cost ?? 0), 0));
-  return { currency: CURRENCY, region, pricesAsOf: PRICES_AS_OF, computedFrom: 'list prices', training, transform, total };
+  return { currency: CURRENCY, region, pricesAsOf: pricesAsOf(region), computedFrom: 'list prices', training, transform, total };
 }
 
 /**

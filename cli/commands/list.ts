@@ -6,7 +6,7 @@ import { EXIT, toCliError } from '../errors';
 import { formatDuration, formatTime, secondsBetween, table } from '../format';
 import type { Output } from '../output';
 import { costCell, costOfRun } from '../run-cost';
-import { PRICES_AS_OF, type RunCost } from '../../core/cost';
+import type { RunCost } from '../../core/cost';
 import type { RunSummary } from '../../core/run-summary';
 import { validationAccuracy } from './status';
 
@@ -82,8 +82,10 @@ export async function listCommand(options: ListOptions, deps: AwsDeps, out: Outp
     ]);
   }
   for (const line of table(rows)) out.line(line);
-  if (runs.some((run) => run.cost !== undefined)) {
-    out.line(`COST: succeeded runs, computed from SageMaker's billable times and list prices as of ${PRICES_AS_OF} (not your bill)`);
+  // The runs' Region's prices carry their own date (core/reference/prices.json).
+  const asOf = [...new Set(runs.flatMap((run) => (run.cost === undefined ? [] : [run.cost.pricesAsOf])))];
+  if (asOf.length > 0) {
+    out.line(`COST: succeeded runs, computed from SageMaker's billable times and list prices as of ${asOf.join(', ')} (not your bill)`);
   }
   return EXIT.ok;
 }

@@ -31,9 +31,14 @@ describe('the cost of a finished run', () => {
   });
 
   test('a Region without prices says "no price" rather than a guess; no summary, no cost', () => {
-    expect(costLines(SUMMARY, arnIn('eu-west-1', 'spot-run'))[0]).toBe(
-      'cost: no price in eu-west-1, computed from list prices as of 2026-11-30 (not your bill): ' +
+    expect(costLines(SUMMARY, arnIn('ap-southeast-2', 'spot-run'))[0]).toBe(
+      'cost: no price in ap-southeast-2, computed from list prices as of 2026-11-30 (not your bill): ' +
         'training 540 billable s on ml.g4dn.xlarge: no price; transform 300 s on ml.c5.xlarge: no price',
+    );
+    // eu-west-1 has a training price (from its own, older source) but none for ml.c5.xlarge: no total.
+    expect(costLines(SUMMARY, arnIn('eu-west-1', 'spot-run'))[0]).toBe(
+      'cost: no price in eu-west-1, computed from list prices as of 2023-12-31 (not your bill): ' +
+        'training 540 billable s x $0.8220/h = $0.1233; transform 300 s on ml.c5.xlarge: no price',
     );
     expect(costLines(undefined, arnIn('us-east-1', 'x'))).toEqual([]);
     expect(withCost({ executionArn: arnIn('us-east-1', 'x') })).toEqual({ executionArn: arnIn('us-east-1', 'x') });

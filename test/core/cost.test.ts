@@ -5,6 +5,7 @@ import {
   estimateRun,
   formatCost,
   pricePerHour,
+  pricesAsOf,
   runCost,
   spotSavingsPercent,
   trainingImagesPerSecond,
@@ -18,7 +19,10 @@ describe('price table', () => {
   test('has its source and capture date, and a USD price only for instance types the pipeline allows', () => {
     expect(prices.currency).toBe('USD');
     expect(PRICES_AS_OF).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    for (const [region, kinds] of Object.entries(prices.regions)) {
+    for (const [region, { pricesAsOf: date, ...kinds }] of Object.entries(prices.regions)) {
+      expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(date <= PRICES_AS_OF).toBe(true);
+      expect(pricesAsOf(region)).toBe(date);
       for (const [kind, table] of Object.entries(kinds)) {
         expect(Object.keys(prices.sources)).toContain(table.source);
         for (const [type, price] of Object.entries(table.pricePerHour)) {
@@ -30,8 +34,23 @@ describe('price table', () => {
     }
   });
 
+  test('the Regions of the README\'s examples: eu-west-1 from its own source and date; China has none (CNY, not sourced)', () => {
+    expect(prices.regions['eu-west-1']).toMatchObject({ pricesAsOf: '2023-12-31', training: { source: 'eu-west-1-bill-2023-12' } });
+    expect(pricePerHour('training', 'eu-west-1', 'ml.g4dn.xlarge')).toBe(0.822);
+    expect(pricePerHour('training', 'eu-west-1', 'ml.p3.2xlarge')).toBe(4.131);
+    expect(pricePerHour('transform', 'eu-west-1', 'ml.m5.xlarge')).toBe(0.257);
+    expect(pricePerHour('transform', 'eu-west-1', 'ml.c5.xlarge')).toBeUndefined();
+    expect(pricesAsOf('eu-west-1')).toBe('2023-12-31');
+    for (const region of ['cn-north-1', 'cn-northwest-1']) {
+      expect(pricePerHour('training', region, 'ml.g4dn.xlarge')).toBeUndefined();
+      expect(pricesAsOf(region)).toBe(PRICES_AS_OF);
+      expect(prices.notSourced[region as keyof typeof prices.notSourced]).toBeDefined();
+    }
+  });
+
   test('an unknown Region or instance type has no price, never a guess', () => {
-    expect(pricePerHour('training', 'eu-west-1', 'ml.g4dn.xlarge')).toBeUndefined();
+    expect(pricePerHour('training', 'ap-southeast-2', 'ml.g4dn.xlarge')).toBeUndefined();
+    expect(pricePerHour('training', 'cn-north-1', 'ml.g4dn.xlarge')).toBeUndefined();
     expect(pricePerHour('training', 'us-east-1', 'ml.g5.xlarge')).toBeUndefined();
     expect(pricePerHour('transform', 'us-east-1', 'ml.p3.2xlarge')).toBeUndefined();
     expect(pricePerHour('training', 'toString', 'ml.g4dn.xlarge')).toBeUndefined();
@@ -49,7 +68,7 @@ describe('estimate', () => {
   test('the reference run: the JSON shape, the prices and the arithmetic', () => {
     const estimate = reference();
     expect(Object.keys(estimate)).toEqual(['currency', 'region', 'pricesAsOf', 'training', 'transform', 'total', 'assumptions']);
-    expect(estimate).toMatchObject({ currency: 'USD', region: 'us-east-1', pricesAsOf: PRICES_AS_OF });
+    expect(estimate).toMatchObject({ currency: 'USD', region: 'us-east-1', pricesAsOf: '2026-11-30' });
     expect(Object.keys(estimate.training ?? {})).toEqual([
       'instanceType', 'instanceCount', 'spot', 'jobs', 'pricePerHour', 'estimatedSeconds', 'estimatedCost', 'maxCost',
     ]);
@@ -107,14 +126,28 @@ describe('estimate', () => {
   });
 
   test('an unknown Region has no price: every cost is "no price" and the total too', () => {
-    const estimate = estimateRun(prepare({}), 'eu-west-1');
+    const estimate = estimateRun(prepare({}), 'cn-north-1');
+    expect(estimate.pricesAsOf).toBe(PRICES_AS_OF);
     expect(estimate.training).toMatchObject({ pricePerHour: null, estimatedCost: null, maxCost: null, estimatedSeconds: 407 });
     expect(estimate.transform).toMatchObject({ pricePerHour: null, estimatedCost: null, maxCost: null });
     expect(estimate.total).toEqual({ estimatedCost: null, maxCost: null });
     expect(estimate.assumptions).toContain(
-      'No price for training on ml.g4dn.xlarge in eu-west-1: none was sourced, so its cost is unknown (not guessed).',
+      'No price for training on ml.g4dn.xlarge in cn-north-1: none was sourced, so its cost is unknown (not guessed).',
     );
     expect(formatCost(estimate.total.estimatedCost)).toBe('no price');
+  });
+
+  test('eu-west-1: training at its own price and date; the default transform type has none there, so no total', () => {
+    const estimate = estimateRun(prepare({}), 'eu-west-1');
+    expect(estimate.pricesAsOf).toBe('2023-12-31');
+    // 407 s (as in us-east-1: the speed does not depend on the Region) at $0.822/h; at most the default 100 hours.
+    expect(estimate.training).toMatchObject({ pricePerHour: 0.822, estimatedSeconds: 407, estimatedCost: costOf(0.822, 1, 407), maxCost: 82.2 });
+    expect(estimate.transform).toMatchObject({ instanceType: 'ml.c5.xlarge', pricePerHour: null, estimatedCost: null });
+    expect(estimate.total.estimatedCost).toBeNull();
+    expect(estimate.assumptions[0]).toContain('in eu-west-1 as of 2023-12-31');
+    const m5 = estimateRun(prepare({ transform: { instanceType: 'ml.m5.xlarge' } }), 'eu-west-1');
+    expect(m5.transform?.pricePerHour).toBe(0.257);
+    expect(m5.total.maxCost).toBe(100.704); // 82.2 + 0.257 x 72 h (the transform timeout) = 82.2 + 18.504
   });
 
   test('an instance type without a price or a throughput figure gets neither, and the other part keeps its own', () => {
