@@ -9,9 +9,9 @@ import { bufferOutput } from '../support/output';
 import { pipelineTemplateJson } from '../support/template';
 
 /**
- * `ic-pipeline dry-run` as a user runs it: two real subprocesses that synthesize the app (or reuse a fresh
- * cdk.out) and run the state machine locally (tests run one after another, so at most the first
- * synthesizes); the other cases run the same command in-process.
+ * `ic-pipeline dry-run` as a user runs it: one real subprocess that synthesizes the app (or reuses a fresh
+ * cdk.out) and runs the state machine locally; the other cases run the same command in-process, on the
+ * template the tests share (the exit code is what the command returns to the entry point).
  */
 const ROOT = resolve(__dirname, '../..');
 const TIMEOUT = 120_000;
@@ -53,18 +53,6 @@ test('the default dry-run prints each state, the three SageMaker requests, [simu
   expect(awsLines.every((line) => line.startsWith('[simulated]'))).toBe(true);
 });
 
-test('a rejected request exits 1 with the message the deployed pipeline gives, naming the field', () => {
-  const file = requestFile(JSON.stringify({ hyperparameters: { epochs: 0 } }));
-  const { code, stdout, stderr } = dryRun('--request', file);
-  expect(code).toBe(1);
-  expect(stdout).toContain('error: RunRequestRejected');
-  expect(stdout).toContain('cause: Invalid run request (1 problem): hyperparameters.epochs: 0 must be an integer >= 1');
-  expect(stdout).toContain('    - hyperparameters.epochs: 0 must be an integer >= 1');
-  expect(stdout).not.toMatch(/SageMaker \w+ request/);
-  expect(stderr).toContain('Error: the simulated run failed: RunRequestRejected');
-  expect(stderr).not.toMatch(/at .*\.ts:\d+/);
-});
-
 /** The same command in-process, on the synthesized template (fast: no subprocess, no synthesis). */
 async function dryRunInProcess(options: { request?: string; region?: string; executionName?: string; json?: boolean; scenario?: ScenarioName }) {
   const template = pipelineTemplateJson();
@@ -77,6 +65,18 @@ async function dryRunInProcess(options: { request?: string; region?: string; exe
   );
   return { code, stdout: out.stdout(), stderr: out.stderr() };
 }
+
+test('a rejected request exits 1 with the message the deployed pipeline gives, naming the field', async () => {
+  const file = requestFile(JSON.stringify({ hyperparameters: { epochs: 0 } }));
+  const { code, stdout, stderr } = await dryRunInProcess({ request: file });
+  expect(code).toBe(1);
+  expect(stdout).toContain('error: RunRequestRejected');
+  expect(stdout).toContain('cause: Invalid run request (1 problem): hyperparameters.epochs: 0 must be an integer >= 1');
+  expect(stdout).toContain('    - hyperparameters.epochs: 0 must be an integer >= 1');
+  expect(stdout).not.toMatch(/SageMaker \w+ request/);
+  expect(stderr).toContain('Error: the simulated run failed: RunRequestRejected');
+  expect(stderr).not.toMatch(/at .*\.ts:\d+/);
+});
 
 test('a request file that is not JSON is rejected (exit 1) in the words of the S3 trigger', async () => {
   const file = requestFile('{ epochs: 3');
