@@ -64,6 +64,14 @@ function synth(
   };
 }
 
+let defaultFixture: Fixture | undefined;
+
+/** The default tiny stack, synthesized once for the tests that only read it. */
+function synthDefault(): Fixture {
+  defaultFixture ??= synth();
+  return defaultFixture;
+}
+
 interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];
@@ -93,7 +101,7 @@ function resourcesOf(statement: Statement): unknown[] {
 describe('RunRequestTrigger', () => {
   describe('event routing', () => {
     it('turns on EventBridge notifications of the data bucket', () => {
-      const { template, bucketLogicalId } = synth();
+      const { template, bucketLogicalId } = synthDefault();
       template.hasResourceProperties('Custom::S3BucketNotifications', {
         BucketName: { Ref: bucketLogicalId },
         NotificationConfiguration: { EventBridgeConfiguration: {} },
@@ -110,7 +118,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('matches exactly Object Created events for requests/*.json in the data bucket', () => {
-      const { template, bucketLogicalId } = synth();
+      const { template, bucketLogicalId } = synthDefault();
       template.resourceCountIs('AWS::Events::Rule', 1);
       template.hasResourceProperties('AWS::Events::Rule', {
         State: 'ENABLED',
@@ -144,7 +152,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('targets the start-run function with a retry policy and the dead-letter queue', () => {
-      const { template, trigger } = synth();
+      const { template, trigger } = synthDefault();
       const functionLogicalId = logicalId(trigger.function);
       const queueLogicalId = logicalId(trigger.deadLetterQueue);
       template.hasResourceProperties('AWS::Events::Rule', {
@@ -165,7 +173,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('lets only this rule invoke the function', () => {
-      const { template, trigger } = synth();
+      const { template, trigger } = synthDefault();
       template.resourceCountIs('AWS::Lambda::Permission', 1);
       template.hasResourceProperties('AWS::Lambda::Permission', {
         Action: 'lambda:InvokeFunction',
@@ -175,7 +183,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('retries failed invocations of the function and then sends them to the same dead-letter queue', () => {
-      const { template, trigger } = synth();
+      const { template, trigger } = synthDefault();
       const queueLogicalId = logicalId(trigger.deadLetterQueue);
       // EventBridge invokes Lambda asynchronously: errors thrown by the handler are retried by Lambda.
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
@@ -191,7 +199,7 @@ describe('RunRequestTrigger', () => {
 
   describe('dead-letter queue', () => {
     it('is encrypted with SQS-managed keys, keeps messages 14 days and refuses plain HTTP', () => {
-      const { template } = synth();
+      const { template } = synthDefault();
       template.resourceCountIs('AWS::SQS::Queue', 1);
       template.hasResourceProperties('AWS::SQS::Queue', {
         SqsManagedSseEnabled: true,
@@ -212,7 +220,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('accepts messages from EventBridge only for this rule', () => {
-      const { template, trigger } = synth();
+      const { template, trigger } = synthDefault();
       const ruleLogicalId = logicalId(trigger.rule);
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
@@ -293,7 +301,7 @@ describe('RunRequestTrigger', () => {
 
   describe('function', () => {
     it('runs Node.js 24 on ARM with tracing and the environment the handler needs', () => {
-      const { template, bucketLogicalId, stateMachineLogicalId } = synth();
+      const { template, bucketLogicalId, stateMachineLogicalId } = synthDefault();
       template.hasResourceProperties('AWS::Lambda::Function', {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
@@ -314,7 +322,7 @@ describe('RunRequestTrigger', () => {
     });
 
     it('may read objects only under requests/ and start only this state machine', () => {
-      const fixture = synth();
+      const fixture = synthDefault();
       const statements = functionRoleStatements(fixture);
       const bucketArn = { 'Fn::GetAtt': [fixture.bucketLogicalId, 'Arn'] };
       const requestsArn = { 'Fn::Join': ['', [bucketArn, '/requests/*']] };
