@@ -9,6 +9,7 @@ import {
   resolveHyperparameters,
 } from '../../core/hyperparameters';
 import { onlyProblemOf, prepare } from './helpers';
+import { REFERENCE_HYPERPARAMETERS_SENT } from '../support/sagemaker-fixtures';
 
 const RECORDIO_ONE_INSTANCE: HyperparameterContext = {
   trainingContentType: 'application/x-recordio',
@@ -22,15 +23,7 @@ function resolve(requested: Record<string, unknown>, context: HyperparameterCont
   return { values, problems: problems.list().map((problem) => `${problem.field}: ${problem.message}`) };
 }
 
-const REFERENCE = {
-  num_layers: '18',
-  image_shape: '3,224,224',
-  num_training_samples: '15420',
-  num_classes: '257',
-  mini_batch_size: '64',
-  epochs: '2',
-  learning_rate: '0.01',
-};
+const REFERENCE = REFERENCE_HYPERPARAMETERS_SENT;
 
 describe('hyperparameter table', () => {
   test('has exactly the hyperparameters of the algorithm documentation', () => {

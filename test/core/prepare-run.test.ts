@@ -4,6 +4,7 @@ import { type Channel, type PreparedRun, prepareRun } from '../../core/prepare-r
 import type { TrainingContentType } from '../../core/request';
 import { tuningJobName } from '../../core/names';
 import { CONFIG, EXECUTION, KMS_KEY_ARN, onlyProblemOf, prepare, problemsOf, rejectionOf } from './helpers';
+import { REFERENCE_HYPERPARAMETERS_SENT } from '../support/sagemaker-fixtures';
 
 const RUN_ID = `exec-1-${createHash('sha256').update('exec-1').digest('hex').slice(0, 8)}`;
 
@@ -33,15 +34,7 @@ const REFERENCE_RUN: PreparedRun = {
     ],
     outputPath: `s3://artifact-bkt/runs/${RUN_ID}/model/`,
     inputMode: 'File',
-    hyperparameters: {
-      num_layers: '18',
-      image_shape: '3,224,224',
-      num_training_samples: '15420',
-      num_classes: '257',
-      mini_batch_size: '64',
-      epochs: '2',
-      learning_rate: '0.01',
-    },
+    hyperparameters: REFERENCE_HYPERPARAMETERS_SENT,
     resourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
     stoppingCondition: { MaxRuntimeInSeconds: 360000 },
     spot: false,

@@ -1,6 +1,7 @@
 import { DEFAULT_TUNING, describeRanges, parameterRanges, TUNABLE_HYPERPARAMETERS } from '../../core/tuning';
 import { gateText } from '../../core/prepare-run';
 import { onlyProblemOf, prepare, problemsOf } from './helpers';
+import { tuningRequest } from '../support/sagemaker-fixtures';
 
 /**
  * The run request's `tuning`, `minValidationAccuracy` and `baseTrainingJob`: what Prepare run makes of them,
@@ -18,17 +19,8 @@ describe('tuning: what Prepare run prepares', () => {
       maxParallelJobs: 2,
       earlyStopping: 'Off',
       ranges: DEFAULT_TUNING.ranges,
-      config: {
-        Strategy: 'Bayesian',
-        HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:accuracy' },
-        ResourceLimits: { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 },
-        ParameterRanges: {
-          IntegerParameterRanges: [{ Name: 'mini_batch_size', MinValue: '32', MaxValue: '128', ScalingType: 'Linear' }],
-          ContinuousParameterRanges: [{ Name: 'learning_rate', MinValue: '0.0001', MaxValue: '0.1', ScalingType: 'Logarithmic' }],
-          CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam'] }],
-        },
-        TrainingJobEarlyStoppingType: 'Off',
-      },
+      // The same configuration `Tune model` sends (test/support/sagemaker-fixtures.ts).
+      config: tuningRequest().HyperParameterTuningJobConfig,
     });
   });
 

@@ -3,6 +3,7 @@ import { LocalPipeline } from '../../cli/simulation/local-run';
 import { SageMakerStandIn } from '../../cli/simulation/sagemaker-stand-in';
 import { tuningJobName } from '../../core/names';
 import { logicalIdIn, pipelineTemplateJson, TEST_ENV } from '../support/template';
+import { tuningRequest } from '../support/sagemaker-fixtures';
 
 /**
  * Local executions of the synthesized state machine definition: the real prepare-run and
@@ -542,37 +543,8 @@ describe('hyperparameter tuning', () => {
     // Every request was checked against the API limits, including the tuning job's and the SDK integration's.
     expect(outcome.sagemaker.calls.filter((call) => call.error)).toEqual([]);
     expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateTransformJob']);
-    const { TrainingJobName, HyperParameters, ...training } = referenceTrainingRequest(RUN_ID);
-    const staticHyperparameters: Record<string, string> = { ...HyperParameters };
-    delete staticHyperparameters.learning_rate;
-    delete staticHyperparameters.mini_batch_size;
-    expect(outcome.sagemaker.calls[0]?.request).toEqual({
-      HyperParameterTuningJobName: TUNING_JOB,
-      HyperParameterTuningJobConfig: {
-        Strategy: 'Bayesian',
-        HyperParameterTuningJobObjective: { Type: 'Maximize', MetricName: 'validation:accuracy' },
-        ResourceLimits: { MaxNumberOfTrainingJobs: 6, MaxParallelTrainingJobs: 2 },
-        ParameterRanges: {
-          IntegerParameterRanges: [{ Name: 'mini_batch_size', MinValue: '32', MaxValue: '128', ScalingType: 'Linear' }],
-          ContinuousParameterRanges: [{ Name: 'learning_rate', MinValue: '0.0001', MaxValue: '0.1', ScalingType: 'Logarithmic' }],
-          CategoricalParameterRanges: [{ Name: 'optimizer', Values: ['sgd', 'adam'] }],
-        },
-        TrainingJobEarlyStoppingType: 'Off',
-      },
-      TrainingJobDefinition: {
-        StaticHyperParameters: staticHyperparameters,
-        AlgorithmSpecification: training.AlgorithmSpecification,
-        RoleArn: training.RoleArn,
-        InputDataConfig: training.InputDataConfig,
-        OutputDataConfig: training.OutputDataConfig,
-        ResourceConfig: training.ResourceConfig,
-        StoppingCondition: training.StoppingCondition,
-        EnableNetworkIsolation: true,
-        EnableManagedSpotTraining: false,
-      },
-      Tags: training.Tags,
-    });
-    expect(TrainingJobName).toBe(RUN_ID);
+    // The training job it tunes is the one `Train model` would create, without the tuned hyperparameters.
+    expect(outcome.sagemaker.calls[0]?.request).toEqual(tuningRequest(TUNING_JOB, referenceTrainingRequest(RUN_ID)));
     const best = outcome.output?.tuning.bestTrainingJobName as string;
     expect(best).toMatch(new RegExp(`^${TUNING_JOB}-\\d{3}-[0-9a-f]{8}$`));
     expect(outcome.sagemaker.calls[1]?.request).toEqual({ TrainingJobName: best });

@@ -7,6 +7,20 @@ export const ROLE_ARN = 'arn:aws:iam::123456789012:role/PipelineSageMakerExecuti
 export const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 export const IMAGE_URI = '811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1';
 
+/**
+ * The Caltech-256 reference run's hyperparameters as SageMaker receives them: written out here, not taken
+ * from core/, so that the tests that expect them check the product's table instead of repeating it.
+ */
+export const REFERENCE_HYPERPARAMETERS_SENT: Readonly<Record<string, string>> = {
+  num_layers: '18',
+  image_shape: '3,224,224',
+  num_training_samples: '15420',
+  num_classes: '257',
+  mini_batch_size: '64',
+  epochs: '2',
+  learning_rate: '0.01',
+};
+
 export function trainingRequest(name = 'caltech-baseline-a1b2c3-train'): Record<string, any> {
   const channel = (channelName: string, prefix: string) => ({
     ChannelName: channelName,
@@ -20,15 +34,7 @@ export function trainingRequest(name = 'caltech-baseline-a1b2c3-train'): Record<
     TrainingJobName: name,
     RoleArn: ROLE_ARN,
     AlgorithmSpecification: { TrainingImage: IMAGE_URI, TrainingInputMode: 'File' },
-    HyperParameters: {
-      num_layers: '18',
-      image_shape: '3,224,224',
-      num_training_samples: '15420',
-      num_classes: '257',
-      mini_batch_size: '64',
-      epochs: '2',
-      learning_rate: '0.01',
-    },
+    HyperParameters: { ...REFERENCE_HYPERPARAMETERS_SENT },
     InputDataConfig: [channel('train', 'train'), channel('validation', 'validation')],
     OutputDataConfig: { S3OutputPath: 's3://ic-artifact-bucket/runs/caltech-baseline-a1b2c3/model', KmsKeyId: KMS_KEY_ARN },
     ResourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
@@ -75,9 +81,11 @@ export function transformRequest(name = 'caltech-baseline-a1b2c3-transform'): Re
   };
 }
 
-/** A tuning request as `Tune model` sends it: the default tuning of the reference run. */
-export function tuningRequest(name = 'caltech-baseline-a1-0123abcd'): Record<string, any> {
-  const training = trainingRequest();
+/**
+ * A tuning request as `Tune model` sends it: the default tuning of the reference run, whose training job
+ * would be `training` (what `Train model` would send without tuning).
+ */
+export function tuningRequest(name = 'caltech-baseline-a1-0123abcd', training: Record<string, any> = trainingRequest()): Record<string, any> {
   // The tuned hyperparameters are not static ones.
   const staticHyperparameters = { ...training.HyperParameters };
   delete staticHyperparameters.learning_rate;
