@@ -7,7 +7,9 @@
 //   core-no-project                core/ imports no other folder of the project (nothing outside core/)
 //   lambda-only-core               lambda/<name>/ imports only core/ and files in its own folder
 //   lib-no-cli                     lib/ never imports cli/
-//   shipped-no-test-scripts        nothing shipped (bin, cli, core, lambda, lib) imports test/ or scripts/
+//   shipped-no-test-scripts        nothing shipped (bin, cli, core, lambda, lib, simulation) imports test/ or scripts/
+//   simulation-only-core-lambda    simulation/ (the local run engine) imports only core/, lambda/ and itself
+//   no-simulation                  lib/ and lambda/ never import simulation/ (only cli/, bin/ and tests may)
 //
 // ESLint does not merge the options of one rule across config blocks (a later block replaces an earlier
 // one's `no-restricted-imports` for the files both match), so every folder gets exactly one block whose
@@ -60,6 +62,19 @@ const SHIPPED_NO_TEST_SCRIPTS = {
   message: boundary('shipped-no-test-scripts', 'shipped code (bin/, cli/, core/, lambda/, lib/) must not import test/ or scripts/: they are not part of what ships'),
 };
 
+// An allow-list like lambda-only-core: from simulation/x.ts, a path that leaves the folder must go to
+// ../core or ../lambda (the real handlers that the local runs execute).
+const SIMULATION_ONLY_CORE_LAMBDA = {
+  regex: String.raw`^\.\./(?!(core|lambda)(/|$))`,
+  message: boundary('simulation-only-core-lambda', 'simulation/ (the local run engine) may import only ../core/*, ../lambda/* and its own files'),
+};
+
+// The local run engine is a tool of the command line and the tests, never part of what is deployed.
+const NO_SIMULATION = {
+  group: ['../**/simulation', '../**/simulation/**'],
+  message: boundary('no-simulation', 'only cli/, bin/ and tests may import simulation/ (the local run engine): the constructs and the Lambdas never do'),
+};
+
 /** One config block that sets the complete list of boundaries for the files it matches. */
 const boundaries = (files, patterns) => ({
   files,
@@ -80,13 +95,13 @@ export default defineConfig(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
 
-  // `any`: an error in core/, lambda/ and lib/ (none there today: keep it so). A warning in cli/ and bin/,
-  // where it types JSON read back from AWS (execution input/output, history events, CloudFormation
-  // templates): replacing it with `unknown` plus narrowing is a rewrite per call site, not a lint fix, so
+  // `any`: an error in core/, lambda/ and lib/ (none there today: keep it so). A warning in cli/, bin/ and
+  // simulation/, where it types JSON read back from AWS or fed to the local runner (execution input/output,
+  // history events, CloudFormation templates, state machine definitions): replacing it with `unknown` plus narrowing is a rewrite per call site, not a lint fix, so
   // the warnings stay visible until each file is next reworked. Off in test/: tests dig into untyped
   // JSON (Template.toJSON(), SageMaker request bodies, execution outputs) and the expect() is the check.
   {
-    files: ['cli/**', 'bin/**'],
+    files: ['cli/**', 'bin/**', 'simulation/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'warn' },
   },
   {
@@ -97,6 +112,7 @@ export default defineConfig(
   // Import boundaries (DESIGN.md "Layout"): one block per folder.
   boundaries(['core/**'], [CORE_NO_CDK, CORE_NO_AWS_SDK, CORE_NO_PROJECT]),
   boundaries(['lambda/**'], [LAMBDA_ONLY_CORE]),
-  boundaries(['lib/**'], [LIB_NO_CLI, SHIPPED_NO_TEST_SCRIPTS]),
+  boundaries(['lib/**'], [LIB_NO_CLI, SHIPPED_NO_TEST_SCRIPTS, NO_SIMULATION]),
+  boundaries(['simulation/**'], [SIMULATION_ONLY_CORE_LAMBDA]),
   boundaries(['cli/**', 'bin/**'], [SHIPPED_NO_TEST_SCRIPTS]),
 );

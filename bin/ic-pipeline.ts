@@ -13,7 +13,7 @@ import type { AwsDeps } from '../cli/aws/clients';
 import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from '../cli/defaults';
 import { CliError, EXIT } from '../cli/errors';
 import { createOutput, type Output } from '../cli/output';
-import { SCENARIO_NAMES } from '../cli/simulation/scenarios';
+import { SCENARIO_NAMES } from '../simulation/scenarios';
 import { PIPELINE_STACK_NAME as DEFAULT_STACK_NAME } from '../lib/stack-name';
 
 const ROOT = resolve(__dirname, '..');

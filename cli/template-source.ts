@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CliError } from './errors';
-import type { CloudFormationTemplate } from './simulation/definition';
+import type { CloudFormationTemplate } from '../simulation/definition';
 
 /** What the synthesized template depends on: a template older than any of these is stale. */
 export const TEMPLATE_INPUTS = ['bin', 'core', 'lib', 'lambda', 'cdk.json', 'package.json'] as const;

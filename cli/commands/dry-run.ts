@@ -1,15 +1,15 @@
 // The local runner (aws-local-stepfunctions) needs Promise.withResolvers, which Node.js 20 lacks.
-import '../simulation/promise-with-resolvers';
+import '../../simulation/promise-with-resolvers';
 import type { RunRejection } from '../../core/prepare-run-output';
 import { problemLine } from '../../core/problems';
 import { ACCURACY_BELOW_GATE_ERROR, STATE_NAMES } from '../../core/state-names';
 import { EXIT } from '../errors';
 import type { Output } from '../output';
 import { readRequestFile } from '../request-file';
-import type { CloudFormationTemplate } from '../simulation/definition';
-import { type EventLog, LocalPipeline } from '../simulation/local-run';
-import { type Scenario, SCENARIOS, type ScenarioName } from '../simulation/scenarios';
-import { type SageMakerCall, SageMakerStandIn } from '../simulation/sagemaker-stand-in';
+import type { CloudFormationTemplate } from '../../simulation/definition';
+import { type EventLog, LocalPipeline } from '../../simulation/local-run';
+import { type Scenario, SCENARIOS, type ScenarioName } from '../../simulation/scenarios';
+import { type SageMakerCall, SageMakerStandIn } from '../../simulation/sagemaker-stand-in';
 import { loadTemplate, type TemplateSource } from '../template-source';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { estimateTable, offlineEstimate } from './estimate';

@@ -1,5 +1,5 @@
 import { dryRunCommand } from '../../cli/commands/dry-run';
-import { SCENARIO_NAMES } from '../../cli/simulation/scenarios';
+import { SCENARIO_NAMES } from '../../simulation/scenarios';
 import { bufferOutput } from '../support/output';
 import { pipelineTemplateJson } from '../support/template';
 

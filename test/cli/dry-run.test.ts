@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { dryRunCommand } from '../../cli/commands/dry-run';
 import { runCommand } from '../../cli/run-command';
-import type { ScenarioName } from '../../cli/simulation/scenarios';
+import type { ScenarioName } from '../../simulation/scenarios';
 import { bufferOutput } from '../support/output';
 import { pipelineTemplateJson } from '../support/template';
 

@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from '../../core/api-limits';
 import { STATE_NAMES } from '../../core/state-names';
-import { resolveIntrinsics, StateMachineDefinition, stateMachineDefinition } from '../../cli/simulation/definition';
+import { resolveIntrinsics, StateMachineDefinition, stateMachineDefinition } from '../../simulation/definition';
 import { checkTrainingTaskTimeout } from '../../lib/pipeline-state-machine';
 
 /** The stack as `cdk synth` makes it without credentials (synthesized once for this file). */

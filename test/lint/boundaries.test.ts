@@ -42,6 +42,12 @@ const FORBIDDEN: [filePath: string, code: string, boundary: string][] = [
   ['cli/x.ts', "import '../scripts/measure-synth';", 'shipped-no-test-scripts'],
   ['cli/commands/x.ts', "import '../../scripts/lib/promise-with-resolvers';", 'shipped-no-test-scripts'],
   ['bin/x.ts', "import { trainingRequest } from '../test/support/sagemaker-fixtures';", 'shipped-no-test-scripts'],
+  ['lib/x.ts', "import { LocalPipeline } from '../simulation/local-run';", 'no-simulation'],
+  ['lib/state-machine/x.ts', "import { SageMakerStandIn } from '../../simulation/sagemaker-stand-in';", 'no-simulation'],
+  ['lambda/start-run/x.ts', "import { LocalPipeline } from '../../simulation/local-run';", 'lambda-only-core'],
+  ['simulation/x.ts', "import { createOutput } from '../cli/output';", 'simulation-only-core-lambda'],
+  ['simulation/x.ts', "import { ImageClassificationPipelineStack } from '../lib/pipeline-stack';", 'simulation-only-core-lambda'],
+  ['simulation/x.ts', "import { synth } from '../test/support/synth';", 'simulation-only-core-lambda'],
 ];
 
 const ALLOWED: [filePath: string, code: string][] = [
@@ -55,6 +61,10 @@ const ALLOWED: [filePath: string, code: string][] = [
   ['core/x.ts', "import limits from './reference/sagemaker-api-limits.json';"],
   ['cli/x.ts', "import { handler } from '../lambda/prepare-run/index';"],
   ['cli/commands/x.ts', "import { STATE_NAMES } from '../../core/state-names';"],
+  ['simulation/x.ts', "import { handler } from '../lambda/prepare-run/index';"],
+  ['simulation/x.ts', "import { STATE_NAMES } from '../core/state-names';"],
+  ['simulation/x.ts', "import { StateMachine } from 'aws-local-stepfunctions';"],
+  ['cli/commands/x.ts', "import { LocalPipeline } from '../../simulation/local-run';"],
   ['test/x.ts', "import { synth } from './support/synth'; import '../scripts/lib/promise-with-resolvers';"],
 ];
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LocalPipeline } from '../../cli/simulation/local-run';
-import { SageMakerStandIn } from '../../cli/simulation/sagemaker-stand-in';
+import { LocalPipeline } from '../../simulation/local-run';
+import { SageMakerStandIn } from '../../simulation/sagemaker-stand-in';
 import { tuningJobName } from '../../core/names';
 import { logicalIdIn, pipelineTemplateJson, TEST_ENV } from '../support/template';
 import { tuningRequest } from '../support/sagemaker-fixtures';

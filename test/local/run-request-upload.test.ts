@@ -1,7 +1,7 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LocalPipeline, LocalRunOutcome } from '../../cli/simulation/local-run';
+import { LocalPipeline, LocalRunOutcome } from '../../simulation/local-run';
 import { handler as startRun } from '../../lambda/start-run/index';
 import { getObjectOutput, objectCreatedEvent } from '../lambda/start-run/fixtures';
 import { pipelineTemplateJson, TEST_ENV } from '../support/template';

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import cdkJson from '../../cdk.json';
 import { ImageClassificationPipelineStack, ImageClassificationPipelineStackProps } from '../../lib/pipeline-stack';
 
-import type { CloudFormationTemplate } from '../../cli/simulation/definition';
+import type { CloudFormationTemplate } from '../../simulation/definition';
 import { pipelineTemplateJson, TEST_ENV } from './template';
 
 export { TEST_ENV };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CloudFormationTemplate } from '../../cli/simulation/definition';
+import type { CloudFormationTemplate } from '../../simulation/definition';
 
 /** The account and Region every test stack is synthesized for. */
 export const TEST_ENV = { account: '111122223333', region: 'us-east-1' } as const;

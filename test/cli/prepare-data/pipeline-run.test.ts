@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareDataCommand } from '../../../cli/commands/prepare-data';
 import { bufferOutput } from '../../support/output';
-import { LocalPipeline } from '../../../cli/simulation/local-run';
+import { LocalPipeline } from '../../../simulation/local-run';
 import { pipelineTemplateJson, TEST_ENV } from '../../support/template';
 import { buildTestTree } from './fixtures';
 

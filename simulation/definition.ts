@@ -1,4 +1,4 @@
-import { partitionOf } from '../../core/console-url';
+import { partitionOf } from '../core/console-url';
 /**
  * Reads the state machine definition out of a synthesized CloudFormation template and resolves the
  * intrinsic functions CDK leaves in it, the way CloudFormation would at deploy time, with stand-in values.

@@ -1,6 +1,6 @@
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import { modelRequest, trainingRequest, transformRequest } from '../../support/sagemaker-fixtures';
-import { SageMakerStandIn, type SageMakerStandInOptions } from '../../../cli/simulation/sagemaker-stand-in';
+import { modelRequest, trainingRequest, transformRequest } from '../support/sagemaker-fixtures';
+import { SageMakerStandIn, type SageMakerStandInOptions } from '../../simulation/sagemaker-stand-in';
 
 /**
  * The stand-in behind aws-local-stepfunctions: a minimal train → model → transform definition with the

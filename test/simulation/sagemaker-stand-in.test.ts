@@ -1,13 +1,13 @@
-import limits from '../../../core/reference/sagemaker-api-limits.json';
-import { modelRequest, trainingRequest, transformRequest, tuningRequest } from '../../support/sagemaker-fixtures';
-import { compiledPattern, requestMembers } from '../../../cli/simulation/sagemaker-request-model';
+import limits from '../../core/reference/sagemaker-api-limits.json';
+import { modelRequest, trainingRequest, transformRequest, tuningRequest } from '../support/sagemaker-fixtures';
+import { compiledPattern, requestMembers } from '../../simulation/sagemaker-request-model';
 import {
   type DescribeTrainingJobResponse,
   type DescribeTransformJobResponse,
   SAGEMAKER_ERROR_NAMES,
   SageMakerStandIn,
   StepFunctionsTaskError,
-} from '../../../cli/simulation/sagemaker-stand-in';
+} from '../../simulation/sagemaker-stand-in';
 
 const VALIDATION = 'SageMaker.AmazonSageMakerException';
 const START = '2025-01-06T09:00:00.000Z';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAX_PAYLOAD_IN_MB, DEFAULT_MAX_RUNTIME_IN_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from '../../core/api-limits';
-import { REFERENCE_HYPERPARAMETERS } from '../../core/hyperparameters';
-import { imageUriFor } from '../../core/image-uri';
-import { hasInstanceStorage } from '../../core/instance-types';
-import { VALIDATION_ACCURACY_METRIC } from '../../core/state-names';
+import { DEFAULT_MAX_PAYLOAD_IN_MB, DEFAULT_MAX_RUNTIME_IN_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from '../core/api-limits';
+import { REFERENCE_HYPERPARAMETERS } from '../core/hyperparameters';
+import { imageUriFor } from '../core/image-uri';
+import { hasInstanceStorage } from '../core/instance-types';
+import { VALIDATION_ACCURACY_METRIC } from '../core/state-names';
 import {
   SAGEMAKER_ERROR_NAMES,
   StepFunctionsTaskError,

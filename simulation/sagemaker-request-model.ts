@@ -1,5 +1,5 @@
-import { isPlainObject } from '../../core/json';
-import limits from '../../core/reference/sagemaker-api-limits.json';
+import { isPlainObject } from '../core/json';
+import limits from '../core/reference/sagemaker-api-limits.json';
 
 /**
  * The request model of the SageMaker operations the pipeline calls, and the two checks a request

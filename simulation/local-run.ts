@@ -2,9 +2,9 @@
 import './promise-with-resolvers';
 import './quiet-lambda-logs';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { handler as prepareRunHandler } from '../../lambda/prepare-run/index';
-import { handler as resolveImageHandler } from '../../lambda/resolve-image/index';
-import { STATE_NAMES } from '../../core/state-names';
+import { handler as prepareRunHandler } from '../lambda/prepare-run/index';
+import { handler as resolveImageHandler } from '../lambda/resolve-image/index';
+import { STATE_NAMES } from '../core/state-names';
 import {
   type CloudFormationTemplate,
   partitionOf,
