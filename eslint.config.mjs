@@ -1,5 +1,6 @@
 // ESLint flat config: @eslint/js + typescript-eslint recommended (syntax-only, no type information, so
-// `eslint .` stays a few seconds), plus the import boundaries of DESIGN.md as `no-restricted-imports`.
+// `eslint .` stays a few seconds), plus the import boundaries of docs/design.md ("Import rules") as
+// `no-restricted-imports`.
 //
 // Boundaries (each message ends with "(boundary: <name>)", so a violation names the rule in words):
 //   core-no-cdk, core-no-aws-sdk   core/ is the CDK-free contract: no aws-cdk-lib, constructs, cdk-nag,
@@ -109,7 +110,7 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 
-  // Import boundaries (DESIGN.md "Layout"): one block per folder.
+  // Import boundaries (docs/design.md, "Import rules"): one block per folder.
   boundaries(['core/**'], [CORE_NO_CDK, CORE_NO_AWS_SDK, CORE_NO_PROJECT]),
   boundaries(['lambda/**'], [LAMBDA_ONLY_CORE]),
   boundaries(['lib/**'], [LIB_NO_CLI, SHIPPED_NO_TEST_SCRIPTS, NO_SIMULATION]),

@@ -106,7 +106,7 @@ function groupBySize(types: readonly string[]): string {
 /**
  * Training families the algorithm still trains on that AWS is retiring: previous-generation GPU instances
  * (P2: NVIDIA K80, P3: NVIDIA V100). They stay accepted; `validate`, `dry-run` and `estimate` warn.
- * What was found (README, "Cost"): AWS lists P2 and P3 as previous generation on EC2; the SageMaker Python
+ * What was found (docs/operations.md, "Cost"): AWS lists P2 and P3 as previous generation on EC2; the SageMaker Python
  * SDK's own tests treat ml.p2.xlarge as deprecated (aws/sagemaker-python-sdk#5097, March 2025) and the
  * AWS Deep Learning Containers moved their tests off P3 (aws/deep-learning-containers#4723, April 2025).
  * No SageMaker end-of-support date was found, and the API still accepts both.

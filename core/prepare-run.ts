@@ -125,7 +125,7 @@ export type TrainingSettings = Required<Omit<TrainingRequest, 'maxWaitTimeInSeco
 
 /**
  * Training settings of the Caltech-256 reference run. The instance is the cheapest current-generation GPU
- * type the algorithm trains on (README, "Cost"): the reference example used ml.p2.xlarge, later
+ * type the algorithm trains on (docs/operations.md, "Cost"): the reference example used ml.p2.xlarge, later
  * ml.p3.2xlarge, both of families AWS is retiring. Without spot there is no spot wait; with spot and no
  * `maxWaitTimeInSeconds`, the wait defaults to `defaultMaxWaitTimeInSeconds(maxRuntimeInSeconds)`.
  */

@@ -30,7 +30,7 @@ export interface PipelineAlarmsProps {
 /**
  * One alarm per thing that needs a person: runs that failed, timed out or were aborted, a Lambda
  * that failed, and run requests stuck in the dead-letter queue. Each sends ALARM to the topic;
- * README "Operations" says what each means and what to do.
+ * docs/operations.md ("Notifications and alarms") says what each means and what to do.
  *
  * Every alarm fires on a single occurrence (threshold 1): runs are few and each costs real money,
  * so one failure is worth a look. No data means nothing happened, which is not breaching.

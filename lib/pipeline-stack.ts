@@ -179,7 +179,7 @@ export class ImageClassificationPipelineStack extends Stack {
       value: consoleUrl(consoleOrigin(this), this.region, 'states/home', `${STATE_MACHINE_FRAGMENT_PREFIX}${this.pipeline.stateMachine.stateMachineArn}`),
     });
     new CfnOutput(this, 'RunRequestDeadLetterQueueUrl', {
-      description: 'Run request uploads that could not start a run (see README, Operations)',
+      description: 'Run request uploads that could not start a run (see docs/operations.md, Notifications and alarms)',
       value: this.trigger.deadLetterQueue.queueUrl,
     });
     new CfnOutput(this, 'NotificationTopicArn', {

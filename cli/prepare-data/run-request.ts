@@ -8,7 +8,7 @@ import { PLACEHOLDER_BUCKETS, REFERENCE_HYPERPARAMETERS } from './contract';
 export type DatasetFormat = 'recordio' | 'lst';
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['recordio', 'lst'];
 
-/** Where datasets live in the data bucket (DESIGN.md "S3 layout"). */
+/** Where datasets live in the data bucket (docs/design.md, "S3 layout and names"). */
 export const DATASETS_PREFIX = 'datasets/';
 
 /** `datasets/<name>/` */

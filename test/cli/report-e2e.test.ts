@@ -282,8 +282,8 @@ test('report: one self-contained folder that renders in Chromium (cards, images,
     // The deleted image's card says so instead of a broken picture.
     await page.fill('#search', 'deleted');
     expect(await page.locator('#gallery .card .noimg').textContent()).toBe('image not available');
-    // The test's artifact, and the picture in the README (docs/report-screenshot.png): the top of the
-    // report and the first rows of the gallery, most confident first.
+    // The test's artifact, and the picture in the README and docs/command-line.md (docs/report-screenshot.png):
+    // the top of the report and the first rows of the gallery, most confident first.
     await page.fill('#search', '');
     await page.selectOption('#sort', 'confidence-desc');
     await page.setViewportSize({ width: 1280, height: 1500 });

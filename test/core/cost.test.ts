@@ -34,7 +34,7 @@ describe('price table', () => {
     }
   });
 
-  test('the Regions of the README\'s examples: eu-west-1 from its own source and date; China has none (CNY, not sourced)', () => {
+  test('the Regions of the examples in docs/operations.md ("Cost"): eu-west-1 from its own source and date; China has none (CNY, not sourced)', () => {
     expect(prices.regions['eu-west-1']).toMatchObject({ pricesAsOf: '2023-12-31', training: { source: 'eu-west-1-bill-2023-12' } });
     expect(pricePerHour('training', 'eu-west-1', 'ml.g4dn.xlarge')).toBe(0.822);
     expect(pricePerHour('training', 'eu-west-1', 'ml.p3.2xlarge')).toBe(4.131);

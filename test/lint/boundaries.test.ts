@@ -1,5 +1,5 @@
 /**
- * The import boundaries of DESIGN.md ("Layout"), as enforced by eslint.config.mjs: each forbidden import
+ * The import boundaries of docs/design.md ("Import rules"), as enforced by eslint.config.mjs: each forbidden import
  * fails with `no-restricted-imports` and a message that names the boundary; each allowed import passes.
  *
  * All snippets are linted in one batch by one ESLint instance (see lint-texts.mjs for why it runs in a
