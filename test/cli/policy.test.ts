@@ -223,6 +223,16 @@ describe('policy', () => {
     expect(bucketKeys).toEqual([{ 'Fn::GetAtt': [keys[0], 'Arn'] }, { 'Fn::GetAtt': [keys[0], 'Arn'] }]);
   });
 
+  test('docs/security.md shows the policy this code prints, for the stack its example names', () => {
+    const doc = readFileSync(resolve(__dirname, '../../docs/security.md'), 'utf8');
+    const shown = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(doc)?.[1] ?? 'null') as PolicyDocument;
+    const start = shown.Statement.find((s) => s.Sid === 'StartAndListRuns')?.Resource[0] as string;
+    const buckets = shown.Statement.find((s) => s.Sid === 'ListBuckets')?.Resource.map((arn) => arn.replace('arn:aws:s3:::', '')) ?? [];
+    const keyArn = shown.Statement.find((s) => s.Sid === 'UseTheBucketKeyThroughS3')?.Resource[0] as string;
+    expect(shown).toEqual(operatorPolicy({ stackName: STACK, stateMachineArn: start, dataBucket: buckets[0] as string, artifactBucket: buckets[1] as string, keyArn }));
+    for (const statement of shown.Statement) expect(doc).toContain(`| \`${statement.Sid}\` |`);
+  });
+
   describe('the readable display', () => {
     /** The display with each broken line joined back: continuation lines are indented deeper than their first. */
     const unwrapped = (text: string) => text.replace(/\n {6,}/g, '');
