@@ -508,8 +508,13 @@ export class SageMakerStandIn {
     }
     const completed = jobs.filter((job) => job.description.TrainingJobStatus === 'Completed');
     const status = forced?.status ?? (completed.length === 0 ? 'Failed' : 'Completed');
+    // FailureReason only of a Failed tuning job (a stopped one has none).
     const failureReason =
-      forced?.status === 'Failed' ? forced.failureReason : completed.length === 0 ? 'All training jobs failed. See the training jobs of this tuning job for their FailureReason.' : undefined;
+      forced?.status === 'Failed'
+        ? forced.failureReason
+        : status === 'Failed'
+          ? 'All training jobs failed. See the training jobs of this tuning job for their FailureReason.'
+          : undefined;
     const ended = this.clock;
     this.clock = ended + 1000;
     return jsonCopy<DescribeHyperParameterTuningJobResponse>({

@@ -715,6 +715,38 @@ describe('SageMakerStandIn: hyperparameter tuning', () => {
     });
   });
 
+  // DescribeHyperParameterTuningJob (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeHyperParameterTuningJob.html):
+  // FailureReason is the reason a job failed; a stopped one has none.
+  test('a stopped tuning job ends Stopped without FailureReason, as States.TaskFailed', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: 'AlgorithmError: simulated' }, tuning: { status: 'Stopped' } } });
+    const error = await rejectionOf(sageMaker.createHyperParameterTuningJobSync(tuningRequest()));
+    expect(error.name).toBe('States.TaskFailed');
+    const described = JSON.parse(error.message);
+    expect(described).toMatchObject({ HyperParameterTuningJobStatus: 'Stopped' });
+    expect(described).not.toHaveProperty('FailureReason');
+    expect(described).not.toHaveProperty('BestTrainingJob');
+  });
+
+  test('a best training job that early stopping stopped is described Stopped, with its metrics and without a model', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { tuning: { status: 'Completed', bestTrainingJobStopped: true } } });
+    const tuned = await sageMaker.createHyperParameterTuningJobSync(tuningRequest());
+    const best = tuned.BestTrainingJob;
+    expect(best).toMatchObject({ TrainingJobStatus: 'Stopped', ObjectiveStatus: 'Succeeded' });
+    const described = await sageMaker.describeTrainingJob({ TrainingJobName: best?.TrainingJobName });
+    expect(described).toMatchObject({ TrainingJobStatus: 'Stopped', FinalMetricDataList: expect.any(Array) });
+    expect(described).not.toHaveProperty('ModelArtifacts');
+    expect(tuned.TrainingJobStatusCounters).toMatchObject({ Stopped: 1 });
+  });
+
+  test('a stopped transform job: TaskFailed, Stopped, no FailureReason', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { transform: { status: 'Stopped' } } });
+    const error = await rejectionOf(sageMaker.createTransformJobSync(transformRequest()));
+    expect(error.name).toBe('States.TaskFailed');
+    const described = JSON.parse(error.message);
+    expect(described).toMatchObject({ TransformJobStatus: 'Stopped' });
+    expect(described).not.toHaveProperty('FailureReason');
+  });
+
   test('a tuning job whose jobs report no objective completes without a best training job', async () => {
     const sageMaker = new SageMakerStandIn({ finalMetrics: { 'train:accuracy': 0.9 } });
     const tuning = await sageMaker.createHyperParameterTuningJobSync(tuningRequest());
