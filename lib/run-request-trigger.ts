@@ -174,7 +174,6 @@ export class RunRequestTrigger extends Construct {
     props.stateMachine.grantStartExecution(fn);
     acknowledgeWildcardResource(fn.role ?? fn, requestObjects,
       'Run request files can have any name: the function reads any object under the run request prefix, and only there.');
-
   }
 }
 
