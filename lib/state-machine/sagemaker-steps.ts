@@ -126,7 +126,8 @@ export class SageMakerSteps extends Construct {
         'TrainingJobName.$': '$.trainingJob.described.TrainingJobName',
         'TrainingJobArn.$': '$.trainingJob.described.TrainingJobArn',
         'TrainingJobStatus.$': '$.trainingJob.described.TrainingJobStatus',
-        // Required in every DescribeTrainingJob answer (ModelArtifacts.S3ModelArtifacts).
+        // SageMaker answers ModelArtifacts for a Completed job only: `Train model` (.sync) succeeds only then, and
+        // the tuned path checked it in `Best training job has a model?`.
         'ModelArtifacts.$': '$.trainingJob.described.ModelArtifacts.S3ModelArtifacts',
         'FinalMetricDataList.$': '$.trainingJob.described.FinalMetricDataList',
         'TrainingTimeInSeconds.$': '$.trainingJob.described.TrainingTimeInSeconds',
