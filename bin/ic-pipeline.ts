@@ -36,6 +36,7 @@ const load = {
   list: () => require('../cli/commands/list') as typeof import('../cli/commands/list'),
   results: () => require('../cli/commands/results') as typeof import('../cli/commands/results'),
   report: () => require('../cli/commands/report') as typeof import('../cli/commands/report'),
+  policy: () => require('../cli/commands/policy') as typeof import('../cli/commands/policy'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -312,6 +313,12 @@ async function main(argv: string[]): Promise<number> {
       load.report().reportCommand({ execution, stackName: opts.stack, outDir: opts.out, classesFile: opts.classes, concurrency: opts.concurrency }, deps, out),
     ),
   );
+
+  aws(
+    program
+      .command('policy')
+      .description("Print the minimum IAM policy of this command line for the deployed stack, with its ARNs (--json: the policy document for aws iam create-policy)"),
+  ).action((opts) => runAws(opts, (deps, out) => load.policy().policyCommand({ stackName: opts.stack }, deps, out)));
 
   // --no-color on every command: colours follow each stream's terminal, and this turns them off.
   for (const command of program.commands) command.option('--no-color', 'no colours (also: the NO_COLOR environment variable)');

@@ -19,6 +19,8 @@ export const STATE_NAMES = {
   bestTrainingJobFound: 'Best training job found?',
   noBestTrainingJob: 'Tune model found no best training job',
   describeBestTrainingJob: 'Describe best training job',
+  bestTrainingJobHasModel: 'Best training job has a model?',
+  bestTrainingJobWithoutModel: 'Best training job has no model',
   readTuningResult: 'Read tuning result',
   spotOrOnDemand: 'Spot training?',
   buildTrainingRequest: 'Build training request',

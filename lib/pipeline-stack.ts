@@ -182,6 +182,12 @@ export class ImageClassificationPipelineStack extends Stack {
       description: 'Run request uploads that could not start a run (see docs/operations.md, Notifications and alarms)',
       value: this.trigger.deadLetterQueue.queueUrl,
     });
+    // The command line reads and writes the SSE-KMS buckets, which takes kms:Decrypt and kms:GenerateDataKey
+    // on this key: `ic-pipeline policy` puts its ARN in the operators' policy.
+    new CfnOutput(this, 'EncryptionKeyArn', {
+      description: 'The key of the buckets (SSE-KMS): operators need kms:Decrypt and kms:GenerateDataKey on it (ic-pipeline policy)',
+      value: this.encryptionKey.keyArn,
+    });
     new CfnOutput(this, 'NotificationTopicArn', {
       description: 'One message per run: its summary, or what failed and why',
       value: this.notificationTopic.topicArn,

@@ -1,4 +1,4 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -60,10 +60,9 @@ export interface RunRequestTriggerProps {
   readonly prefix?: string;
 
   /**
-   * Customer managed KMS key that encrypts the dead-letter queue. EventBridge rules of this account and
-   * Region are granted use of it in the key policy. (An SQS queue encrypted with the AWS managed key `aws/sqs`
-   * cannot receive messages from EventBridge, whose key policy cannot be changed.)
-   * @default - SQS-managed server-side encryption (SSE-SQS)
+   * Customer managed KMS key that encrypts the `start-run` function's log group. The dead-letter queue does
+   * not use it: it is always encrypted with SQS-managed keys (SSE-SQS), see {@link RunRequestTrigger.deadLetterQueue}.
+   * @default - the log group is encrypted by CloudWatch Logs' own keys
    */
   readonly encryptionKey?: kms.IKey;
 }
@@ -83,7 +82,10 @@ export class RunRequestTrigger extends Construct {
   public readonly function: PipelineFunction;
   /** The rule that routes run request uploads to the function. */
   public readonly rule: events.Rule;
-  /** Events that could not be delivered to the function, or that it failed to handle. */
+  /**
+   * Events that could not be delivered to the function, or that it failed to handle. Encrypted at rest with
+   * SQS-managed keys (SSE-SQS), not a KMS key, so that EventBridge can always write to it (see the constructor).
+   */
   public readonly deadLetterQueue: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: RunRequestTriggerProps) {
@@ -93,9 +95,23 @@ export class RunRequestTrigger extends Construct {
 
     props.dataBucket.enableEventBridgeNotification();
 
+    // SSE-SQS, not the customer managed key. EventBridge writes dead letters as the events.amazonaws.com
+    // service, so a KMS-encrypted queue needs a key policy statement for that principal. The one this
+    // construct had, conditioned on aws:SourceArn (the rules of the account), rests on a key EventBridge is
+    // not documented to send when SQS calls KMS for it; for EventBridge writing to SNS topics AWS documents that
+    // such conditions cannot be used ("Amazon SNS permissions",
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions),
+    // and a denied GenerateDataKey loses the dead letter (InvocationsFailedToBeSentToDLQ). The condition
+    // SQS does send, kms:EncryptionContext:aws:sqs:arn (SQS passes the queue's ARN as encryption context,
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html), cannot
+    // name this queue here: the queue's ARN in the key policy and the key's ARN in the queue are a dependency
+    // cycle CloudFormation refuses, and the queue has no physical name to build the ARN from. SSE-SQS needs no
+    // key policy at all (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html),
+    // and EventBridge writes to it as to any queue whose policy allows it (the target's DLQ policy below, for
+    // this rule only: https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html). The messages
+    // are S3 event envelopes (bucket, key, version), never the request files' content.
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: props.encryptionKey ? sqs.QueueEncryption.KMS : sqs.QueueEncryption.SQS_MANAGED,
-      encryptionMasterKey: props.encryptionKey,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: DEAD_LETTER_RETENTION,
     });
@@ -136,9 +152,12 @@ export class RunRequestTrigger extends Construct {
       }),
     );
 
-    // Exactly what reading one version of a request file needs: the object (and its versions) under
-    // the prefix, and listing of that prefix, so that S3 answers NoSuchKey rather than AccessDenied
-    // for a file deleted before the function read it.
+    // Exactly what reading one version of a request file needs: the object (and its versions) under the
+    // prefix, and listing under the prefix only. S3 answers a missing object with 404 only to a caller that
+    // may list the bucket, else 403 (GetObject, https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html),
+    // and a listing right limited by s3:prefix is not documented to count: so after an AccessDenied the
+    // function lists the versions of that one key (s3:ListBucketVersions, same condition) to tell a file
+    // deleted before it was read (the "could not be read" run) from a real denial (lambda/start-run).
     const requestObjects = props.dataBucket.arnForObjects(`${prefix}*`);
     fn.addToRolePolicy(
       new iam.PolicyStatement({ sid: 'ReadRunRequests', actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [requestObjects] }),
@@ -146,7 +165,7 @@ export class RunRequestTrigger extends Construct {
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'ListRunRequests',
-        actions: ['s3:ListBucket'],
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
         resources: [props.dataBucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': `${prefix}*` } },
       }),
@@ -155,13 +174,6 @@ export class RunRequestTrigger extends Construct {
     props.stateMachine.grantStartExecution(fn);
     acknowledgeWildcardResource(fn.role ?? fn, requestObjects,
       'Run request files can have any name: the function reads any object under the run request prefix, and only there.');
-
-    if (props.encryptionKey) {
-      // The function's own DLQ writes (failed invocations) need the key too; the Function construct
-      // grants only sqs:SendMessage.
-      props.encryptionKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
-      grantEventBridgeUseOfKey(this, props.encryptionKey);
-    }
   }
 }
 
@@ -170,33 +182,6 @@ function validatePrefix(scope: Construct, prefix: string): void {
     throw new Error(
       `RunRequestTrigger ${scope.node.path}: prefix must be a folder such as 'requests/' (ending with '/', ` +
         `not starting with '/', without '*' or '\\'), got '${prefix}'`,
-    );
-  }
-}
-
-/** Lets EventBridge put messages for this account's rules into a queue encrypted with `key`. */
-function grantEventBridgeUseOfKey(scope: Construct, key: kms.IKey): void {
-  const { statementAdded } = key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      sid: 'AllowEventBridgeToWriteRunRequestDeadLetters',
-      principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-      // In a key policy, "*" is the key itself.
-      resources: ['*'],
-      // Not this rule's ARN: the key policy would then depend on the rule, the rule on the function,
-      // the function's policy on the queue and the queue on the key, a cycle CloudFormation refuses.
-      conditions: {
-        ArnLike: {
-          'aws:SourceArn': Stack.of(scope).formatArn({ service: 'events', resource: 'rule', resourceName: '*' }),
-        },
-      },
-    }),
-  );
-  if (!statementAdded) {
-    Annotations.of(scope).addWarningV2(
-      'ic-pipeline:runRequestTrigger:importedDeadLetterKey',
-      'The dead-letter queue key is imported, so its key policy cannot be changed here: allow ' +
-        'events.amazonaws.com kms:GenerateDataKey and kms:Decrypt on it, or EventBridge cannot write to the DLQ.',
     );
   }
 }

@@ -346,11 +346,24 @@ export class SageMakerStandIn {
     this.namesInUse[api].add(key);
   }
 
+  /**
+   * The DescribeTrainingJob answer of a job in `outcome`'s status. What SageMaker leaves out, status by status
+   * (DescribeTrainingJob, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html:
+   * "Some of the attributes below only appear if the training job successfully starts"; TrainingEndTime,
+   * TrainingTimeInSeconds, BillableTimeInSeconds and FailureReason are optional members):
+   * - InProgress and Stopping: no ModelArtifacts (nothing is uploaded yet), no FinalMetricDataList, no
+   *   TrainingEndTime, TrainingTimeInSeconds or BillableTimeInSeconds (the job has not ended); the last
+   *   secondary status transition has no EndTime.
+   * - Failed: no ModelArtifacts and no FinalMetricDataList; FailureReason says why.
+   * - Stopped: no ModelArtifacts and no FinalMetricDataList. (An algorithm may save a model in the 120 s a stop
+   *   allows, StopTrainingJob; the stand-in takes the case the pipeline must survive, a stop with no model.)
+   * - Completed: everything, ModelArtifacts included (`withoutOptionalFields` leaves out the metrics and times).
+   */
   private trainingJobDescription(
     request: Record<string, unknown>,
     name: string,
     arn: string,
-    outcome: TrainingOutcome,
+    outcome: TrainingJobState,
     finalMetrics: Readonly<Record<string, number>> = this.finalMetrics,
   ): DescribeTrainingJobResponse {
     const created = this.clock;
@@ -363,7 +376,17 @@ export class SageMakerStandIn {
       { Status: 'Downloading', StartTime: started, EndTime: downloaded, StatusMessage: 'Downloading input data' },
     ];
     let secondaryStatus: string;
-    if (outcome.status === 'Completed') {
+    const running = outcome.status === 'InProgress' || outcome.status === 'Stopping';
+    if (outcome.status === 'InProgress') {
+      transitions.push({ Status: 'Training', StartTime: downloaded, StatusMessage: 'Training image download completed. Training in progress.' });
+      secondaryStatus = 'Training';
+    } else if (outcome.status === 'Stopping') {
+      transitions.push(
+        { Status: 'Training', StartTime: downloaded, EndTime: trained, StatusMessage: 'Training image download completed. Training in progress.' },
+        { Status: 'Stopping', StartTime: trained, StatusMessage: 'Stopping the training job' },
+      );
+      secondaryStatus = 'Stopping';
+    } else if (outcome.status === 'Completed') {
       transitions.push(
         { Status: 'Training', StartTime: downloaded, EndTime: trained, StatusMessage: 'Training image download completed. Training in progress.' },
         { Status: 'Uploading', StartTime: trained, EndTime: ended, StatusMessage: 'Uploading generated training model' },
@@ -393,14 +416,15 @@ export class SageMakerStandIn {
         },
       );
     }
-    const lastModified = ended + LAST_MODIFIED_DELAY_SECONDS * 1000;
-    this.clock = lastModified + 1000;
+    // A running job was last modified at its last transition; an ended one a little after it ended.
+    const lastModified = running ? (transitions[transitions.length - 1]?.StartTime ?? created) : ended + LAST_MODIFIED_DELAY_SECONDS * 1000;
+    this.clock = Math.max(lastModified, ended) + 1000;
     const outputPath = String(member(request, 'OutputDataConfig', 'S3OutputPath'));
-    const failureReason = outcome.status === 'Completed' ? undefined : outcome.failureReason;
+    const failureReason = outcome.status === 'Failed' || outcome.status === 'Stopped' ? outcome.failureReason : undefined;
     const description = jsonCopy<DescribeTrainingJobResponse>({
       TrainingJobName: name,
       TrainingJobArn: arn,
-      ModelArtifacts: { S3ModelArtifacts: `${withTrailingSlash(outputPath)}${name}/output/model.tar.gz` },
+      ModelArtifacts: outcome.status === 'Completed' ? { S3ModelArtifacts: `${withTrailingSlash(outputPath)}${name}/output/model.tar.gz` } : undefined,
       TrainingJobStatus: outcome.status,
       SecondaryStatus: secondaryStatus,
       FailureReason: failureReason,
@@ -414,7 +438,7 @@ export class SageMakerStandIn {
       StoppingCondition: request.StoppingCondition ?? { MaxRuntimeInSeconds: DEFAULT_MAX_RUNTIME_IN_SECONDS },
       CreationTime: created,
       TrainingStartTime: started,
-      TrainingEndTime: ended,
+      TrainingEndTime: running ? undefined : ended,
       LastModifiedTime: lastModified,
       SecondaryStatusTransitions: transitions,
       FinalMetricDataList:
@@ -425,10 +449,11 @@ export class SageMakerStandIn {
       EnableInterContainerTrafficEncryption: request.EnableInterContainerTrafficEncryption ?? false,
       EnableManagedSpotTraining: request.EnableManagedSpotTraining ?? false,
       CheckpointConfig: request.CheckpointConfig,
-      TrainingTimeInSeconds: this.trainingSeconds,
+      TrainingTimeInSeconds: running ? undefined : this.trainingSeconds,
       // With spot, SageMaker reports the saving as billable time below the training time.
-      BillableTimeInSeconds:
-        request.EnableManagedSpotTraining === true
+      BillableTimeInSeconds: running
+        ? undefined
+        : request.EnableManagedSpotTraining === true
           ? Math.round(this.trainingSeconds * (1 - this.spotSavingsPercent / 100))
           : this.trainingSeconds,
       Environment: request.Environment,
@@ -473,13 +498,23 @@ export class SageMakerStandIn {
       const reported = description.FinalMetricDataList?.find((metric) => metric.MetricName === objectiveName)?.Value;
       jobs.push({ description, tuned, ...(reported === undefined ? {} : { objective: reported }) });
     }
-    const completed = jobs.filter((job) => job.description.TrainingJobStatus === 'Completed');
-    const scored = completed.filter((job) => job.objective !== undefined);
-    const best = scored.reduce<(typeof scored)[number] | undefined>((top, job) => (top === undefined || (job.objective ?? 0) > (top.objective ?? 0) ? job : top), undefined);
     const forced = this.outcomes.tuning;
+    const scored = jobs.filter((job) => job.description.TrainingJobStatus === 'Completed' && job.objective !== undefined);
+    const best = scored.reduce<(typeof scored)[number] | undefined>((top, job) => (top === undefined || (job.objective ?? 0) > (top.objective ?? 0) ? job : top), undefined);
+    if (best !== undefined && forced?.status === 'Completed' && forced.bestTrainingJobStopped === true) {
+      // Early stopping stops a job after it reported the objective: Stopped, with its metrics, without a model.
+      Object.assign(best.description, { TrainingJobStatus: 'Stopped', SecondaryStatus: 'Stopped' });
+      delete best.description.ModelArtifacts;
+    }
+    const completed = jobs.filter((job) => job.description.TrainingJobStatus === 'Completed');
     const status = forced?.status ?? (completed.length === 0 ? 'Failed' : 'Completed');
+    // FailureReason only of a Failed tuning job (a stopped one has none).
     const failureReason =
-      forced?.status === 'Failed' ? forced.failureReason : completed.length === 0 ? 'All training jobs failed. See the training jobs of this tuning job for their FailureReason.' : undefined;
+      forced?.status === 'Failed'
+        ? forced.failureReason
+        : status === 'Failed'
+          ? 'All training jobs failed. See the training jobs of this tuning job for their FailureReason.'
+          : undefined;
     const ended = this.clock;
     this.clock = ended + 1000;
     return jsonCopy<DescribeHyperParameterTuningJobResponse>({
@@ -538,14 +573,15 @@ export class SageMakerStandIn {
       ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
       StoppingCondition: { MaxRuntimeInSeconds: 360_000 },
     };
-    const outcome: TrainingOutcome =
-      status === 'Completed'
-        ? { status }
-        : status === 'Failed'
-          ? { status, failureReason: earlier.failureReason ?? 'AlgorithmError: (simulated earlier failure)' }
-          : { status, failureReason: earlier.failureReason };
+    const outcome: TrainingJobState =
+      status === 'Failed'
+        ? { status, failureReason: earlier.failureReason ?? 'AlgorithmError: (simulated earlier failure)' }
+        : status === 'Stopped'
+          ? { status, failureReason: earlier.failureReason }
+          : { status };
     const description = this.trainingJobDescription(request, name, this.arn('training-job', name), outcome);
-    if (earlier.modelArtifacts !== undefined) description.ModelArtifacts = { S3ModelArtifacts: earlier.modelArtifacts };
+    // Only a completed job has a model to point elsewhere.
+    if (earlier.modelArtifacts !== undefined && status === 'Completed') description.ModelArtifacts = { S3ModelArtifacts: earlier.modelArtifacts };
     return description;
   }
 
@@ -676,25 +712,47 @@ export type TrainingOutcome =
       readonly failureReason?: string;
     };
 
-export type TuningJobOutcome = { readonly status: 'Completed' } | { readonly status: 'Failed'; readonly failureReason: string } | { readonly status: 'Stopped' };
+/** A training job's status as DescribeTrainingJob answers it: how a job ended, or that it still runs. */
+type TrainingJobState = TrainingOutcome | { readonly status: 'InProgress' } | { readonly status: 'Stopping' };
+
+export type TuningJobOutcome =
+  | {
+      readonly status: 'Completed';
+      /**
+       * The best training job (the one with the best objective) ended Stopped, as a job early stopping stops
+       * after it reported the objective does, and its DescribeTrainingJob answer has no ModelArtifacts, as the
+       * stand-in answers for every stopped job. @default false
+       */
+      readonly bestTrainingJobStopped?: boolean;
+    }
+  | { readonly status: 'Failed'; readonly failureReason: string }
+  | { readonly status: 'Stopped' };
 
 export type EarlierTrainingJobOutcome =
   /** There is no such job: `SageMaker.ResourceNotFoundException`. */
   | { readonly exists: false }
   | {
       readonly exists?: true;
-      /** @default 'Completed' */
-      readonly status?: 'Completed' | 'Failed' | 'Stopped';
+      /**
+       * Its status now. An earlier job may still be running (InProgress, Stopping): DescribeTrainingJob answers
+       * whatever the status. @default 'Completed'
+       */
+      readonly status?: 'Completed' | 'InProgress' | 'Stopping' | 'Failed' | 'Stopped';
+      /** Failed (and Stopped, when given). @default - Failed: 'AlgorithmError: (simulated earlier failure)' */
       readonly failureReason?: string;
       /** Another algorithm's image makes it not an image-classification job. @default - the algorithm's image in the Region */
       readonly trainingImage?: string;
       /** @default - the reference run's (REFERENCE_HYPERPARAMETERS) */
       readonly hyperparameters?: Readonly<Record<string, string>>;
-      /** @default - `s3://<artifact bucket>/runs/<name>/model/<name>/output/model.tar.gz` */
+      /** Completed only (no other status has a model). @default - `s3://<artifact bucket>/runs/<name>/model/<name>/output/model.tar.gz` */
       readonly modelArtifacts?: string;
     };
 
-export type TransformOutcome = { readonly status: 'Completed' } | { readonly status: 'Failed'; readonly failureReason: string };
+export type TransformOutcome =
+  | { readonly status: 'Completed' }
+  | { readonly status: 'Failed'; readonly failureReason: string }
+  /** Stopped (StopTransformJob, or the execution was stopped): no FailureReason. */
+  | { readonly status: 'Stopped' };
 
 export type CreateModelOutcome =
   | { readonly status: 'Created' }
@@ -728,7 +786,8 @@ export type LocalTaskHandler = (input: JsonValue) => Promise<JsonValue>;
 export interface SecondaryStatusTransition {
   Status: string;
   StartTime: number;
-  EndTime: number;
+  /** Absent from the transition a running job is in. */
+  EndTime?: number;
   StatusMessage: string;
 }
 
@@ -741,9 +800,11 @@ export interface SecondaryStatusTransition {
 export interface DescribeTrainingJobResponse {
   TrainingJobName: string;
   TrainingJobArn: string;
-  ModelArtifacts: { S3ModelArtifacts: string };
-  TrainingJobStatus: 'Completed' | 'Failed' | 'Stopped';
+  /** Completed jobs only: SageMaker leaves it out while a job runs, and when it failed or was stopped. */
+  ModelArtifacts?: { S3ModelArtifacts: string };
+  TrainingJobStatus: 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
   SecondaryStatus: string;
+  /** Failed jobs (and a Stopped job the outcome gives one). */
   FailureReason?: string;
   HyperParameters: Record<string, string>;
   AlgorithmSpecification: Record<string, unknown>;
@@ -755,7 +816,8 @@ export interface DescribeTrainingJobResponse {
   StoppingCondition: Record<string, unknown>;
   CreationTime: number;
   TrainingStartTime: number;
-  TrainingEndTime: number;
+  /** Absent while the job runs (InProgress, Stopping). */
+  TrainingEndTime?: number;
   LastModifiedTime: number;
   SecondaryStatusTransitions: SecondaryStatusTransition[];
   FinalMetricDataList?: { MetricName: string; Value: number; Timestamp: number }[];
@@ -763,8 +825,9 @@ export interface DescribeTrainingJobResponse {
   EnableInterContainerTrafficEncryption: boolean;
   EnableManagedSpotTraining: boolean;
   CheckpointConfig?: Record<string, unknown>;
-  TrainingTimeInSeconds: number;
-  BillableTimeInSeconds: number;
+  /** Absent while the job runs, and from a completed job's answer with `withoutOptionalFields`. */
+  TrainingTimeInSeconds?: number;
+  BillableTimeInSeconds?: number;
   Environment?: Record<string, string>;
   RetryStrategy?: Record<string, unknown>;
   ExperimentConfig?: Record<string, unknown>;
@@ -786,7 +849,11 @@ export interface HyperParameterTrainingJobSummary {
   ObjectiveStatus: string;
 }
 
-/** The DescribeHyperParameterTuningJob answer a `createHyperParameterTuningJob.sync` task returns (timestamps as above). */
+/**
+ * The DescribeHyperParameterTuningJob answer a `createHyperParameterTuningJob.sync` task returns (timestamps as
+ * above), always of an ended job: BestTrainingJob only when a training job reported the objective, FailureReason
+ * only when it Failed (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeHyperParameterTuningJob.html).
+ */
 export interface DescribeHyperParameterTuningJobResponse {
   HyperParameterTuningJobName: string;
   HyperParameterTuningJobArn: string;
@@ -811,7 +878,8 @@ export interface CreateModelResponse {
 export interface DescribeTransformJobResponse {
   TransformJobName: string;
   TransformJobArn: string;
-  TransformJobStatus: 'Completed' | 'Failed';
+  TransformJobStatus: 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
+  /** Failed jobs only. */
   FailureReason?: string;
   ModelName: string;
   MaxConcurrentTransforms?: number;
@@ -823,8 +891,12 @@ export interface DescribeTransformJobResponse {
   TransformOutput: Record<string, unknown>;
   TransformResources: Record<string, unknown>;
   CreationTime: number;
-  TransformStartTime: number;
-  TransformEndTime: number;
+  /**
+   * Optional members (DescribeTransformJob, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTransformJob.html):
+   * the stand-in's jobs all start, and all end before a `.sync` task answers, so it always sends both.
+   */
+  TransformStartTime?: number;
+  TransformEndTime?: number;
   DataProcessing: Record<string, unknown>;
   ExperimentConfig?: Record<string, unknown>;
 }

@@ -195,6 +195,9 @@ function isNotFound(error: unknown): boolean {
   return e?.name === 'ResourceNotFound' || (e?.name === 'ValidationException' && /not found/i.test(e.message ?? ''));
 }
 
+/** InProgress and Stopping: the job has not ended, so it has no end time yet. */
+const isRunning = (status: string | undefined): boolean => status === 'InProgress' || status === 'Stopping';
+
 async function trainingJobStatus(deps: AwsDeps, name: string, now: Date): Promise<JobStatus> {
   let job;
   try {
@@ -208,7 +211,9 @@ async function trainingJobStatus(deps: AwsDeps, name: string, now: Date): Promis
   const epochMatch = /epoch\D{0,3}(\d+)/i.exec(lastMessage ?? '');
   const epochs = Number(job.HyperParameters?.epochs);
   const start = job.TrainingStartTime ?? job.CreationTime;
-  const end = job.TrainingEndTime ?? (job.TrainingJobStatus === 'InProgress' ? now : job.LastModifiedTime);
+  // No TrainingEndTime while the job runs, Stopping included (DescribeTrainingJob,
+  // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html): it runs until now.
+  const end = job.TrainingEndTime ?? (isRunning(job.TrainingJobStatus) ? now : job.LastModifiedTime);
   return {
     kind: 'training',
     name,
@@ -275,7 +280,7 @@ async function transformJobStatus(deps: AwsDeps, name: string, now: Date): Promi
     throw toCliError(error, { region: deps.region });
   }
   const start = job.TransformStartTime ?? job.CreationTime;
-  const end = job.TransformEndTime ?? (job.TransformJobStatus === 'InProgress' ? now : undefined);
+  const end = job.TransformEndTime ?? (isRunning(job.TransformJobStatus) ? now : undefined);
   return {
     kind: 'transform',
     name,

@@ -240,8 +240,11 @@ function printCall(call: SageMakerCall, out: Output): void {
       .map((m) => `${m.MetricName} ${m.Value}`)
       .join(', ');
     out.line(
-      `${TAG}   → training job ${response.TrainingJobName} ${response.TrainingJobStatus} after ${response.TrainingTimeInSeconds} s` +
-        ` (billable ${response.BillableTimeInSeconds} s)${metrics ? `; ${metrics}` : ''} (stand-in values)`,
+      `${TAG}   → training job ${response.TrainingJobName} ${response.TrainingJobStatus}` +
+        // DescribeTrainingJob may leave the times out (the no-training-metrics scenario does).
+        (response.TrainingTimeInSeconds !== undefined ? ` after ${response.TrainingTimeInSeconds} s` : '') +
+        (response.BillableTimeInSeconds !== undefined ? ` (billable ${response.BillableTimeInSeconds} s)` : '') +
+        `${metrics ? `; ${metrics}` : ''} (stand-in values)`,
     );
   } else if (call.api === 'CreateHyperParameterTuningJob') {
     const counters = response.TrainingJobStatusCounters ?? {};
@@ -257,7 +260,9 @@ function printCall(call: SageMakerCall, out: Output): void {
   } else if (call.api === 'DescribeTrainingJob') {
     const metrics = ((response.FinalMetricDataList ?? []) as { MetricName: string; Value: number }[]).map((m) => `${m.MetricName} ${m.Value}`).join(', ');
     out.line(
-      `${TAG}   → training job ${response.TrainingJobName} ${response.TrainingJobStatus}; model ${response.ModelArtifacts?.S3ModelArtifacts}` +
+      // Only a completed job has ModelArtifacts.
+      `${TAG}   → training job ${response.TrainingJobName} ${response.TrainingJobStatus}; ` +
+        `${response.ModelArtifacts?.S3ModelArtifacts ? `model ${response.ModelArtifacts.S3ModelArtifacts}` : 'no model'}` +
         `${metrics ? `; ${metrics}` : ''} (AWS SDK integration; stand-in values)`,
     );
   } else if (call.api === 'CreateModel') {

@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { requireEnv } from '../../core/env';
@@ -122,7 +122,7 @@ async function readExecutionInput(source: RunRequestSource, sizeInEvent: number 
       new GetObjectCommand({ Bucket: source.bucket, Key: source.key, VersionId: source.versionId }),
     );
   } catch (error) {
-    if (isGone(error)) {
+    if (isGone(error) || (isAccessDenied(error) && !(await versionStillExists(source)))) {
       // Deleted between upload and read: nothing to run, but the user should still see why.
       return problemInput(
         source,
@@ -137,6 +137,60 @@ async function readExecutionInput(source: RunRequestSource, sizeInEvent: number 
   }
   const body = response.Body === undefined ? new Uint8Array(0) : await response.Body.transformToByteArray();
   return buildExecutionInput(body, source);
+}
+
+/**
+ * Whether the object version `source` names (or, for a source without a version id, a current object at its
+ * key) is still in the bucket, after GetObject answered AccessDenied.
+ *
+ * S3 answers a GetObject of a missing object with 404 only to a caller that may list the bucket: "If you don't
+ * have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access Denied error"
+ * (GetObject, Permissions: https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html). This function
+ * may list only the run request prefix (a ListBucket condition on s3:prefix), which S3 is not documented to
+ * count for that check, so a request file deleted before it was read may come back as AccessDenied. Granting
+ * ListBucket on the whole data bucket would let the function list every dataset's keys; instead it lists the
+ * versions of this one key (ListObjectVersions, s3:ListBucketVersions, under the same prefix condition:
+ * https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html). A version that is gone is the
+ * documented "could not be read" run; one that is still there was denied for another reason (a key policy, a
+ * bucket policy), which is thrown, retried and dead-lettered as before. If the listing fails, the original
+ * AccessDenied is what the caller throws.
+ */
+async function versionStillExists(source: RunRequestSource): Promise<boolean> {
+  let keyMarker: string | undefined;
+  let versionIdMarker: string | undefined;
+  try {
+    // A key has few versions; the bound only keeps a pathological one from looping for long.
+    for (let page = 0; page < MAX_VERSION_PAGES; page++) {
+      const answer = await s3.send(
+        new ListObjectVersionsCommand({ Bucket: source.bucket, Prefix: source.key, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
+      );
+      // Prefix matches longer keys too (requests/a.json.bak); only this key counts. Delete markers are not versions.
+      const versions = (answer.Versions ?? []).filter((version) => version.Key === source.key);
+      const found =
+        source.versionId !== undefined
+          ? versions.some((version) => version.VersionId === source.versionId)
+          : versions.some((version) => version.IsLatest === true);
+      if (found) return true;
+      if (!answer.IsTruncated) return false;
+      keyMarker = answer.NextKeyMarker;
+      versionIdMarker = answer.NextVersionIdMarker;
+    }
+    return true;
+  } catch (error) {
+    logger.warn('Could not list the versions of the run request file after AccessDenied', {
+      bucket: source.bucket,
+      key: source.key,
+      error: error as Error,
+    });
+    return true;
+  }
+}
+
+/** Pages of ListObjectVersions read at most when checking one key (1,000 versions each). */
+const MAX_VERSION_PAGES = 10;
+
+function isAccessDenied(error: unknown): boolean {
+  return errorName(error) === 'AccessDenied';
 }
 
 function isExecutionAlreadyExists(error: unknown): boolean {

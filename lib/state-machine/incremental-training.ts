@@ -20,6 +20,9 @@ export interface IncrementalTrainingProps {
 /** Values of the base job's hyperparameters when its description leaves them out: the algorithm's defaults. */
 const ALGORITHM_DEFAULTS: Record<InheritedHyperparameter, string> = { num_layers: '152', image_shape: '3,224,224', num_classes: '' };
 
+/** What `modelArtifacts` reads for a base job whose description has no ModelArtifacts: not an S3 URI, so never under `runs/`. */
+const NO_MODEL = '(no model)';
+
 /** The one problem of a rejected base training job, worded as Prepare run words a rejected request. */
 const problem = (field: string, message: string) => `Invalid run request (1 problem): ${field}: ${message}`;
 
@@ -53,8 +56,17 @@ export class IncrementalTraining extends Construct {
         Resource: sdkIntegrationArn('sagemaker', 'describeTrainingJob'),
         TimeoutSeconds: SHORT_TASK_TIMEOUT.toSeconds(),
         Parameters: { 'TrainingJobName.$': '$.run.baseTrainingJob' },
-        // AlgorithmSpecification and HyperParameters are optional in a DescribeTrainingJob answer.
-        ResultSelector: { 'described.$': withDefaults('$', { AlgorithmSpecification: {}, HyperParameters: {} }) },
+        // AlgorithmSpecification and HyperParameters are optional in a DescribeTrainingJob answer, and
+        // ModelArtifacts is there only once a job has completed: SageMaker leaves it out while the job is
+        // InProgress or Stopping, and when it Failed or was Stopped (DescribeTrainingJob, "Some of the
+        // attributes below only appear if the training job successfully starts",
+        // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html). Read without a
+        // default, `Read base training job` would fail with States.Runtime, which no Catch catches: no
+        // notification, no word of the status. With it, `Base training job compatible?` rejects the job by its
+        // status first, before anything reads the model.
+        ResultSelector: {
+          'described.$': withDefaults('$', { AlgorithmSpecification: {}, HyperParameters: {}, ModelArtifacts: { S3ModelArtifacts: NO_MODEL } }),
+        },
         ResultPath: '$.baseTrainingJob',
       },
     });
@@ -71,7 +83,7 @@ export class IncrementalTraining extends Construct {
         'status.$': '$.baseTrainingJob.described.TrainingJobStatus',
         'algorithm.$': withDefaults('$.baseTrainingJob.described.AlgorithmSpecification', { TrainingImage: '' }),
         'hyperparameters.$': withDefaults('$.baseTrainingJob.described.HyperParameters', ALGORITHM_DEFAULTS),
-        // Required in every DescribeTrainingJob answer (ModelArtifacts.S3ModelArtifacts).
+        // NO_MODEL when SageMaker left ModelArtifacts out (a job that has not completed).
         'modelArtifacts.$': '$.baseTrainingJob.described.ModelArtifacts.S3ModelArtifacts',
         // The incremental training channel: the earlier model.tar.gz, read whole (File), whatever the run's input mode.
         modelChannel: {

@@ -63,7 +63,7 @@ export class SageMakerSteps extends Construct {
    *   Incremental training? (→ the base job's checks and model channel: IncrementalTraining)
    *   → Tune hyperparameters? ── no ──→ Spot training? → Build (spot) training request → Train model
    *        └─ yes → Build tuning request → Tune model → Best training job found? → Describe best training job
-   *                 → Read tuning result
+   *                 → Best training job has a model? → Read tuning result
    *   → Read training result → Accuracy gate? (AccuracyGate) → Create model
    *
    * `Read training result` reads the trained job and the best tuned job alike (both are DescribeTrainingJob
@@ -126,7 +126,8 @@ export class SageMakerSteps extends Construct {
         'TrainingJobName.$': '$.trainingJob.described.TrainingJobName',
         'TrainingJobArn.$': '$.trainingJob.described.TrainingJobArn',
         'TrainingJobStatus.$': '$.trainingJob.described.TrainingJobStatus',
-        // Required in every DescribeTrainingJob answer (ModelArtifacts.S3ModelArtifacts).
+        // SageMaker answers ModelArtifacts for a Completed job only: `Train model` (.sync) succeeds only then, and
+        // the tuned path checked it in `Best training job has a model?`.
         'ModelArtifacts.$': '$.trainingJob.described.ModelArtifacts.S3ModelArtifacts',
         'FinalMetricDataList.$': '$.trainingJob.described.FinalMetricDataList',
         'TrainingTimeInSeconds.$': '$.trainingJob.described.TrainingTimeInSeconds',
@@ -209,7 +210,7 @@ export class SageMakerSteps extends Construct {
   /**
    * `Build tuning request` → `Tune model` (createHyperParameterTuningJob.sync) → `Best training job found?`
    * → `Describe best training job` (AWS SDK: DescribeTrainingJob; the tuning job's answer names the best job
-   * but not its model) → `Read tuning result` → `then`.
+   * but not its model) → `Best training job has a model?` → `Read tuning result` → `then`.
    */
   private tuning(then: sfn.IChainable, tags: unknown[], vpcConfig: Record<string, unknown>): sfn.IChainable {
     const { props } = this;
@@ -274,7 +275,11 @@ export class SageMakerSteps extends Construct {
         Resource: sdkIntegrationArn('sagemaker', 'describeTrainingJob'),
         TimeoutSeconds: SHORT_TASK_TIMEOUT.toSeconds(),
         Parameters: { 'TrainingJobName.$': `${best}.TrainingJobName` },
-        ResultSelector: { 'described.$': withDefaults('$', OPTIONAL_TRAINING_RESULT) },
+        // ModelArtifacts is answered only for a job that completed (DescribeTrainingJob,
+        // https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html), and the best job
+        // of a tuning job need not have: early stopping stops jobs after they reported the objective. null then,
+        // which `Best training job has a model?` turns into a failure record instead of a States.Runtime error.
+        ResultSelector: { 'described.$': withDefaults('$', { ...OPTIONAL_TRAINING_RESULT, ModelArtifacts: { S3ModelArtifacts: null } }) },
         ResultPath: '$.bestTrainingJob',
       },
     });
@@ -305,7 +310,22 @@ export class SageMakerSteps extends Construct {
       },
       '$.trainingJob',
     );
-    describeBest.next(readTuning);
+    const withoutModel = props.failurePath.fail(STATE_NAMES.bestTrainingJobWithoutModel, {
+      state: STATE_NAMES.tune,
+      runId: at('$.run.runId'),
+      error: `${STATE_NAMES.tune} failed: NoModelArtifacts`,
+      cause: at(
+        `States.Format('${STATE_NAMES.tune} failed: the best training job {} of tuning job {} is {} and has no model ` +
+          "(no ModelArtifacts), so there is no model to create.', " +
+          '$.bestTrainingJob.described.TrainingJobName, $.tuningJob.HyperParameterTuningJobName, $.bestTrainingJob.described.TrainingJobStatus)',
+      ),
+      modelArtifacts: null,
+    });
+    describeBest.next(
+      new sfn.Choice(this, STATE_NAMES.bestTrainingJobHasModel)
+        .when(sfn.Condition.isString('$.bestTrainingJob.described.ModelArtifacts.S3ModelArtifacts'), readTuning)
+        .otherwise(withoutModel),
+    );
     readTuning.next(then);
     return request;
   }

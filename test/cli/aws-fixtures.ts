@@ -18,6 +18,7 @@ export const ACCOUNT = '111122223333';
 export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:PipelineStateMachine8C4D1D8B-Qx1kLr0Ab2Cd`;
 export const DATA_BUCKET = 'imageclassificationpipeline-storagedatabucket3f2a1b7c-1x2y3z4w5v6u';
 export const ARTIFACT_BUCKET = 'imageclassificationpipeline-storageartifactbucket9e8d-7t6s5r4q3p2o';
+export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0`;
 export const executionArn = (name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:execution:PipelineStateMachine8C4D1D8B-Qx1kLr0Ab2Cd:${name}`;
 
 export function stackAnswer() {
@@ -31,6 +32,7 @@ export function stackAnswer() {
           { OutputKey: 'DataBucketName', OutputValue: DATA_BUCKET },
           { OutputKey: 'ArtifactBucketName', OutputValue: ARTIFACT_BUCKET },
           { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
+          { OutputKey: 'EncryptionKeyArn', OutputValue: KEY_ARN },
           { OutputKey: 'NotificationTopicArn', OutputValue: `arn:aws:sns:${REGION}:${ACCOUNT}:ImageClassificationPipeline-NotificationTopic-abc` },
         ],
       },

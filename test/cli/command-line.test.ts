@@ -20,7 +20,7 @@ test('--version, --help, and with --json every usage error is one JSON document 
 
   const help = cli('--help');
   expect(help.code).toBe(0);
-  for (const command of ['start', 'status', 'stop', 'logs', 'list', 'results', 'report', 'validate', 'dry-run']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['start', 'status', 'stop', 'logs', 'list', 'results', 'report', 'policy', 'validate', 'dry-run']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
 
   for (const args of [['frobnicate', '--json'], ['validate', '--json'], ['results', '--top', 'zero', '--json'], ['status', '--json', '--bogus']]) {
     const usage = cli(...args);

@@ -64,6 +64,18 @@ test('a run in progress: the latest execution, its current state and the trainin
   expect(stdout).toContain('console: https://console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:');
 });
 
+// A job being stopped is still running: DescribeTrainingJob has no TrainingEndTime yet
+// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html), and LastModifiedTime
+// is when it began to stop, not when it ended.
+test('a training job that is Stopping: elapsed counts to now, not to its last modification', async () => {
+  const { deps, mocks } = mockedAws();
+  running(mocks);
+  mocks.sagemaker.on(DescribeTrainingJobCommand).resolves({ ...trainingJobInProgress(), TrainingJobStatus: 'Stopping', SecondaryStatus: 'Stopping' });
+  const { code, stdout } = await capture(false, (out) => statusCommand({}, deps, out));
+  expect(code).toBe(0);
+  expect(stdout).toContain(`training job ${RUN_ID}: Stopping/Stopping, elapsed 11m 55s, 2 epochs`);
+});
+
 test('a run in progress, --json', async () => {
   const { deps, mocks } = mockedAws();
   running(mocks);

@@ -21,7 +21,7 @@ describe('encryption', () => {
     });
   });
 
-  test('the key lets CloudWatch Logs use it only for this account\'s log groups, and alarms and EventBridge only from this account', () => {
+  test('the key lets CloudWatch Logs use it only for this account\'s log groups, alarms only from this account, and EventBridge not at all', () => {
     const statements = template.findResources('AWS::KMS::Key')[keyId]?.Properties.KeyPolicy.Statement as Array<Record<string, any>>;
     const logs = statements.find((s) => s.Sid === 'CloudWatchLogsEncryption');
     // logs.<region>.<partition's domain>: amazonaws.com, or amazonaws.com.cn in China.
@@ -30,12 +30,14 @@ describe('encryption', () => {
     expect(statements.find((s) => s.Sid === 'CloudWatchAlarmsPublish')?.Condition).toEqual({
       StringEquals: { 'aws:SourceAccount': '111122223333' },
     });
-    expect(statements.some((s) => s.Principal?.Service === 'events.amazonaws.com')).toBe(true);
+    // The run request dead-letter queue is SSE-SQS (lib/run-request-trigger.ts says why).
+    expect(statements.some((s) => JSON.stringify(s.Principal ?? {}).includes('events.amazonaws.com'))).toBe(false);
   });
 
-  test('the topic, the dead-letter queue and every log group use the key', () => {
+  test('the topic and every log group use the key; the dead-letter queue uses SQS-managed encryption', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn() });
-    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn() });
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, KmsMasterKeyId: Match.absent() });
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
     expect(logGroups.length).toBeGreaterThanOrEqual(4);
     for (const logGroup of logGroups) {

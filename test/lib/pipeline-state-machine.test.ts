@@ -438,9 +438,19 @@ describe('hyperparameter tuning', () => {
     expect(state(STATE_NAMES.describeBestTrainingJob)).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob',
       Parameters: { 'TrainingJobName.$': `${best}.TrainingJobName` },
-      ResultSelector: { 'described.$': state('Train model').ResultSelector['described.$'] },
+      // The training job's defaults, and ModelArtifacts, which a best job that did not complete has not.
+      ResultSelector: {
+        'described.$':
+          'States.JsonMerge(States.StringToJson(\'{"FinalMetricDataList":[],"TrainingTimeInSeconds":null,"BillableTimeInSeconds":null,' +
+          '"EnableManagedSpotTraining":false,"ModelArtifacts":{"S3ModelArtifacts":null}}\'), $, false)',
+      },
       ResultPath: '$.bestTrainingJob',
-      Next: STATE_NAMES.readTuningResult,
+      Next: STATE_NAMES.bestTrainingJobHasModel,
+    });
+    expect(state(STATE_NAMES.bestTrainingJobHasModel)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.bestTrainingJob.described.ModelArtifacts.S3ModelArtifacts', IsString: true, Next: STATE_NAMES.readTuningResult }],
+      Default: STATE_NAMES.bestTrainingJobWithoutModel,
     });
     expect(state(STATE_NAMES.readTuningResult)).toEqual({
       Type: 'Pass',
@@ -525,7 +535,7 @@ describe('incremental training', () => {
       Type: 'Task',
       Resource: 'arn:aws:states:::aws-sdk:sagemaker:describeTrainingJob',
       Parameters: { 'TrainingJobName.$': '$.run.baseTrainingJob' },
-      ResultSelector: { 'described.$': 'States.JsonMerge(States.StringToJson(\'{"AlgorithmSpecification":{},"HyperParameters":{}}\'), $, false)' },
+      ResultSelector: { 'described.$': 'States.JsonMerge(States.StringToJson(\'{"AlgorithmSpecification":{},"HyperParameters":{},"ModelArtifacts":{"S3ModelArtifacts":"(no model)"}}\'), $, false)' },
       ResultPath: '$.baseTrainingJob',
       Next: STATE_NAMES.readBaseTrainingJob,
     });

@@ -564,13 +564,14 @@ describe('hyperparameter tuning', () => {
       },
       metrics: expect.arrayContaining([expect.objectContaining({ MetricName: 'validation:accuracy', Value: 0.85 })]),
     });
-    expect(outcome.states.slice(4, 11)).toEqual([
+    expect(outcome.states.slice(4, 12)).toEqual([
       'Incremental training?',
       'Tune hyperparameters?',
       'Build tuning request',
       'Tune model',
       'Best training job found?',
       'Describe best training job',
+      'Best training job has a model?',
       'Read tuning result',
     ]);
   });
@@ -590,6 +591,21 @@ describe('hyperparameter tuning', () => {
     expect(outcome.cause).toContain('All training jobs failed');
     expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob']);
     expect(outcome.notifications).toHaveLength(1);
+  });
+
+  // DescribeTrainingJob of the best job answers ModelArtifacts only if that job completed
+  // (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html); read without a
+  // default, `Read training result` would fail with States.Runtime, past every Catch.
+  test('a best training job without a model fails the run before Create model, with one notification saying why', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { tuning: { status: 'Completed', bestTrainingJobStopped: true } } });
+    const outcome = await pipeline.run({ tuning: { maxJobs: 3 } }, { executionName: EXECUTION, sagemaker });
+    expect(outcome).toMatchObject({ status: 'FAILED', error: 'Tune model failed: NoModelArtifacts' });
+    expect(outcome.cause).toMatch(
+      /^Tune model failed: the best training job .*-002-[0-9a-f]{8} of tuning job .* is Stopped and has no model \(no ModelArtifacts\), so there is no model to create\.$/,
+    );
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob']);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message).toMatchObject({ failedState: 'Tune model', error: outcome.error, modelArtifacts: null });
   });
 
   test('a tuning job without a best training job fails the run before Create model, saying why', async () => {
@@ -751,6 +767,30 @@ describe('incremental training', () => {
     expect(outcome.notifications).toHaveLength(1);
     expect(outcome.notifications[0]?.message).toMatchObject({ failedState: 'Base training job compatible?', error: 'RunRequestRejected', runId: RUN_ID });
   });
+
+  // DescribeTrainingJob leaves ModelArtifacts out until a job has completed (the stand-in answers so, status by
+  // status: https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html). Read without a
+  // default, the missing field fails `Read base training job` with States.Runtime: no Catch, no notification.
+  test.each(['InProgress', 'Stopping', 'Failed'] as const)(
+    'a base job that is %s: RunRequestRejected with one notification naming the job and its status, at no cost',
+    async (status) => {
+      const outcome = await run({}, { outcomes: { earlierTrainingJob: { status } } });
+      expect(outcome.error).toBe('RunRequestRejected');
+      expect(outcome.cause).toBe(
+        `Invalid run request (1 problem): baseTrainingJob: "${BASE}" is ${status}, not Completed: ` +
+          'incremental training continues from the model of a completed training job',
+      );
+      expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob']);
+      expect(outcome.notifications).toHaveLength(1);
+      expect(outcome.notifications[0]?.message).toMatchObject({
+        status: 'FAILED',
+        failedState: 'Base training job compatible?',
+        error: 'RunRequestRejected',
+        cause: outcome.cause,
+        modelArtifacts: null,
+      });
+    },
+  );
 
   test('a parent that does not exist fails in Describe base training job with the SDK error and the field', async () => {
     const outcome = await run({}, { outcomes: { earlierTrainingJob: { exists: false } } });

@@ -74,7 +74,7 @@ describe('SageMakerStandIn: valid requests', () => {
     const request = trainingRequest();
     request.OutputDataConfig.S3OutputPath = 's3://ic-artifact-bucket/runs/r1/model/';
     const job = await sageMaker.createTrainingJobSync(request);
-    expect(job.ModelArtifacts.S3ModelArtifacts).toBe('s3://ic-artifact-bucket/runs/r1/model/caltech-baseline-a1b2c3-train/output/model.tar.gz');
+    expect(job.ModelArtifacts?.S3ModelArtifacts).toBe('s3://ic-artifact-bucket/runs/r1/model/caltech-baseline-a1b2c3-train/output/model.tar.gz');
   });
 
   test('fills the channel defaults SageMaker reports and takes the metrics, Region and account from its options', async () => {
@@ -715,6 +715,38 @@ describe('SageMakerStandIn: hyperparameter tuning', () => {
     });
   });
 
+  // DescribeHyperParameterTuningJob (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeHyperParameterTuningJob.html):
+  // FailureReason is the reason a job failed; a stopped one has none.
+  test('a stopped tuning job ends Stopped without FailureReason, as States.TaskFailed', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { training: { status: 'Failed', failureReason: 'AlgorithmError: simulated' }, tuning: { status: 'Stopped' } } });
+    const error = await rejectionOf(sageMaker.createHyperParameterTuningJobSync(tuningRequest()));
+    expect(error.name).toBe('States.TaskFailed');
+    const described = JSON.parse(error.message);
+    expect(described).toMatchObject({ HyperParameterTuningJobStatus: 'Stopped' });
+    expect(described).not.toHaveProperty('FailureReason');
+    expect(described).not.toHaveProperty('BestTrainingJob');
+  });
+
+  test('a best training job that early stopping stopped is described Stopped, with its metrics and without a model', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { tuning: { status: 'Completed', bestTrainingJobStopped: true } } });
+    const tuned = await sageMaker.createHyperParameterTuningJobSync(tuningRequest());
+    const best = tuned.BestTrainingJob;
+    expect(best).toMatchObject({ TrainingJobStatus: 'Stopped', ObjectiveStatus: 'Succeeded' });
+    const described = await sageMaker.describeTrainingJob({ TrainingJobName: best?.TrainingJobName });
+    expect(described).toMatchObject({ TrainingJobStatus: 'Stopped', FinalMetricDataList: expect.any(Array) });
+    expect(described).not.toHaveProperty('ModelArtifacts');
+    expect(tuned.TrainingJobStatusCounters).toMatchObject({ Stopped: 1 });
+  });
+
+  test('a stopped transform job: TaskFailed, Stopped, no FailureReason', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { transform: { status: 'Stopped' } } });
+    const error = await rejectionOf(sageMaker.createTransformJobSync(transformRequest()));
+    expect(error.name).toBe('States.TaskFailed');
+    const described = JSON.parse(error.message);
+    expect(described).toMatchObject({ TransformJobStatus: 'Stopped' });
+    expect(described).not.toHaveProperty('FailureReason');
+  });
+
   test('a tuning job whose jobs report no objective completes without a best training job', async () => {
     const sageMaker = new SageMakerStandIn({ finalMetrics: { 'train:accuracy': 0.9 } });
     const tuning = await sageMaker.createHyperParameterTuningJobSync(tuningRequest());
@@ -790,6 +822,33 @@ describe('SageMakerStandIn: DescribeTrainingJob (AWS SDK integration)', () => {
       AlgorithmSpecification: { TrainingImage: 'x.dkr.ecr.us-east-1.amazonaws.com/xgboost:1' },
       HyperParameters: { num_classes: '10' },
     });
+  });
+
+  // DescribeTrainingJob (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeTrainingJob.html):
+  // ModelArtifacts, the metrics and the end time and durations are there only once the job has ended as they say.
+  test.each([
+    ['InProgress', 'Training'],
+    ['Stopping', 'Stopping'],
+  ] as const)('describes a %s job as SageMaker does while it runs: no model, no metrics, no end, no durations', async (status, secondary) => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { earlierTrainingJob: { status } } });
+    const job = await sageMaker.describeTrainingJob({ TrainingJobName: 'still-running' });
+    expect(job).toMatchObject({ TrainingJobStatus: status, SecondaryStatus: secondary });
+    for (const absent of ['ModelArtifacts', 'FinalMetricDataList', 'TrainingEndTime', 'TrainingTimeInSeconds', 'BillableTimeInSeconds', 'FailureReason'] as const) {
+      expect(job).not.toHaveProperty(absent);
+    }
+    expect(job.SecondaryStatusTransitions.at(-1)).toEqual({ Status: secondary, StartTime: expect.any(Number), StatusMessage: expect.any(String) });
+  });
+
+  test.each([
+    ['Failed', { FailureReason: 'AlgorithmError: (simulated earlier failure)' }],
+    ['Stopped', {}],
+  ] as const)('describes a %s job without ModelArtifacts or metrics, and with FailureReason only when it failed', async (status, reason) => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { earlierTrainingJob: { status, modelArtifacts: 's3://ignored/model.tar.gz' } } });
+    const job = await sageMaker.describeTrainingJob({ TrainingJobName: 'ended-job' });
+    expect(job).toMatchObject({ TrainingJobStatus: status, TrainingEndTime: expect.any(Number), ...reason });
+    expect(job).not.toHaveProperty('ModelArtifacts');
+    expect(job).not.toHaveProperty('FinalMetricDataList');
+    if (status === 'Stopped') expect(job).not.toHaveProperty('FailureReason');
   });
 
   test('answers a job that does not exist with SageMaker.ResourceNotFoundException', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectVersionsCommand, NoSuchKey, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import {
   ExecutionAlreadyExists,
   SFNClient,
@@ -295,6 +295,77 @@ describe('start-run handler', () => {
       const result = await handler(objectCreatedEvent());
 
       expect(result.problem).toBe('could not be read: it was deleted before the pipeline read it (NoSuchVersion)');
+    });
+  });
+
+  // S3 answers a GetObject of a missing object with 403 AccessDenied, not 404, to a caller that may not list the
+  // bucket ("If you don't have the s3:ListBucket permission, Amazon S3 returns an HTTP status code 403 Access
+  // Denied error": https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html, Permissions), and this
+  // function may list only the requests/ prefix. The listing of the key's versions tells which case it is.
+  describe('a GetObject answered AccessDenied', () => {
+    const accessDenied = () => new S3ServiceException({ name: 'AccessDenied', $fault: 'client', message: 'Access Denied', $metadata: { httpStatusCode: 403 } });
+    const version = (key: string, versionId: string, isLatest = true) => ({ Key: key, VersionId: versionId, IsLatest: isLatest });
+
+    it('of a version no longer in the bucket starts the "could not be read" run, not a retry', async () => {
+      s3.on(GetObjectCommand).rejects(accessDenied());
+      // Other versions of the key, and a longer key the prefix also matches, but not the event's version.
+      s3.on(ListObjectVersionsCommand).resolves({
+        Versions: [version('requests/my-run.json', 'a-later-version'), version('requests/my-run.json.bak', VERSION_ID)],
+        DeleteMarkers: [{ Key: 'requests/my-run.json', VersionId: VERSION_ID, IsLatest: false }],
+        IsTruncated: false,
+      });
+      startExecutionSucceeds();
+
+      const result = await handler(objectCreatedEvent());
+
+      expect(result.problem).toBe('could not be read: it was deleted before the pipeline read it (AccessDenied)');
+      expect(onlyStartExecutionInput()).toEqual({
+        source: { bucket: DATA_BUCKET, key: 'requests/my-run.json', versionId: VERSION_ID, problem: result.problem },
+      });
+      // Listing only that key, which the function's s3:prefix condition (requests/*) allows.
+      expect(s3.commandCalls(ListObjectVersionsCommand).map((call) => call.args[0].input)).toEqual([
+        { Bucket: DATA_BUCKET, Prefix: 'requests/my-run.json', KeyMarker: undefined, VersionIdMarker: undefined },
+      ]);
+    });
+
+    it('looks through every page of versions: one on a later page is still there', async () => {
+      s3.on(GetObjectCommand).rejects(accessDenied());
+      s3.on(ListObjectVersionsCommand)
+        .resolvesOnce({ Versions: [version('requests/my-run.json', 'v-9')], IsTruncated: true, NextKeyMarker: 'requests/my-run.json', NextVersionIdMarker: 'v-9' })
+        .resolvesOnce({ Versions: [version('requests/my-run.json', VERSION_ID, false)], IsTruncated: false });
+      startExecutionSucceeds();
+
+      await expect(handler(objectCreatedEvent())).rejects.toThrow('Access Denied');
+      expect(s3.commandCalls(ListObjectVersionsCommand)[1]?.args[0].input).toMatchObject({ KeyMarker: 'requests/my-run.json', VersionIdMarker: 'v-9' });
+      expect(startExecutionCalls()).toHaveLength(0);
+    });
+
+    it('of a version still in the bucket is a real denial: thrown, so it is retried and dead-lettered', async () => {
+      s3.on(GetObjectCommand).rejects(accessDenied());
+      s3.on(ListObjectVersionsCommand).resolves({ Versions: [version('requests/my-run.json', VERSION_ID)], IsTruncated: false });
+
+      await expect(handler(objectCreatedEvent())).rejects.toThrow('Access Denied');
+      expect(startExecutionCalls()).toHaveLength(0);
+    });
+
+    it('whose versions cannot be listed either is thrown as the AccessDenied it was', async () => {
+      s3.on(GetObjectCommand).rejects(accessDenied());
+      s3.on(ListObjectVersionsCommand).rejects(accessDenied());
+
+      await expect(handler(objectCreatedEvent())).rejects.toThrow('Access Denied');
+      expect(warn).toHaveBeenCalledWith('Could not list the versions of the run request file after AccessDenied', expect.objectContaining({ key: 'requests/my-run.json' }));
+      expect(startExecutionCalls()).toHaveLength(0);
+    });
+
+    it('of a file of an unversioned bucket: gone when the key has no current object', async () => {
+      s3.on(GetObjectCommand).rejects(accessDenied());
+      s3.on(ListObjectVersionsCommand).resolves({ Versions: [], IsTruncated: false });
+      startExecutionSucceeds();
+
+      const result = await handler(objectCreatedEvent({ versionId: null }));
+
+      expect(result.problem).toBe('could not be read: it was deleted before the pipeline read it (AccessDenied)');
+      expect(onlyStartExecutionInput()).toMatchObject({ source: { key: 'requests/my-run.json', sequencer: SEQUENCER } });
     });
   });
 
