@@ -396,7 +396,7 @@ export function printSummary(out: Output, manifest: DatasetManifest, outDir: str
     `  ${label.padStart(labelWidth)}  ${cut(name).padEnd(nameWidth)}  ${String(train).padStart(7)}  ${String(validation).padStart(10)}  ${String(test).padStart(4)}`;
   const converted = manifest.processing.mode === 'convert'
     ? `images converted to JPEG with the shorter side ${manifest.processing.shortSide} px`
-    : 'original image bytes (--keep-original)';
+    : 'images packed as they are, --keep-original';
   printWrapped(out, `Dataset ${out.c.bold(manifest.name)} (${manifest.format}) written to ${outDir}/: ` +
     `${plural(manifest.numClasses, 'class', 'classes')}, ${manifest.numTrainingSamples} training, ${manifest.numValidationSamples} validation ` +
     `and ${manifest.numTestSamples} test images (seed ${manifest.seed}; ${converted}).`);

@@ -81,9 +81,10 @@ function put(root: string, relative: string, bytes: Buffer | string): void {
  * A small Caltech-256-like tree: classes `cat` (8 images, one nested, one PNG named .jpg, a name with a
  * space and non-ASCII letters), `dog` (6 images incl. the magic-word ones, plus a non-image file without
  * extension, a GIF named .jpg and a truncated JPEG), an empty class folder `empty`, an empty nested
- * folder, and `zebra` with a single image. The smallest image side is 24 px.
+ * folder, and `zebra` with two images. The smallest image side is 24 px. Used with `--keep-original`,
+ * which packs these bytes as they are.
  */
-export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))): TestTree {
+export function buildTestTree(root = temporaryFolder('ic-images-')): TestTree {
   const images = new Map<string, { bytes: Buffer; className: string }>();
   const image = (relative: string, bytes: Buffer) => {
     put(root, relative, bytes);
@@ -99,6 +100,7 @@ export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))):
   image('dog/magic-at-end.png', endingWithMagicWord(generatePng(33, 33, seed++)));
   image('dog/plain.jpg', generateJpeg(50, 30, seed++));
   image('zebra/only.jpg', generateJpeg(64, 48, seed++));
+  image('zebra/second.jpg', generateJpeg(60, 48, seed++));
 
   put(root, 'dog/RENAME2', 'rename these files\n');
   put(root, 'dog/fake.jpg', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
@@ -110,7 +112,7 @@ export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))):
     images,
     skipped: {
       'dog/RENAME2': /^not a JPEG or PNG image/,
-      'dog/fake.jpg': /^not a JPEG or PNG image \(a GIF image\)/,
+      'dog/fake.jpg': /^a GIF image: --keep-original packs only JPEG and PNG files as they are/,
       'dog/broken.jpg': /^truncated JPEG/,
       'empty/': /^empty class folder: no label/,
       'cat/empty-nested/': /^empty folder/,
