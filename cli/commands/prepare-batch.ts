@@ -8,15 +8,15 @@
  * left out); with `upload`, puts the images under `s3://<data bucket>/batches/<name>/` and prints the
  * `batchInput` to use.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, UsageError } from '../errors';
 import type { Output } from '../output';
 import { collectImages } from '../prepare-data/collect';
 import { DEFAULT_MAX_PAYLOAD_IN_MB, PLACEHOLDER_BUCKETS } from '../prepare-data/contract';
-import { besideOut, checkOutputFolder, contentHash, type ProcessingSettings, processingSettings, writeImageCopies } from '../prepare-data/dataset-writer';
+import { besideOut, checkOutputFolder, contentHash, type ProcessingSettings, processingSettings, temporaryDir, writeImageCopies } from '../prepare-data/dataset-writer';
 import { type RejectedEntry, scanImageTree } from '../prepare-data/image-tree';
 import { createProgress, type ProgressStream } from '../prepare-data/progress';
 import { batchPrefix } from '../prepare-data/run-request';
@@ -85,7 +85,7 @@ export async function prepareBatchCommand(options: PrepareBatchOptions, out: Out
     throw new UsageError('--upload and --data-bucket cannot be used together.', '--upload finds the data bucket from the deployed stack; --data-bucket is for preparing offline.');
   }
   if (options.force && !options.upload) throw new UsageError('--force only applies with --upload.', 'Add --upload, or leave out --force.');
-  const outDir = options.out ?? `${resolve(options.imagesDir)}-batch`;
+  const outDir = options.out ?? join(dirname(options.imagesDir), `${basename(resolve(options.imagesDir))}-batch`);
   checkOutputFolder(outDir, options.imagesDir, BATCH_OUTPUT_ENTRIES, 'batch.json', 'prepare-batch');
   const progress = createProgress(options.progressStream ?? { write: () => undefined }, { json: out.jsonMode });
 
@@ -102,10 +102,8 @@ export async function prepareBatchCommand(options: PrepareBatchOptions, out: Out
   progress.end();
   const workDir = besideOut(outDir, 'images');
   const staging = besideOut(outDir, 'partial');
-  for (const dir of [workDir, staging]) {
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-  }
+  const releaseWorkDir = temporaryDir(workDir);
+  const releaseStaging = temporaryDir(staging);
   let manifest: BatchManifest;
   try {
     const collected = await collectImages(tree, {
@@ -139,8 +137,8 @@ export async function prepareBatchCommand(options: PrepareBatchOptions, out: Out
     rmSync(outDir, { recursive: true, force: true });
     renameSync(staging, outDir);
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
-    rmSync(staging, { recursive: true, force: true });
+    releaseWorkDir();
+    releaseStaging();
   }
 
   let upload: UploadResult | undefined;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
@@ -23,6 +23,7 @@ import {
   type DatasetPlan,
   planDataset,
   processingSettings,
+  temporaryDir,
   writeDataset,
 } from '../prepare-data/dataset-writer';
 import { scanImageTree } from '../prepare-data/image-tree';
@@ -272,8 +273,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
   }
 
   const workDir = besideOut(options.out, 'images');
-  rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(workDir, { recursive: true });
+  const releaseWorkDir = temporaryDir(workDir);
   let written;
   try {
     const collected = await collectImages(tree, {
@@ -302,7 +302,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     });
     progress.end();
   } finally {
-    rmSync(workDir, { recursive: true, force: true });
+    releaseWorkDir();
   }
   const runRequestPath = join(options.out, 'run-request.json');
   checkRunRequest(written.runRequest, dataBucket, runRequestPath);

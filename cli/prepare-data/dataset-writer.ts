@@ -168,6 +168,23 @@ export function besideOut(out: string, what: string): string {
 }
 
 /**
+ * Makes `dir` (empty) and removes it when the process exits before `release()` is called: Ctrl-C ends
+ * the command line with process.exit, which skips `finally` blocks, and a hidden half-written folder
+ * beside `--out` would otherwise stay.
+ * @returns release(): removes `dir` and the exit hook
+ */
+export function temporaryDir(dir: string): () => void {
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  remove();
+  mkdirSync(dir, { recursive: true });
+  process.on('exit', remove);
+  return () => {
+    process.off('exit', remove);
+    remove();
+  };
+}
+
+/**
  * Writes `plan` into `options.out` (see the file comment).
  * @throws CliError when an image changed or vanished while it was being written
  */
@@ -175,8 +192,7 @@ export function writeDataset(plan: DatasetPlan, options: WriteDatasetOptions): W
   const out = resolve(options.out);
   const staging = besideOut(out, 'partial');
   const { collected, split, counts } = plan;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(staging, { recursive: true });
+  const release = temporaryDir(staging);
   try {
     const files: { path: string; sha256: string }[] = [];
     for (const part of ['train', 'validation'] as const) {
@@ -223,9 +239,8 @@ export function writeDataset(plan: DatasetPlan, options: WriteDatasetOptions): W
     rmSync(out, { recursive: true, force: true });
     renameSync(staging, out);
     return { manifest, runRequest, out };
-  } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
-    throw error;
+  } finally {
+    release();
   }
 }
 
