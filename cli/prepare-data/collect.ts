@@ -20,12 +20,13 @@ import { compareNames, type FileTree, type RejectedEntry, type SourceFile } from
 export type PrepareMode = 'convert' | 'keep-original';
 
 /**
- * Images in flight at once. sharp runs each image on libuv's thread pool (4 threads by default) with
- * libvips' own threads set to 1 on glibc Linux (sharp.concurrency()), so two images at a time per core
- * keep every core busy while one image's file is read and another's is written.
+ * Images in flight at once: two per core, at most 8. sharp runs each image on libuv's thread pool (4
+ * threads by default), with libvips' own threads per image set to 1 on glibc Linux
+ * (sharp.concurrency()), so one image per core would leave a core idle while its next file is read,
+ * hashed and its JPEG written.
  */
 export function defaultConcurrency(): number {
-  return Math.max(2, Math.min(4, availableParallelism()));
+  return Math.max(2, Math.min(8, 2 * availableParallelism()));
 }
 
 export interface CollectOptions {

@@ -166,6 +166,9 @@ function decodeFailure(sniffed: Sniffed, error: unknown): Rejection {
   if (sniffed.name === 'HEIC' && /hevc|unsupported (codec|feature)|no decoder|compression format/i.test(message)) {
     return reject('unsupported-format', `a HEIC image: ${HEIC_HINT}`);
   }
+  if (/pixel limit/i.test(message)) {
+    return reject('too-large', `too large to decode: a ${sniffed.name} image of more than 268 megapixels (sharp's limitInputPixels); scale it down first`);
+  }
   const truncated = /premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|read error|out of data/i.test(message);
   return reject('corrupt', `${truncated ? 'truncated' : 'corrupt'} ${sniffed.name}: does not decode completely (${message})`);
 }

@@ -285,3 +285,16 @@ test('files are told by their bytes: HEIC, AVIF, BMP and JPEG XL by their header
   expect(sniffFormat(Buffer.from([0xff, 0x0a, 0, 0]))).toMatchObject({ name: 'JPEG XL' });
   expect(sniffFormat(Buffer.from('just text'))).toBeUndefined();
 });
+
+test('an image beyond the decoder\'s pixel limit is left out as too large, not decoded', async () => {
+  const jpeg = await sharp({ create: { width: 40, height: 40, channels: 3, background: '#123456' } }).jpeg().toBuffer();
+  const sof = jpeg.indexOf(Buffer.from([0xff, 0xc0]));
+  const huge = Buffer.from(jpeg);
+  huge.writeUInt16BE(20000, sof + 5); // height
+  huge.writeUInt16BE(20000, sof + 7); // width: 400 megapixels claimed
+  expect(await convertImage(huge, DEFAULT_CONVERT_SETTINGS)).toEqual({
+    kind: 'rejected',
+    code: 'too-large',
+    reason: "too large to decode: a JPEG image of more than 268 megapixels (sharp's limitInputPixels); scale it down first",
+  });
+});
