@@ -154,23 +154,44 @@ const HEIC_HINT =
  */
 const DECODE_OPTIONS = { failOn: 'error', pages: 1 } as const;
 
-/** The first line of a libvips error, without the doubled lines it repeats. */
-function firstLine(error: unknown): string {
+/** sharp's default limitInputPixels (16383 x 16383): larger images are refused by the decoder. */
+export const MAX_INPUT_PIXELS = 0x3fff * 0x3fff;
+
+/**
+ * The first line of a libvips error, or undefined when it says nothing. libvips keeps one error buffer
+ * for all threads, so with several images decoding at once a failure's message can be lost ("Unknown
+ * error") or cleared: reasons never depend on it, it is only added as a detail.
+ */
+function detail(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
-  return (message.split('\n').find((line) => line.trim() !== '') ?? message).trim();
+  const line = (message.split('\n').find((text) => text.trim() !== '') ?? '').trim();
+  return line === '' || /^unknown error$/i.test(line) ? undefined : line;
 }
 
-/** The reason for a file sharp could not decode, by what it is. */
-function decodeFailure(sniffed: Sniffed, error: unknown): Rejection {
-  const message = firstLine(error);
-  if (sniffed.name === 'HEIC' && /hevc|unsupported (codec|feature)|no decoder|compression format/i.test(message)) {
-    return reject('unsupported-format', `a HEIC image: ${HEIC_HINT}`);
+/** Whether `bytes` end (before any zero padding) where the format's end marker belongs: JPEG EOI, PNG IEND. */
+function endsComplete(bytes: Buffer, format: InputFormat): boolean | undefined {
+  let end = bytes.length;
+  while (end > 0 && bytes[end - 1] === 0) end -= 1;
+  if (format === 'jpeg') return end >= 2 && bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9;
+  if (format === 'png') return end >= 8 && bytes.toString('latin1', end - 8, end - 4) === 'IEND';
+  return undefined;
+}
+
+/**
+ * The reason for a file sharp could not decode. What it says is decided from the file (its end marker),
+ * not from the decoder's message (see `detail`).
+ */
+function decodeFailure(bytes: Buffer, sniffed: Sniffed & { input: InputFormat }, error: unknown): Rejection {
+  const message = detail(error);
+  const more = message ? ` (${message})` : '';
+  // The installed build decodes AVIF-coded HEIF but no HEVC: a HEIC photo that fails is almost surely that.
+  if (sniffed.name === 'HEIC') return reject('unsupported-format', `a HEIC image that does not decode${more}: ${HEIC_HINT}`);
+  const complete = endsComplete(bytes, sniffed.input);
+  if (complete === false) {
+    const marker = sniffed.input === 'jpeg' ? 'end-of-image marker (FFD9)' : 'IEND chunk';
+    return reject('corrupt', `truncated ${sniffed.name}: the file ends before its ${marker} and the image does not decode completely${more}`);
   }
-  if (/pixel limit/i.test(message)) {
-    return reject('too-large', `too large to decode: a ${sniffed.name} image of more than 268 megapixels (sharp's limitInputPixels); scale it down first`);
-  }
-  const truncated = /premature end|truncated|unexpected end|end of (file|stream|data)|not enough data|read error|out of data/i.test(message);
-  return reject('corrupt', `${truncated ? 'truncated' : 'corrupt'} ${sniffed.name}: does not decode completely (${message})`);
+  return reject('corrupt', `corrupt ${sniffed.name}: the image data does not decode completely${more}`);
 }
 
 /**
@@ -206,11 +227,15 @@ export async function convertImage(bytes: Buffer, settings: ConvertSettings): Pr
   let width: number;
   let height: number;
   try {
-    const metadata = await sharp(bytes, DECODE_OPTIONS).metadata();
+    // The header only, without the pixel limit, so that a huge image gets its own reason below.
+    const metadata = await sharp(bytes, { ...DECODE_OPTIONS, limitInputPixels: false }).metadata();
     // autoOrient holds the size as displayed (EXIF orientations 5-8 swap width and height).
     ({ width, height } = metadata.autoOrient ?? metadata);
   } catch (error) {
-    return decodeFailure(sniffed, error);
+    return decodeFailure(bytes, sniffed, error);
+  }
+  if (width * height > MAX_INPUT_PIXELS) {
+    return reject('too-large', `too large to decode: a ${width}x${height} ${sniffed.name} image, more than sharp's limit of ${MAX_INPUT_PIXELS.toLocaleString('en-US')} pixels; scale it down first`);
   }
   const shorter = Math.min(width, height);
   if (shorter < settings.minSide) {
@@ -227,6 +252,6 @@ export async function convertImage(bytes: Buffer, settings: ConvertSettings): Pr
       .toBuffer({ resolveWithObject: true });
     return { kind: 'image', jpeg: data, width: info.width, height: info.height, format: sniffed.input };
   } catch (error) {
-    return decodeFailure(sniffed, error);
+    return decodeFailure(bytes, sniffed, error);
   }
 }
