@@ -27,6 +27,9 @@ async function prepare(options: Partial<PrepareDataOptions> & { tty?: boolean; c
   return { code, outDir, stdout: out.stdout(), stderr: out.stderr() };
 }
 
+/** Decoding a few dozen images takes well under a second, but the test machine's two cores are shared. */
+const SLOW = 30_000;
+
 const readManifest = (outDir: string): DatasetManifest => JSON.parse(readFileSync(join(outDir, 'dataset.json'), 'utf8'));
 
 beforeAll(async () => {
@@ -34,7 +37,7 @@ beforeAll(async () => {
   const run = await prepare();
   expect(run.code).toBe(0);
   prepared = { ...run, manifest: readManifest(run.outDir) };
-});
+}, SLOW);
 afterAll(removeTemporaryFolders);
 
 /** Every written image: the .rec records (read independently) and the test files, with their label. */
@@ -197,7 +200,7 @@ test('--short-side, --quality and --test-fraction 0 change what is written; --ke
   const test = listFiles(join(original.outDir, 'test')).map((path) => readFileSync(join(original.outDir, 'test', ...path.split('/'))));
   const packed = [...records.map((record) => record.image), ...test].map((bytes) => bytes.toString('base64'));
   for (const bytes of originals) expect(packed).toContain(bytes);
-});
+}, SLOW);
 
 describe('the summary on a terminal and piped', () => {
   test.each([

@@ -17,7 +17,7 @@ let tree: PhotoTree;
 beforeAll(async () => {
   pipeline = new LocalPipeline(pipelineTemplateJson(), TEST_ENV);
   tree = await buildPhotoTree();
-});
+}, 30_000);
 afterAll(removeTemporaryFolders);
 
 async function preparedRequest(format: 'recordio' | 'lst') {
@@ -50,4 +50,4 @@ test.each([
   const transform = outcome.sagemaker.calls.find((call) => call.api === 'CreateTransformJob')?.request as Record<string, any>;
   expect(transform.TransformInput.DataSource.S3DataSource.S3Uri).toBe(`${base}test/`);
   expect(transform.TransformInput.ContentType).toBe('application/x-image');
-});
+}, 30_000); // decoding the images and the local run take a second or two; the test machine's cores are shared

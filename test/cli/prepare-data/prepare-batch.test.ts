@@ -26,7 +26,7 @@ beforeAll(async () => {
   put('day 2/boat.jpg', await raw(61, 45).jpeg().toBuffer());
   put('day 2/cut.jpg', await truncatedJpeg());
   put('notes.txt', 'what we saw');
-});
+}, 30_000);
 afterAll(removeTemporaryFolders);
 
 async function prepareBatch(options: Partial<PrepareBatchOptions> = {}, aws = mockedAws()) {
