@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { AwsDeps } from '../cli/aws/clients';
-import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from '../cli/defaults';
+import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION } from '../cli/defaults';
 import { CliError, EXIT } from '../cli/errors';
 import { createOutput, type Output } from '../cli/output';
 import { SCENARIO_NAMES } from '../simulation/scenarios';
@@ -29,6 +29,7 @@ const load = {
   validate: () => require('../cli/commands/validate') as typeof import('../cli/commands/validate'),
   estimate: () => require('../cli/commands/estimate') as typeof import('../cli/commands/estimate'),
   prepareData: () => require('../cli/commands/prepare-data') as typeof import('../cli/commands/prepare-data'),
+  prepareBatch: () => require('../cli/commands/prepare-batch') as typeof import('../cli/commands/prepare-batch'),
   start: () => require('../cli/commands/start') as typeof import('../cli/commands/start'),
   status: () => require('../cli/commands/status') as typeof import('../cli/commands/status'),
   stop: () => require('../cli/commands/stop') as typeof import('../cli/commands/stop'),
@@ -182,14 +183,27 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'print one JSON document')
     .action((opts) => run(opts, (out) => load.estimate().estimateCommand({ request: opts.request, region: opts.region, images: opts.images }, out)));
 
-  program
-    .command('prepare-data')
-    .description('Turn a folder of class folders into a training set (RecordIO or images + .lst) and a run request with its numbers')
-    .argument('<images-dir>', 'images laid out as <images-dir>/<class folder>/<image files> (JPEG or PNG, any depth)')
-    .requiredOption('--out <dir>', 'output folder (new, empty, or an earlier prepare-data output, which is replaced)')
-    .option('--format <format>', 'recordio (RecordIO files) or lst (image files + .lst lists)', 'recordio')
-    .option('--validation-fraction <fraction>', 'share of each class for validation, between 0 and 1', fraction, DEFAULT_VALIDATION_FRACTION)
-    .option('--seed <n>', 'seed of the split and the record order', wholeNumber, DEFAULT_SEED)
+  // The conversion options of prepare-data and prepare-batch. No commander defaults: prepare-data tells a
+  // value given with --keep-original (an error) from one left out; the defaults are in the help text.
+  const conversionOptions = (command: Command) =>
+    command
+      .option('--short-side <px>', "shorter side of every written image, in pixels (default: 256; the run request's resize follows it)", wholeNumber)
+      .option('--quality <1-100>', 'JPEG quality of the written images (default: 90)', wholeNumber)
+      .option('--min-side <px>', 'leave out images whose shorter side is below this (default: 32)', wholeNumber)
+      .option('--background <colour>', 'what transparent pixels are flattened onto: white, black, gray or #rrggbb (default: white)');
+
+  conversionOptions(
+    program
+      .command('prepare-data')
+      .description('Turn a folder of class folders into a training set (RecordIO or images + .lst), a labelled test set and a run request with its numbers')
+      .argument('<images-dir>', 'images laid out as <images-dir>/<class folder>/<image files> (JPEG, PNG, WebP, GIF, TIFF, AVIF; any depth)')
+      .requiredOption('--out <dir>', 'output folder (new, empty, or an earlier prepare-data output, which is replaced)')
+      .option('--format <format>', 'recordio (RecordIO files) or lst (image files + .lst lists)', 'recordio')
+      .option('--validation-fraction <fraction>', 'share of each class for validation, between 0 and 1', fraction, DEFAULT_VALIDATION_FRACTION)
+      .option('--test-fraction <fraction>', 'share of each class held out as labelled test images under test/ (0: none)', fraction, DEFAULT_TEST_FRACTION)
+      .option('--seed <n>', 'seed of the split and the record order', wholeNumber, DEFAULT_SEED),
+  )
+    .option('--keep-original', 'pack JPEG and PNG files as they are (headers checked only) instead of decoding and converting them')
     .option('--name <name>', 'dataset name: file names and s3://<data bucket>/datasets/<name>/ (default: the folder name)')
     .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), for the run request URIs')
     .option('--upload', 'upload to the data bucket of the deployed stack')
@@ -206,8 +220,52 @@ async function main(argv: string[]): Promise<number> {
             out: opts.out,
             format: opts.format,
             validationFraction: opts.validationFraction,
+            testFraction: opts.testFraction,
             seed: opts.seed,
+            shortSide: opts.shortSide,
+            quality: opts.quality,
+            minSide: opts.minSide,
+            background: opts.background,
+            keepOriginal: opts.keepOriginal,
             name: opts.name,
+            dataBucket: opts.dataBucket,
+            upload: opts.upload,
+            force: opts.force,
+            stackName: opts.stack,
+            progressStream: process.stdout,
+          },
+          out,
+          () => awsDeps(opts),
+        ),
+      ),
+    );
+
+  conversionOptions(
+    program
+      .command('prepare-batch')
+      .description('Convert images to classify as prepare-data does (decoded, oriented, resized, JPEG), folders kept; print the batchInput to use')
+      .argument('<dir>', 'the images to classify, in any folders (kept as they are)')
+      .option('--out <dir>', 'output folder (default: <dir>-batch beside it; new, empty, or an earlier prepare-batch output)'),
+  )
+    .option('--name <name>', 'batch name: s3://<data bucket>/batches/<name>/ (default: the folder name)')
+    .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), for the printed batchInput')
+    .option('--upload', 'upload the images to batches/<name>/ in the data bucket of the deployed stack')
+    .option('--force', 'with --upload: replace what is under batches/<name>/')
+    .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
+    .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
+    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)')
+    .option('--json', 'print batch.json as one JSON document')
+    .action((imagesDir: string, opts) =>
+      run(opts, (out) =>
+        load.prepareBatch().prepareBatchCommand(
+          {
+            imagesDir,
+            out: opts.out,
+            name: opts.name,
+            shortSide: opts.shortSide,
+            quality: opts.quality,
+            minSide: opts.minSide,
+            background: opts.background,
             dataBucket: opts.dataBucket,
             upload: opts.upload,
             force: opts.force,

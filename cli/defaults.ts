@@ -10,3 +10,5 @@ export const DEFAULT_POLL_SECONDS = 30;
 export const DEFAULT_VALIDATION_FRACTION = 0.2;
 /** prepare-data: seed of the split and the record order. */
 export const DEFAULT_SEED = 1;
+/** prepare-data: share of each class held out as labelled test images (0 turns it off). */
+export const DEFAULT_TEST_FRACTION = 0.1;

@@ -4,21 +4,46 @@ import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, UsageError } from '../errors';
 import type { Output } from '../output';
+import { type Collected, collectImages, type PrepareMode } from '../prepare-data/collect';
 import { PLACEHOLDER_BUCKETS, prepareRun, RunRequestError, VALIDATE_EXECUTION_NAME } from '../prepare-data/contract';
-import { checkOutputFolder, type DatasetManifest, writeDataset } from '../prepare-data/dataset-writer';
+import {
+  type ConvertSettings,
+  DEFAULT_BACKGROUND,
+  DEFAULT_MIN_SIDE,
+  DEFAULT_QUALITY,
+  DEFAULT_SHORT_SIDE,
+  MAX_SHORT_SIDE,
+  NAMED_BACKGROUNDS,
+  parseBackground,
+} from '../prepare-data/convert';
+import {
+  besideOut,
+  checkOutputFolder,
+  type DatasetManifest,
+  type DatasetPlan,
+  planDataset,
+  processingSettings,
+  temporaryDir,
+  writeDataset,
+} from '../prepare-data/dataset-writer';
 import { scanImageTree } from '../prepare-data/image-tree';
 import { createProgress, type ProgressStream } from '../prepare-data/progress';
 import { IMAGE_RECORD_HEADER_SIZE, RECORDIO_MAX_LENGTH } from '../prepare-data/recordio';
-import { DATASET_FORMATS, type DatasetFormat, imageShapeSide, resizeFor, resizeNeed } from '../prepare-data/run-request';
+import { DATASET_FORMATS, type DatasetFormat, imageShapeSide, miniBatchSizeFor, referenceMiniBatchSize, resizeFor, resizeNeed } from '../prepare-data/run-request';
+import { plural, printRejected, printWarning, printWrapped } from '../prepare-data/summary';
 import { uploadDataset, type UploadResult } from '../prepare-data/upload';
 
-import { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from '../defaults';
+import { DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION } from '../defaults';
 
-export { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION };
+export { DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION };
 /** Dataset names become S3 key parts and file names: keep them plain. */
 export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Classes listed one by one in the summary; the rest are in dataset.json. */
 const SUMMARY_CLASSES = 20;
+/** Classes whose sizes differ more than this are warned about: the model then mostly learns the big ones. */
+export const IMBALANCE_RATIO = 10;
+/** Each class needs one image to train on and one to validate on. */
+export const MIN_CLASS_IMAGES = 2;
 
 export interface PrepareDataOptions {
   readonly imagesDir: string;
@@ -27,10 +52,24 @@ export interface PrepareDataOptions {
   readonly format?: string;
   /** @default 0.2 */
   readonly validationFraction?: number;
+  /** Share of each class held out as labelled test images; 0 turns it off. @default 0.1 */
+  readonly testFraction?: number;
   /** @default 1 */
   readonly seed?: number;
   /** @default - the images folder's name, made S3-safe */
   readonly name?: string;
+  /** The shorter side of every written image. @default 256 */
+  readonly shortSide?: number;
+  /** JPEG quality. @default 90 */
+  readonly quality?: number;
+  /** Images whose shorter side is below this are left out. @default 32 */
+  readonly minSide?: number;
+  /** What transparent pixels are flattened onto: a name or `#rrggbb`. @default white */
+  readonly background?: string;
+  /** Pack JPEG and PNG files as they are (headers checked only), as before images were converted. */
+  readonly keepOriginal?: boolean;
+  /** Images decoded at once. @default - collect.ts defaultConcurrency() */
+  readonly concurrency?: number;
   /** The deployed data bucket, for the run request's URIs (not needed with `upload`). */
   readonly dataBucket?: string;
   /** Upload to the deployed stack's data bucket. */
@@ -55,6 +94,42 @@ export function defaultDatasetName(imagesDir: string): string {
     .slice(0, 100);
 }
 
+const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+
+/**
+ * The conversion options shared with prepare-batch, checked.
+ * @throws UsageError naming the option, the bad value and what is allowed
+ */
+export function checkConvertOptions(options: Pick<PrepareDataOptions, 'shortSide' | 'quality' | 'minSide' | 'background' | 'keepOriginal'>): ConvertSettings {
+  const shortSide = options.shortSide ?? DEFAULT_SHORT_SIDE;
+  const minShortSide = imageShapeSide() + 1;
+  if (!isWhole(shortSide, minShortSide, MAX_SHORT_SIDE)) {
+    throw new UsageError(
+      `--short-side ${shortSide} must be a whole number from ${minShortSide} to ${MAX_SHORT_SIDE}.`,
+      `Training crops ${imageShapeSide()}x${imageShapeSide()} (image_shape) out of each image, and the run request's resize, which follows --short-side, must be larger than that; 256 is the usual choice.`,
+    );
+  }
+  const quality = options.quality ?? DEFAULT_QUALITY;
+  if (!isWhole(quality, 1, 100)) throw new UsageError(`--quality ${quality} must be a whole number from 1 to 100.`, 'JPEG quality; 90 (the default) is what AWS\'s notebooks use.');
+  const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
+  if (!isWhole(minSide, 1, MAX_SHORT_SIDE)) throw new UsageError(`--min-side ${minSide} must be a whole number from 1 to ${MAX_SHORT_SIDE}.`);
+  const background = parseBackground(options.background ?? DEFAULT_BACKGROUND);
+  if (background === undefined) {
+    throw new UsageError(
+      `--background ${JSON.stringify(options.background)} is not a colour.`,
+      `Use ${Object.keys(NAMED_BACKGROUNDS).join(', ')} or #rrggbb (e.g. #ffffff).`,
+    );
+  }
+  if (options.keepOriginal) {
+    const given = (['shortSide', 'quality', 'background'] as const).filter((key) => options[key] !== undefined);
+    if (given.length > 0) {
+      const flag = { shortSide: '--short-side', quality: '--quality', background: '--background' }[given[0] as 'shortSide'];
+      throw new UsageError(`${flag} applies only when images are converted, not with --keep-original.`, `Leave out ${flag}, or --keep-original.`);
+    }
+  }
+  return { shortSide, quality, minSide, background };
+}
+
 function checkOptions(options: PrepareDataOptions) {
   const format = (options.format ?? 'recordio') as DatasetFormat;
   if (!DATASET_FORMATS.includes(format)) {
@@ -67,8 +142,17 @@ function checkOptions(options: PrepareDataOptions) {
       'The algorithm needs a validation channel and training images: e.g. --validation-fraction 0.2.',
     );
   }
+  const testFraction = options.testFraction ?? DEFAULT_TEST_FRACTION;
+  if (!(testFraction >= 0 && testFraction < 1) || validationFraction + testFraction >= 1) {
+    throw new UsageError(
+      `--test-fraction ${testFraction} must be a number from 0 (no test images) to below 1, and leave images to train on: with --validation-fraction ${validationFraction} it must be below ${Number((1 - validationFraction).toFixed(6))}.`,
+      'E.g. --test-fraction 0.1 (the default).',
+    );
+  }
   const seed = options.seed ?? DEFAULT_SEED;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed ${seed} must be a whole number from 0 to 4294967295.`);
+  if (options.concurrency !== undefined && !isWhole(options.concurrency, 1, 64)) throw new UsageError(`concurrency ${options.concurrency} must be a whole number from 1 to 64.`);
+  const settings = checkConvertOptions(options);
   if (!existsSync(options.imagesDir) || !statSync(options.imagesDir).isDirectory()) {
     throw new UsageError(
       `The images folder ${options.imagesDir} does not exist or is not a folder.`,
@@ -86,18 +170,86 @@ function checkOptions(options: PrepareDataOptions) {
     throw new UsageError('--upload and --data-bucket cannot be used together.', '--upload finds the data bucket from the deployed stack; --data-bucket is for preparing offline.');
   }
   if (options.force && !options.upload) throw new UsageError('--force only applies with --upload.', 'Add --upload, or leave out --force.');
-  return { format, validationFraction, seed, name };
+  const mode: PrepareMode = options.keepOriginal ? 'keep-original' : 'convert';
+  return { format, validationFraction, testFraction, seed, name, settings, mode };
+}
+
+/** A list of names for a message: the first few, then how many more. */
+function someOf(names: readonly string[], shown = 5): string {
+  return names.length <= shown ? names.join(', ') : `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+
+/**
+ * The checks made once every image is decoded and before anything is written: errors (usage errors,
+ * exit 2) for a dataset that cannot train, warnings for one that trains badly.
+ * @returns the warnings, as sentences
+ * @throws UsageError
+ */
+export function checkPlan(plan: DatasetPlan, collected: Collected, imagesDir: string, testFraction: number): string[] {
+  const leftOut = `${plural(collected.rejected.length, 'file or folder', 'files or folders')} left out`;
+  if (collected.images.length === 0) {
+    throw new UsageError(
+      `No usable image under ${imagesDir}/<class folder>/ (${leftOut}); nothing was written.`,
+      'Lay the images out as <images-dir>/<class folder>/<image files>, one folder per class; run with --json to see every file left out and why.',
+    );
+  }
+  if (collected.classes.length < 2) {
+    throw new UsageError(
+      `Only one class (${collected.classes[0]}) holds usable images under ${imagesDir} (${leftOut}); nothing was written.`,
+      'A classifier needs at least two classes: one folder of images per class.',
+    );
+  }
+  const sizes = collected.classes.map((name) => {
+    const counts = plan.counts[name] ?? { train: 0, validation: 0, test: 0 };
+    return { name, images: counts.train + counts.validation + counts.test };
+  });
+  const tooFew = sizes.filter((size) => size.images < MIN_CLASS_IMAGES);
+  if (tooFew.length > 0) {
+    throw new UsageError(
+      `${tooFew.length === 1 ? 'Class' : `${tooFew.length} classes have too few usable images:`} ` +
+        `${someOf(tooFew.map((size) => `${size.name} (${plural(size.images, 'image')})`))}${tooFew.length === 1 ? ' has too few usable images' : ''}; ` +
+        `every class needs at least ${MIN_CLASS_IMAGES} (one to train on, one to validate on); nothing was written.`,
+      'Add images to these folders, or move the folders out of the images folder.',
+    );
+  }
+  const warnings: string[] = [];
+  if (collected.foldersWithoutImages.length > 0) {
+    warnings.push(`${collected.foldersWithoutImages.length === 1 ? 'The folder' : `${collected.foldersWithoutImages.length} folders`} ${someOf(collected.foldersWithoutImages)} ${collected.foldersWithoutImages.length === 1 ? 'holds' : 'hold'} no usable image and ${collected.foldersWithoutImages.length === 1 ? 'is not a class' : 'are not classes'}.`);
+  }
+  const numTraining = plan.split.train.length;
+  const miniBatch = miniBatchSizeFor(numTraining);
+  if (miniBatch !== undefined) {
+    warnings.push(
+      `The training set has ${plural(numTraining, 'image')}, fewer than the reference mini_batch_size ${referenceMiniBatchSize()}: ` +
+        `the run request sets mini_batch_size=${miniBatch}, as SageMaker fails a job whose training set is smaller than its batch.`,
+    );
+  }
+  const largest = sizes.reduce((a, b) => (b.images > a.images ? b : a));
+  const small = sizes.filter((size) => size.images * IMBALANCE_RATIO < largest.images);
+  if (small.length > 0) {
+    warnings.push(
+      `Classes differ more than ${IMBALANCE_RATIO} to 1: ${largest.name} has ${plural(largest.images, 'image')}, ` +
+        `${someOf(small.map((size) => `${size.name} ${size.images}`))}; the model will favour the large classes (add images, or leave some out).`,
+    );
+  }
+  if (testFraction > 0) {
+    const untested = collected.classes.filter((name) => (plan.counts[name]?.test ?? 0) === 0);
+    if (untested.length > 0) {
+      warnings.push(`${plural(untested.length, 'class', 'classes')} (${someOf(untested)}) ${untested.length === 1 ? 'has' : 'have'} no test image: a class needs at least 3 images for one to be held out.`);
+    }
+  }
+  return warnings;
 }
 
 /**
  * `prepare-data <images-dir> --out <dir>`: turns a folder of class folders into a training set
- * (RecordIO or images + .lst), `classes.txt`, `dataset.json` and a run request with the dataset's
- * numbers; with `upload`, puts it under `s3://<data bucket>/datasets/<name>/`.
+ * (RecordIO or images + .lst), a labelled test set, `classes.txt`, `dataset.json` and a run request with
+ * the dataset's numbers; with `upload`, puts it under `s3://<data bucket>/datasets/<name>/`.
  * @param aws the AWS clients; called only with `upload`
  * @returns the exit code: 0 written (and uploaded)
  */
 export async function prepareDataCommand(options: PrepareDataOptions, out: Output, aws?: () => AwsDeps): Promise<number> {
-  const { format, validationFraction, seed, name } = checkOptions(options);
+  const { format, validationFraction, testFraction, seed, name, settings, mode } = checkOptions(options);
   checkOutputFolder(options.out, options.imagesDir);
   const progress = createProgress(options.progressStream ?? { write: () => undefined }, { json: out.jsonMode });
 
@@ -111,34 +263,47 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     dataBucket = (await findPipelineStack(deps.cloudFormation, stackName, deps.region)).dataBucket;
   }
 
-  const tree = scanImageTree(options.imagesDir, {
-    maxImageBytes: format === 'recordio' ? RECORDIO_MAX_LENGTH - IMAGE_RECORD_HEADER_SIZE : undefined,
-    onFile: (seen) => progress.update('Scanning', seen),
-  });
+  const tree = scanImageTree(options.imagesDir, { onFile: (seen) => progress.update('Scanning', seen) });
   progress.end();
-  if (tree.images.length === 0) {
+  if (tree.files.length === 0) {
     throw new UsageError(
-      `No JPEG or PNG images under ${options.imagesDir}/<class folder>/ (${tree.skipped.length} file${tree.skipped.length === 1 ? '' : 's'} or folder${tree.skipped.length === 1 ? '' : 's'} skipped); nothing was written.`,
-      'Lay the images out as <images-dir>/<class folder>/<image files> (JPEG or PNG), one folder per class.',
-    );
-  }
-  if (tree.classes.length < 2) {
-    throw new UsageError(
-      `Only one class (${tree.classes[0]}) holds images under ${options.imagesDir}; nothing was written.`,
-      'A classifier needs at least two classes: one folder of images per class.',
+      `No files under ${options.imagesDir}/<class folder>/ (${plural(tree.rejected.length, 'file or folder', 'files or folders')} left out); nothing was written.`,
+      'Lay the images out as <images-dir>/<class folder>/<image files>, one folder per class.',
     );
   }
 
-  const written = writeDataset(tree, {
-    out: options.out,
-    name,
-    format,
-    validationFraction,
-    seed,
-    dataBucket,
-    onProgress: (split, done, total) => progress.update(`Writing ${split}`, done, total),
-  });
-  progress.end();
+  const workDir = besideOut(options.out, 'images');
+  const releaseWorkDir = temporaryDir(workDir);
+  let written;
+  try {
+    const collected = await collectImages(tree, {
+      mode,
+      settings,
+      workDir,
+      maxImageBytes: format === 'recordio' ? RECORDIO_MAX_LENGTH - IMAGE_RECORD_HEADER_SIZE : undefined,
+      concurrency: options.concurrency,
+      onProgress: (done, total) => progress.update(mode === 'convert' ? 'Converting images' : 'Checking images', done, total),
+    });
+    progress.end();
+    const plan = planDataset(collected, { validationFraction, testFraction, seed });
+    const warnings = checkPlan(plan, collected, options.imagesDir, testFraction);
+    for (const warning of warnings) printWarning(out, warning);
+    written = writeDataset(plan, {
+      out: options.out,
+      name,
+      format,
+      processing: processingSettings(mode, settings),
+      validationFraction,
+      testFraction,
+      seed,
+      warnings,
+      dataBucket,
+      onProgress: (split, done, total) => progress.update(`Writing ${split}`, done, total),
+    });
+    progress.end();
+  } finally {
+    releaseWorkDir();
+  }
   const runRequestPath = join(options.out, 'run-request.json');
   checkRunRequest(written.runRequest, dataBucket, runRequestPath);
 
@@ -162,25 +327,28 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     out.json(document);
     return EXIT.ok;
   }
-  printSummary(out, written.manifest, options.out);
+  printSummary(out, written.manifest, options.out, written.runRequest.hyperparameters);
   const startFlags = `${stackName !== DEFAULT_STACK_NAME ? ` --stack ${stackName}` : ''}`;
   if (upload) {
-    out.line(
+    printWrapped(
+      out,
       upload.alreadyThere
         ? `The same dataset is already at ${upload.uri}: nothing uploaded.`
         : `Uploaded ${upload.files} files (${formatBytes(upload.bytes)}) to ${upload.uri}` +
             `${upload.multipartFiles > 0 ? `, ${upload.multipartFiles} in multipart uploads` : ''}` +
             `${upload.deleted > 0 ? `; deleted ${upload.deleted} stale objects` : ''}.`,
     );
-    out.line(`Start a run on it:  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
+    out.line('Start a run on it:');
+    out.line(`  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
   } else if (dataBucket) {
-    out.line(`Upload ${options.out}/ to s3://${dataBucket}/datasets/${name}/ (or run again with --upload), then:`);
+    printWrapped(out, `Upload ${options.out}/ to s3://${dataBucket}/datasets/${name}/ (or run again with --upload), then:`);
     out.line(`  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
   } else {
-    out.line(`${runRequestPath} uses the placeholder bucket ${PLACEHOLDER_BUCKETS.dataBucket}; try it offline:`);
+    printWrapped(out, `${runRequestPath} uses the placeholder bucket ${PLACEHOLDER_BUCKETS.dataBucket}; try it offline:`);
     out.line(`  npx ic-pipeline validate ${runRequestPath}`);
     out.line(`  npm run dry-run -- --request ${runRequestPath}`);
-    out.line(
+    printWrapped(
+      out,
       `To train on it, run again with --upload (puts it in the deployed data bucket and fills in the bucket), ` +
         `or with --data-bucket <DataBucketName stack output> once you have copied ${options.out}/ to s3://<bucket>/datasets/${name}/.`,
     );
@@ -212,37 +380,56 @@ function formatBytes(bytes: number): string {
   return `${(bytes / 1073741824).toFixed(2)} GiB`;
 }
 
-/** The summary table: classes and images per split, skipped files, the smallest image side. */
-export function printSummary(out: Output, manifest: DatasetManifest, outDir: string): void {
+/**
+ * The summary: the classes and images per split (the first 20 classes), what was left out (counts per
+ * reason, the first few files, where the full list is), duplicates, and the run request's numbers.
+ */
+export function printSummary(out: Output, manifest: DatasetManifest, outDir: string, hyperparameters: Record<string, number>): void {
   const shown = manifest.classes.slice(0, SUMMARY_CLASSES);
   const labelWidth = String(manifest.numClasses - 1).length;
-  const nameWidth = Math.max(5, ...shown.map((name) => name.length));
-  const row = (label: string, name: string, train: number | string, validation: number | string) =>
-    `  ${label.padStart(labelWidth)}  ${name.padEnd(nameWidth)}  ${String(train).padStart(7)}  ${String(validation).padStart(10)}`;
-  out.line(`Dataset ${out.c.bold(manifest.name)} (${manifest.format}) written to ${outDir}/: ${manifest.numClasses} classes, ` +
-    `${manifest.numTrainingSamples} training and ${manifest.numValidationSamples} validation images (seed ${manifest.seed}).`);
-  out.line(row('#', 'class', 'train', 'validation'));
+  // The counts take 2 + label + 2 + 2 + 7 + 2 + 10 + 2 + 4 columns; the class name gets what is left on a terminal.
+  const fixed = labelWidth + 31;
+  const widest = Math.max(5, ...shown.map((name) => name.length));
+  const nameWidth = out.tty ? Math.max(5, Math.min(widest, out.columns() - 1 - fixed)) : widest;
+  const cut = (name: string) => (name.length <= nameWidth ? name : `${name.slice(0, nameWidth - 1)}…`);
+  const row = (label: string, name: string, train: number | string, validation: number | string, test: number | string) =>
+    `  ${label.padStart(labelWidth)}  ${cut(name).padEnd(nameWidth)}  ${String(train).padStart(7)}  ${String(validation).padStart(10)}  ${String(test).padStart(4)}`;
+  const converted = manifest.processing.mode === 'convert'
+    ? `images converted to JPEG with the shorter side ${manifest.processing.shortSide} px`
+    : 'images packed as they are, --keep-original';
+  printWrapped(out, `Dataset ${out.c.bold(manifest.name)} (${manifest.format}) written to ${outDir}/: ` +
+    `${plural(manifest.numClasses, 'class', 'classes')}, ${manifest.numTrainingSamples} training, ${manifest.numValidationSamples} validation ` +
+    `and ${manifest.numTestSamples} test images (seed ${manifest.seed}; ${converted}).`);
+  out.line(row('#', 'class', 'train', 'validation', 'test'));
   shown.forEach((name, label) => {
-    const counts = manifest.counts[name] ?? { train: 0, validation: 0 };
-    out.line(row(String(label), name, counts.train, counts.validation));
+    const counts = manifest.counts[name] ?? { train: 0, validation: 0, test: 0 };
+    out.line(row(String(label), name, counts.train, counts.validation, counts.test));
   });
-  if (manifest.classes.length > shown.length) out.line(`  … ${manifest.classes.length - shown.length} more classes (all in ${outDir}/dataset.json)`);
-  out.line(row('', 'total', manifest.numTrainingSamples, manifest.numValidationSamples));
-  if (manifest.skipped.length > 0) {
-    out.line(`Skipped ${manifest.skipped.length} file${manifest.skipped.length === 1 ? '' : 's'} or folder${manifest.skipped.length === 1 ? '' : 's'}:`);
-    for (const entry of manifest.skipped) out.line(`  ${entry.path}: ${entry.reason}`);
-  } else {
-    out.line('Skipped: nothing.');
+  if (manifest.classes.length > shown.length) printWrapped(out, `  … ${manifest.classes.length - shown.length} more classes (all in ${outDir}/dataset.json)`);
+  out.line(row('', 'total', manifest.numTrainingSamples, manifest.numValidationSamples, manifest.numTestSamples));
+  printRejected(out, manifest.rejected, `${join(outDir, 'dataset.json')} ("rejected")`);
+  const copies = manifest.duplicates.filter((group) => !group.conflict).reduce((sum, group) => sum + group.files.length - 1, 0);
+  if (copies > 0) {
+    printWrapped(out, `Duplicates: ${plural(copies, 'file')} with the same bytes as another in its class, used once (groups in dataset.json, "duplicates").`, '  ');
   }
-  const side = imageShapeSide();
-  const need = resizeNeed(manifest);
-  out.line(
-    `Smallest image side: ${manifest.minImageSide} px` +
-      (need === 'small-images'
-        ? ` (below ${side}, the side of image_shape): the run request sets resize=${resizeFor(side)} so that training does not fail on it.`
-        : need === 'image-files'
-          ? ` (image-file training needs resize: the run request sets resize=${resizeFor(side)}).`
-          : ` (at least ${side}, the side of image_shape: no resize needed).`),
+  if (manifest.processing.mode === 'keep-original') {
+    const side = imageShapeSide();
+    const need = resizeNeed({ ...manifest, shortSide: null });
+    printWrapped(
+      out,
+      `Smallest image side: ${manifest.minImageSide} px` +
+        (need === 'small-images'
+          ? ` (below ${side}, the side of image_shape): the run request sets resize=${resizeFor(side)} so that training does not fail on it.`
+          : need === 'image-files'
+            ? ` (image-file training needs resize: the run request sets resize=${resizeFor(side)}).`
+            : ` (at least ${side}, the side of image_shape: no resize needed).`),
+    );
+  }
+  const numbers = Object.entries(hyperparameters).map(([key, value]) => `${key}=${value}`).join(', ');
+  printWrapped(
+    out,
+    `Run request ${join(outDir, 'run-request.json')}: ${numbers}` +
+      (manifest.numTestSamples > 0 ? `; its batch transform classifies the ${manifest.numTestSamples} test images (batchInput …/${manifest.name}/test/).` : '.'),
+    '  ',
   );
-  out.line(`Run request ${join(outDir, 'run-request.json')}: num_classes=${manifest.numClasses}, num_training_samples=${manifest.numTrainingSamples}.`);
 }

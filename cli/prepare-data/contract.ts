@@ -5,3 +5,4 @@ export { REFERENCE_HYPERPARAMETERS } from '../../core/hyperparameters';
 export { RunRequestError } from '../../core/problems';
 export { prepareRun, type PreparedRun } from '../../core/prepare-run';
 export { PLACEHOLDER_BUCKETS, VALIDATE_EXECUTION_NAME } from '../commands/validate';
+export { DEFAULT_MAX_PAYLOAD_IN_MB } from '../../core/api-limits';

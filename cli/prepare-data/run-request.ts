@@ -1,7 +1,8 @@
 /**
  * The run request that trains on a prepared dataset: the numbers the algorithm needs (`num_classes`,
- * `num_training_samples`, `resize` when an image is too small to crop), the content type and the data
- * channels under `s3://<data bucket>/datasets/<name>/`.
+ * `num_training_samples`, `resize`, `mini_batch_size` when the training set is smaller than the
+ * reference batch), the content type, the data channels under `s3://<data bucket>/datasets/<name>/`,
+ * and the held-out test images as the batch transform's input.
  */
 import { PLACEHOLDER_BUCKETS, REFERENCE_HYPERPARAMETERS } from './contract';
 
@@ -10,6 +11,14 @@ export const DATASET_FORMATS: readonly DatasetFormat[] = ['recordio', 'lst'];
 
 /** Where datasets live in the data bucket (docs/design.md, "S3 layout and names"). */
 export const DATASETS_PREFIX = 'datasets/';
+
+/** Where prepare-batch uploads images to classify (DESIGN.md "S3 layout"). */
+export const BATCHES_PREFIX = 'batches/';
+
+/** `batches/<name>/` */
+export function batchPrefix(name: string): string {
+  return `${BATCHES_PREFIX}${name}/`;
+}
 
 /** `datasets/<name>/` */
 export function datasetPrefix(name: string): string {
@@ -36,8 +45,12 @@ export interface DatasetNumbers {
   readonly format: DatasetFormat;
   readonly numClasses: number;
   readonly numTrainingSamples: number;
+  /** Held-out test images, under `test/<class folder>/`. */
+  readonly numTestSamples: number;
   /** The shorter side of the smallest image. */
   readonly minImageSide: number;
+  /** The shorter side of every image, when they were converted (prepare-data's default); null with `--keep-original`. */
+  readonly shortSide: number | null;
 }
 
 export interface RunRequestForDataset {
@@ -45,12 +58,29 @@ export interface RunRequestForDataset {
   validationData: string;
   trainingLst?: string;
   validationLst?: string;
+  batchInput?: string;
   hyperparameters: Record<string, number>;
   training: { contentType: 'application/x-recordio' | 'application/x-image' };
 }
 
+/** The reference `mini_batch_size` (64). */
+export function referenceMiniBatchSize(): number {
+  return Number(REFERENCE_HYPERPARAMETERS.mini_batch_size ?? 32);
+}
+
+/**
+ * The `mini_batch_size` to send when the training set is smaller than the reference batch: SageMaker
+ * fails such a job ("The number of input images must be bigger or equal to the mini_batch_size",
+ * amazon-sagemaker-examples#1492), so the batch is lowered to the training set. Undefined when the
+ * reference fits.
+ */
+export function miniBatchSizeFor(numTrainingSamples: number): number | undefined {
+  return numTrainingSamples < referenceMiniBatchSize() ? Math.max(1, numTrainingSamples) : undefined;
+}
+
 /** Whether training needs `resize`, and why (for the command's message). */
-export function resizeNeed(dataset: Pick<DatasetNumbers, 'format' | 'minImageSide'>): 'small-images' | 'image-files' | undefined {
+export function resizeNeed(dataset: Pick<DatasetNumbers, 'format' | 'minImageSide' | 'shortSide'>): 'converted' | 'small-images' | 'image-files' | undefined {
+  if (dataset.shortSide !== null) return 'converted';
   if (dataset.minImageSide < imageShapeSide()) return 'small-images';
   if (dataset.format === 'lst') return 'image-files';
   return undefined;
@@ -66,11 +96,18 @@ export function runRequestFor(dataset: DatasetNumbers, dataBucket: string = PLAC
     num_classes: dataset.numClasses,
     num_training_samples: dataset.numTrainingSamples,
   };
-  if (resizeNeed(dataset) !== undefined) hyperparameters.resize = resizeFor(imageShapeSide());
+  // Converted images already have their shorter side at shortSide: resize to it is a no-op for them and
+  // tells the algorithm the size (required for image files, and what it rescales any other image to).
+  if (dataset.shortSide !== null) hyperparameters.resize = dataset.shortSide;
+  else if (resizeNeed(dataset) !== undefined) hyperparameters.resize = resizeFor(imageShapeSide());
+  const miniBatchSize = miniBatchSizeFor(dataset.numTrainingSamples);
+  if (miniBatchSize !== undefined) hyperparameters.mini_batch_size = miniBatchSize;
   return {
     trainingData: `${base}train/`,
     validationData: `${base}validation/`,
     ...(dataset.format === 'lst' ? { trainingLst: `${base}train_lst/`, validationLst: `${base}validation_lst/` } : {}),
+    // The transform classifies the held-out images: labelled by their class folder, never trained on.
+    ...(dataset.numTestSamples > 0 ? { batchInput: `${base}test/` } : {}),
     hyperparameters,
     training: { contentType: dataset.format === 'lst' ? 'application/x-image' : 'application/x-recordio' },
   };

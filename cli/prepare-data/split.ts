@@ -35,16 +35,30 @@ export function validationCount(count: number, fraction: number): number {
   return Math.min(count - 1, Math.max(1, Math.round(count * fraction)));
 }
 
+/**
+ * How many of a class's `count` images are held out for testing: `fraction` of them, rounded, but at
+ * least one once the class has three or more (so every class is tested), and never so many that a
+ * class has no training or validation image left. 0 with a fraction of 0.
+ */
+export function testCount(count: number, fraction: number): number {
+  if (fraction <= 0 || count < 3) return 0;
+  return Math.min(count - 2, Math.max(1, Math.round(count * fraction)));
+}
+
 export interface Split<T> {
   readonly train: T[];
   readonly validation: T[];
+  /** Held out: never trained or validated on. */
+  readonly test: T[];
 }
 
 /**
- * Splits `items` per label (stratified) and shuffles each split. The items must come in a stable order
- * (the scan's: by label, then path) for the result to be reproducible.
+ * Splits `items` per label (stratified) into test, validation and training, and shuffles each split.
+ * Both fractions are of the whole class: `validationFraction` 0.2 and `testFraction` 0.1 leave 70 % to
+ * train on. The items must come in a stable order (by label, then path) for the result to be
+ * reproducible.
  */
-export function stratifiedSplit<T extends { readonly label: number }>(items: readonly T[], fraction: number, seed: number): Split<T> {
+export function stratifiedSplit<T extends { readonly label: number }>(items: readonly T[], validationFraction: number, seed: number, testFraction = 0): Split<T> {
   const random = seededRandom(seed);
   const byLabel = new Map<number, T[]>();
   for (const item of items) {
@@ -54,12 +68,15 @@ export function stratifiedSplit<T extends { readonly label: number }>(items: rea
   }
   const train: T[] = [];
   const validation: T[] = [];
+  const test: T[] = [];
   for (const label of [...byLabel.keys()].sort((a, b) => a - b)) {
     const group = shuffle([...(byLabel.get(label) as T[])], random);
-    const n = validationCount(group.length, fraction);
-    validation.push(...group.slice(0, n));
-    train.push(...group.slice(n));
+    const t = testCount(group.length, testFraction);
+    const v = Math.min(validationCount(group.length, validationFraction), group.length - t - 1);
+    test.push(...group.slice(0, t));
+    validation.push(...group.slice(t, t + v));
+    train.push(...group.slice(t + v));
   }
   // Records are shuffled so that training batches mix classes (the algorithm reads .rec files in order).
-  return { train: shuffle(train, random), validation: shuffle(validation, random) };
+  return { train: shuffle(train, random), validation: shuffle(validation, random), test };
 }

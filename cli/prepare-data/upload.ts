@@ -1,11 +1,13 @@
 /**
- * Uploads a prepared dataset to `s3://<data bucket>/datasets/<name>/`: files above the part size in
- * concurrent multipart uploads, the others in single requests, all through one bound on concurrent
- * requests. `dataset.json` goes last, so its presence marks a complete upload.
+ * Uploads a prepared dataset to `s3://<data bucket>/datasets/<name>/` (or prepared images to classify to
+ * `batches/<name>/`): files above the part size in concurrent multipart uploads, the others in single
+ * requests, all through one bound on concurrent requests. A dataset's `dataset.json` goes last, so its
+ * presence marks a complete upload.
  *
  * A different dataset already under the name is never overwritten silently: the upload is refused
  * unless `force` is set, and with `force` the objects the new dataset does not have are deleted (a
- * training channel reads every object under its prefix, so a stale file would be trained on).
+ * training channel or a batch transform reads every object under its prefix, so a stale file would be
+ * trained on or classified).
  */
 import { statSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
@@ -23,7 +25,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CliError, toCliError } from '../errors';
 import { type DatasetManifest, listFiles } from './dataset-writer';
-import { datasetPrefix } from './run-request';
+import { batchPrefix, datasetPrefix } from './run-request';
 
 /** Parts of 8 MiB: S3 allows 5 MiB to 5 GiB per part and 10,000 parts, so up to 78 GiB per file. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -141,31 +143,62 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
  * @throws CliError `DatasetExists` when another dataset is under the name and `force` is not set
  */
 export async function uploadDataset(options: UploadDatasetOptions): Promise<UploadResult> {
-  const { s3, bucket, manifest } = options;
-  const prefix = datasetPrefix(manifest.name);
+  const { manifest } = options;
+  return uploadFolder({
+    ...options,
+    prefix: datasetPrefix(manifest.name),
+    what: `dataset named ${manifest.name}`,
+    marker: { name: 'dataset.json', bytes: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), contentHash: manifest.contentHash },
+  });
+}
+
+export interface UploadBatchOptions extends Omit<UploadDatasetOptions, 'manifest'> {
+  /** The batch's name: the images go under `batches/<name>/`. */
+  readonly name: string;
+}
+
+/**
+ * Uploads prepared images to classify (`options.dir`, every file in it) to `s3://<bucket>/batches/<name>/`.
+ * Anything already there is refused without `force` (a transform reads every object under the prefix);
+ * with `force` it is replaced.
+ * @throws CliError `DatasetExists` when objects are there and `force` is not set
+ */
+export async function uploadBatch(options: UploadBatchOptions): Promise<UploadResult> {
+  return uploadFolder({ ...options, prefix: batchPrefix(options.name), what: `batch of images` });
+}
+
+interface UploadFolderOptions extends Omit<UploadDatasetOptions, 'manifest'> {
+  readonly prefix: string;
+  /** For messages: `dataset named pets`. */
+  readonly what: string;
+  /** Uploaded last; an object of that name with the same content hash means the same upload is there. */
+  readonly marker?: { readonly name: string; readonly bytes: Buffer; readonly contentHash: string };
+}
+
+async function uploadFolder(options: UploadFolderOptions): Promise<UploadResult> {
+  const { s3, bucket, prefix, marker } = options;
   const uri = `s3://${bucket}/${prefix}`;
   const partSize = Math.max(options.partSize ?? DEFAULT_PART_SIZE, 1);
   const limit = new Limit(options.concurrency ?? DEFAULT_CONCURRENCY);
   try {
-    const hash = await existingHash(s3, bucket, `${prefix}dataset.json`);
-    if (hash === manifest.contentHash) return { uri, alreadyThere: true, files: 0, bytes: 0, multipartFiles: 0, deleted: 0 };
+    const hash = marker ? await existingHash(s3, bucket, `${prefix}${marker.name}`) : null;
+    if (marker && hash === marker.contentHash) return { uri, alreadyThere: true, files: 0, bytes: 0, multipartFiles: 0, deleted: 0 };
     const existing = await listKeys(s3, bucket, prefix);
     if (existing.length > 0 && !options.force) {
       throw new CliError(
         hash === null
-          ? `${uri} already holds ${existing.length} object${existing.length === 1 ? '' : 's'} but no dataset.json (an interrupted upload, or files put there by hand).`
-          : `${uri} already holds a different dataset named ${manifest.name}.`,
+          ? `${uri} already holds ${existing.length} object${existing.length === 1 ? '' : 's'}${marker ? ` but no ${marker.name} (an interrupted upload, or files put there by hand)` : ''}.`
+          : `${uri} already holds a different ${options.what}.`,
         {
-          hint: `Choose another name with --name <name>, or replace what is there with --force (objects the new dataset does not have are deleted; the bucket keeps old versions).`,
+          hint: `Choose another name with --name <name>, or replace what is there with --force (objects the new upload does not have are deleted; the bucket keeps old versions).`,
           code: 'DatasetExists',
         },
       );
     }
 
-    const files = listFiles(options.dir).filter((file) => file !== 'dataset.json');
+    const files = listFiles(options.dir).filter((file) => file !== marker?.name);
     const sizes = new Map(files.map((file) => [file, statSync(join(options.dir, ...file.split('/'))).size]));
-    const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`);
-    const total = [...sizes.values()].reduce((sum, size) => sum + size, 0) + manifestBytes.length;
+    const total = [...sizes.values()].reduce((sum, size) => sum + size, 0) + (marker?.bytes.length ?? 0);
     let done = 0;
     const progressed = (bytes: number) => {
       done += bytes;
@@ -190,7 +223,7 @@ export async function uploadDataset(options: UploadDatasetOptions): Promise<Uplo
       }),
     );
 
-    const wanted = new Set([...files, 'dataset.json'].map((file) => `${prefix}${file}`));
+    const wanted = new Set([...files, ...(marker ? [marker.name] : [])].map((file) => `${prefix}${file}`));
     const stale = existing.filter((key) => !wanted.has(key));
     for (let i = 0; i < stale.length; i += 1000) {
       const batch = stale.slice(i, i + 1000);
@@ -198,15 +231,17 @@ export async function uploadDataset(options: UploadDatasetOptions): Promise<Uplo
       if (answer.Errors && answer.Errors.length > 0) {
         const first = answer.Errors[0];
         throw new CliError(`Could not delete ${answer.Errors.length} stale object(s) under ${uri}, e.g. ${first?.Key}: ${first?.Code} ${first?.Message ?? ''}`.trim(), {
-          hint: 'Delete them yourself (they would be read by training), or upload again with --force.',
+          hint: 'Delete them yourself (they would be read by training or the transform), or upload again with --force.',
           code: 'DeleteFailed',
         });
       }
     }
 
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}dataset.json`, Body: manifestBytes, ContentType: 'application/json' }));
-    progressed(manifestBytes.length);
-    return { uri, alreadyThere: false, files: files.length + 1, bytes: total, multipartFiles, deleted: stale.length };
+    if (marker) {
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}${marker.name}`, Body: marker.bytes, ContentType: 'application/json' }));
+      progressed(marker.bytes.length);
+    }
+    return { uri, alreadyThere: false, files: files.length + (marker ? 1 : 0), bytes: total, multipartFiles, deleted: stale.length };
   } catch (error) {
     throw toCliError(error, { region: options.region });
   }

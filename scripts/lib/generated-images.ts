@@ -1,6 +1,6 @@
 /**
  * Small real JPEG and PNG files, generated with pure-JS encoders (jpeg-js, pngjs; dev dependencies),
- * for the prepare-data tests and its benchmark. Never shipped: product code does not import scripts/.
+ * for the prepare-data tests (the --keep-original tree, the header sniffer). Never shipped: product code does not import scripts/.
  */
 import { encode as encodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';

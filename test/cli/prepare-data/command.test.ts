@@ -1,5 +1,8 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * The prepare-data command's output and options, on the jpeg-js tree of fixtures.ts with
+ * --keep-original (no decoding, so these tests stay fast); photos.test.ts covers converted images.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDataCommand, type PrepareDataOptions } from '../../../cli/commands/prepare-data';
 import { validateCommand } from '../../../cli/commands/validate';
@@ -7,38 +10,45 @@ import { bufferOutput } from '../../support/output';
 import { createProgress, progressLine } from '../../../cli/prepare-data/progress';
 import { runCommand } from '../../../cli/run-command';
 import { prepareRun } from '../../../core/prepare-run';
-import { buildTestTree, type TestTree } from './fixtures';
+import { buildTestTree, removeTemporaryFolders, temporaryFolder, type TestTree } from './fixtures';
 
 let tree: TestTree;
 beforeAll(() => {
   tree = buildTestTree();
 });
+afterAll(removeTemporaryFolders);
 
-const newOut = () => join(mkdtempSync(join(tmpdir(), 'ic-cmd-')), 'prepared');
+const newOut = () => join(temporaryFolder('ic-cmd-'), 'prepared');
 
 async function prepare(options: Partial<PrepareDataOptions> & { json?: boolean } = {}) {
   const out = bufferOutput({ json: options.json });
   const progress: string[] = [];
   const outDir = options.out ?? newOut();
   const code = await runCommand(out, () =>
-    prepareDataCommand({ imagesDir: tree.root, out: outDir, name: 'pets', progressStream: { write: (text: string) => progress.push(text) }, ...options }, out),
+    prepareDataCommand(
+      { imagesDir: tree.root, out: outDir, name: 'pets', keepOriginal: true, minSide: 1, testFraction: 0, progressStream: { write: (text: string) => progress.push(text) }, ...options },
+      out,
+    ),
   );
   return { code, stdout: out.stdout(), stderr: out.stderr(), progress: progress.join(''), outDir };
 }
 
-test('prints the summary table, the skipped files, the smallest side and the resize it sets, and how to go on offline', async () => {
+test('prints the summary table, what was left out, the smallest side and the resize it sets, and how to go on offline', async () => {
   const { code, stdout, stderr, outDir } = await prepare();
-  expect(stderr).toBe('');
+  const flat = stdout.replace(/\s+/g, ' ');
+  expect(stderr.replace(/\n +/g, ' ')).toBe(
+    'Warning: The training set has 12 images, fewer than the reference mini_batch_size 64: the run request sets mini_batch_size=12, as SageMaker fails a job whose training set is smaller than its batch.\n',
+  );
   expect(code).toBe(0);
-  expect(stdout).toContain(`Dataset pets (recordio) written to ${outDir}/: 3 classes, 12 training and 3 validation images (seed 1).`);
-  expect(stdout).toMatch(/ 0 {2}cat +6 +2\n/);
-  expect(stdout).toMatch(/ 2 {2}zebra +1 +0\n/);
-  expect(stdout).toMatch(/ total +12 +3\n/);
-  expect(stdout).toContain('Skipped 5 files or folders:');
+  expect(flat).toContain(`Dataset pets (recordio) written to ${outDir}/: 3 classes, 12 training, 4 validation and 0 test images (seed 1; images packed as they are, --keep-original).`);
+  expect(stdout).toMatch(/ 0 {2}cat +6 +2 +0\n/);
+  expect(stdout).toMatch(/ 2 {2}zebra +1 +1 +0\n/);
+  expect(stdout).toMatch(/ total +12 +4 +0\n/);
+  expect(flat).toContain('Left out 5 files or folders: 2 empty folders, 1 corrupt or truncated, 1 not an image, 1 format not decoded.');
   expect(stdout).toContain('  dog/broken.jpg: truncated JPEG: the file ends before the frame header (SOF)');
   expect(stdout).toContain('  empty/: empty class folder: no label');
-  expect(stdout).toContain('Smallest image side: 24 px (below 224, the side of image_shape): the run request sets resize=256');
-  expect(stdout).toContain(`${join(outDir, 'run-request.json')} uses the placeholder bucket <data-bucket>`);
+  expect(flat).toContain('Smallest image side: 24 px (below 224, the side of image_shape): the run request sets resize=256');
+  expect(flat).toContain(`${join(outDir, 'run-request.json')} uses the placeholder bucket <data-bucket>`);
   expect(stdout).toContain(`npx ic-pipeline validate ${join(outDir, 'run-request.json')}`);
 });
 
@@ -48,7 +58,7 @@ test('the written run request passes validate and the Prepare run code, with the
   const out = bufferOutput();
   expect(await runCommand(out, () => validateCommand({ file }, out))).toBe(0);
   const run = prepareRun(JSON.parse(readFileSync(file, 'utf8')), 'check', { dataBucket: '<data-bucket>', artifactBucket: '<artifact-bucket>' });
-  expect(run.training?.hyperparameters).toMatchObject({ num_classes: '3', num_training_samples: '12', resize: '256' });
+  expect(run.training?.hyperparameters).toMatchObject({ num_classes: '3', num_training_samples: '12', resize: '256', mini_batch_size: '12' });
   expect(run.training?.trainingData).toBe('s3://<data-bucket>/datasets/pets/train/');
 });
 
@@ -77,13 +87,13 @@ test('--json prints exactly the dataset.json content (and where it went), no pro
 });
 
 test('a tree without images is a usage error (exit 2) and writes nothing', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'ic-noimages-'));
+  const root = temporaryFolder('ic-noimages-');
   mkdirSync(join(root, 'a'));
   writeFileSync(join(root, 'a', 'readme.txt'), 'no images here');
   const outDir = newOut();
   const { code, stderr } = await prepare({ imagesDir: root, out: outDir });
   expect(code).toBe(2);
-  expect(stderr).toContain(`Error: No JPEG or PNG images under ${root}/<class folder>/ (2 files or folders skipped); nothing was written.`);
+  expect(stderr).toContain(`Error: No usable image under ${root}/<class folder>/ (2 files or folders left out); nothing was written.`);
   expect(stderr).toContain('Next: Lay the images out as <images-dir>/<class folder>/<image files>');
   expect(existsSync(outDir)).toBe(false);
 });

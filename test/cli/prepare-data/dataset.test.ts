@@ -1,44 +1,67 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+/**
+ * The dataset writer with `--keep-original` (bytes packed as they are, so every record can be compared
+ * with its file), on the jpeg-js tree of fixtures.ts: the scan, the split, RecordIO and .lst output.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkOutputFolder, writeDataset, type WriteDatasetOptions } from '../../../cli/prepare-data/dataset-writer';
+import { collectImages } from '../../../cli/prepare-data/collect';
+import { DEFAULT_CONVERT_SETTINGS } from '../../../cli/prepare-data/convert';
+import { checkOutputFolder, planDataset, processingSettings, writeDataset, type WriteDatasetOptions } from '../../../cli/prepare-data/dataset-writer';
 import { scanImageTree } from '../../../cli/prepare-data/image-tree';
 import { RECORDIO_MAX_LENGTH } from '../../../cli/prepare-data/recordio';
-import { buildTestTree, readRecordFile, type TestTree } from './fixtures';
+import { buildTestTree, readRecordFile, removeTemporaryFolders, temporaryFolder, type TestTree } from './fixtures';
 
 let tree: TestTree;
 beforeAll(() => {
   tree = buildTestTree();
 });
+afterAll(removeTemporaryFolders);
 
-function prepare(options: Partial<WriteDatasetOptions> = {}) {
-  const scanned = scanImageTree(tree.root, { maxImageBytes: RECORDIO_MAX_LENGTH - 24 });
-  const out = join(mkdtempSync(join(tmpdir(), 'ic-prepared-')), 'prepared');
-  return writeDataset(scanned, { out, name: 'pets', format: 'recordio', validationFraction: 0.2, seed: 1, ...options });
+/** The old tree's images are 24-64 px: --min-side 1 keeps them all. */
+const SETTINGS = { ...DEFAULT_CONVERT_SETTINGS, minSide: 1 };
+
+async function collect() {
+  return collectImages(scanImageTree(tree.root), { mode: 'keep-original', settings: SETTINGS, workDir: temporaryFolder('ic-work-'), maxImageBytes: RECORDIO_MAX_LENGTH - 24 });
+}
+
+async function prepare(options: Partial<WriteDatasetOptions> & { testFraction?: number } = {}) {
+  const collected = await collect();
+  const plan = planDataset(collected, { validationFraction: 0.2, testFraction: options.testFraction ?? 0, seed: options.seed ?? 1 });
+  const out = join(temporaryFolder('ic-prepared-'), 'prepared');
+  return writeDataset(plan, {
+    out,
+    name: 'pets',
+    format: 'recordio',
+    processing: processingSettings('keep-original', SETTINGS),
+    validationFraction: 0.2,
+    testFraction: 0,
+    seed: 1,
+    ...options,
+  });
 }
 
 const CLASSES = ['cat', 'dog', 'zebra'];
 
 describe('the scan', () => {
-  test('classes are the non-empty top-level folders in name order; images are found by bytes at any depth', () => {
-    const scanned = scanImageTree(tree.root);
-    expect(scanned.classes).toEqual(CLASSES);
-    expect(new Set(scanned.images.map((image) => image.path))).toEqual(new Set(tree.images.keys()));
-    for (const image of scanned.images) expect(scanned.classes[image.label]).toBe(tree.images.get(image.path)?.className);
-    expect(scanned.images.find((image) => image.path === 'cat/really-a-png.jpg')).toMatchObject({ format: 'png', width: 30, height: 40 });
-    expect(scanned.images.find((image) => image.path === 'cat/kittens/small kitten.jpg')).toMatchObject({ format: 'jpeg', width: 32, height: 24 });
+  test('classes are the top-level folders with a usable image, in name order; images are found by bytes at any depth', async () => {
+    const collected = await collect();
+    expect(collected.classes).toEqual(CLASSES);
+    expect(new Set(collected.images.map((image) => image.path))).toEqual(new Set(tree.images.keys()));
+    for (const image of collected.images) expect(collected.classes[image.label]).toBe(tree.images.get(image.path)?.className);
+    expect(collected.images.find((image) => image.path === 'cat/really-a-png.jpg')).toMatchObject({ format: 'png', width: 30, height: 40 });
+    expect(collected.images.find((image) => image.path === 'cat/kittens/small kitten.jpg')).toMatchObject({ format: 'jpeg', width: 32, height: 24 });
   });
 
-  test('every file or folder not used is listed with its reason', () => {
-    const scanned = scanImageTree(tree.root);
-    expect(scanned.skipped.map((entry) => entry.path).sort()).toEqual(Object.keys(tree.skipped).sort());
-    for (const entry of scanned.skipped) expect(entry.reason).toMatch(tree.skipped[entry.path] as RegExp);
+  test('every file or folder not used is listed with its reason', async () => {
+    const collected = await collect();
+    expect(collected.rejected.map((entry) => entry.path).sort()).toEqual(Object.keys(tree.skipped).sort());
+    for (const entry of collected.rejected) expect(entry.reason).toMatch(tree.skipped[entry.path] as RegExp);
   });
 });
 
 describe('a RecordIO dataset', () => {
-  test('every image and its label round-trip through the .rec files, ids unique, in the header im2rec writes', () => {
-    const { out, manifest } = prepare();
+  test('every image and its label round-trip through the .rec files, ids unique, in the header im2rec writes', async () => {
+    const { out, manifest } = await prepare();
     const train = readRecordFile(join(out, 'train', 'pets-train.rec'));
     const validation = readRecordFile(join(out, 'validation', 'pets-validation.rec'));
     const all = [...train, ...validation];
@@ -59,8 +82,8 @@ describe('a RecordIO dataset', () => {
     expect(manifest).toMatchObject({ numTrainingSamples: train.length, numValidationSamples: validation.length });
   });
 
-  test('the images holding the magic word are written in parts and read back unchanged', () => {
-    const { out } = prepare();
+  test('the images holding the magic word are written in parts and read back unchanged', async () => {
+    const { out } = await prepare();
     const records = [...readRecordFile(join(out, 'train', 'pets-train.rec')), ...readRecordFile(join(out, 'validation', 'pets-validation.rec'))];
     const magic = records.find((record) => record.image.equals(tree.images.get('dog/magic.jpg')?.bytes as Buffer));
     const atEnd = records.find((record) => record.image.equals(tree.images.get('dog/magic-at-end.png')?.bytes as Buffer));
@@ -69,16 +92,26 @@ describe('a RecordIO dataset', () => {
     expect(atEnd?.parts).toBe(2);
   });
 
-  test('the split is stratified: a fifth of each class (at least one) to validation, a single image to training', () => {
-    const { manifest } = prepare();
-    expect(manifest.counts).toEqual({ cat: { train: 6, validation: 2 }, dog: { train: 5, validation: 1 }, zebra: { train: 1, validation: 0 } });
-    expect(manifest).toMatchObject({ numClasses: 3, classes: CLASSES, numTrainingSamples: 12, numValidationSamples: 3, seed: 1, validationFraction: 0.2 });
+  test('the split is stratified: a fifth of each class (at least one) to validation, a tenth (at least one from three images) to test', async () => {
+    const { manifest } = await prepare();
+    expect(manifest.counts).toEqual({ cat: { train: 6, validation: 2, test: 0 }, dog: { train: 5, validation: 1, test: 0 }, zebra: { train: 1, validation: 1, test: 0 } });
+    expect(manifest).toMatchObject({ numClasses: 3, classes: CLASSES, numTrainingSamples: 12, numValidationSamples: 4, numTestSamples: 0, seed: 1, validationFraction: 0.2 });
+    const tested = await prepare({ testFraction: 0.1 });
+    expect(tested.manifest.counts).toEqual({ cat: { train: 5, validation: 2, test: 1 }, dog: { train: 4, validation: 1, test: 1 }, zebra: { train: 1, validation: 1, test: 0 } });
+    // Test images are the files as they are, under test/<class folder>/, never also in a .rec file.
+    const records = ['train', 'validation'].flatMap((part) => readRecordFile(join(tested.out, part, `pets-${part}.rec`))).map((record) => record.image.toString('base64'));
+    for (const className of ['cat', 'dog']) {
+      const [file] = readdirSync(join(tested.out, 'test', className), { recursive: true }).map(String).filter((name) => /\.(jpg|png)$/.test(name));
+      const bytes = readFileSync(join(tested.out, 'test', className, file as string));
+      expect(bytes).toEqual(tree.images.get(`${className}/${file}`)?.bytes);
+      expect(records).not.toContain(bytes.toString('base64'));
+    }
   });
 
-  test('the same seed gives the same files; another seed another split', () => {
-    const first = prepare({ seed: 7 });
-    const again = prepare({ seed: 7 });
-    const other = prepare({ seed: 8 });
+  test('the same seed gives the same files; another seed another split', async () => {
+    const first = await prepare({ seed: 7 });
+    const again = await prepare({ seed: 7 });
+    const other = await prepare({ seed: 8 });
     const files = (out: string) => [readFileSync(join(out, 'train', 'pets-train.rec')), readFileSync(join(out, 'validation', 'pets-validation.rec'))];
     expect(files(again.out)).toEqual(files(first.out));
     expect(again.manifest.contentHash).toBe(first.manifest.contentHash);
@@ -90,16 +123,17 @@ describe('a RecordIO dataset', () => {
     expect(other.manifest.contentHash).not.toBe(first.manifest.contentHash);
   });
 
-  test('classes.txt, dataset.json and run-request.json describe the dataset', () => {
-    const { out, manifest } = prepare();
+  test('classes.txt, dataset.json and run-request.json describe the dataset', async () => {
+    const { out, manifest } = await prepare();
     expect(readFileSync(join(out, 'classes.txt'), 'utf8')).toBe('cat\ndog\nzebra\n');
     expect(JSON.parse(readFileSync(join(out, 'dataset.json'), 'utf8'))).toEqual(manifest);
     expect(manifest.minImageSide).toBe(24);
-    expect(manifest.skipped).toHaveLength(5);
+    expect(manifest.rejected).toHaveLength(5);
+    expect(manifest.processing).toEqual({ mode: 'keep-original', shortSide: null, quality: null, background: null, minSide: 1, output: 'original JPEG and PNG bytes' });
     expect(JSON.parse(readFileSync(join(out, 'run-request.json'), 'utf8'))).toEqual({
       trainingData: 's3://<data-bucket>/datasets/pets/train/',
       validationData: 's3://<data-bucket>/datasets/pets/validation/',
-      hyperparameters: { num_classes: 3, num_training_samples: 12, resize: 256 },
+      hyperparameters: { num_classes: 3, num_training_samples: 12, resize: 256, mini_batch_size: 12 },
       training: { contentType: 'application/x-recordio' },
     });
     expect(readdirSync(out).sort()).toEqual(['classes.txt', 'dataset.json', 'run-request.json', 'train', 'validation']);
@@ -107,8 +141,8 @@ describe('a RecordIO dataset', () => {
 });
 
 describe('an image-file (lst) dataset', () => {
-  test('copies the images under train/ and validation/ by class folder and lists them in .lst files', () => {
-    const { out, manifest, runRequest } = prepare({ format: 'lst', dataBucket: 'my-data' });
+  test('copies the images under train/ and validation/ by class folder and lists them in .lst files', async () => {
+    const { out, manifest, runRequest } = await prepare({ format: 'lst', dataBucket: 'my-data' });
     const seen = new Set<string>();
     for (const part of ['train', 'validation'] as const) {
       const lines = readFileSync(join(out, `${part}_lst`, `pets-${part}.lst`), 'utf8').trimEnd().split('\n');
@@ -128,23 +162,23 @@ describe('an image-file (lst) dataset', () => {
       validationData: 's3://my-data/datasets/pets/validation/',
       trainingLst: 's3://my-data/datasets/pets/train_lst/',
       validationLst: 's3://my-data/datasets/pets/validation_lst/',
-      hyperparameters: { num_classes: 3, num_training_samples: 12, resize: 256 },
+      hyperparameters: { num_classes: 3, num_training_samples: 12, resize: 256, mini_batch_size: 12 },
       training: { contentType: 'application/x-image' },
     });
   });
 });
 
 describe('the output folder', () => {
-  test('an earlier prepare-data output is replaced whole', () => {
-    const { out } = prepare({ format: 'lst' });
+  test('an earlier prepare-data output is replaced whole', async () => {
+    const { out } = await prepare({ format: 'lst' });
     expect(() => checkOutputFolder(out, tree.root)).not.toThrow();
-    writeDataset(scanImageTree(tree.root), { out, name: 'pets', format: 'recordio', validationFraction: 0.2, seed: 1 });
+    await prepare({ out });
     expect(existsSync(join(out, 'train_lst'))).toBe(false);
     expect(readdirSync(join(out, 'train'))).toEqual(['pets-train.rec']);
   });
 
   test('a folder with other files, or one overlapping the images, is refused', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ic-out-'));
+    const dir = temporaryFolder('ic-out-');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     expect(() => checkOutputFolder(dir, tree.root)).toThrow(/is not empty and does not hold \(only\) an earlier prepare-data output \(it holds notes\.txt\)/);
     expect(() => checkOutputFolder(join(tree.root, 'prepared'), tree.root)).toThrow(/overlap/);

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import sharp from 'sharp';
 import { endingWithMagicWord, generateJpeg, generatePng, jpegHoldingMagicWords } from '../../../scripts/lib/generated-images';
 
 /** One record as an independent reader sees it. */
@@ -80,9 +81,10 @@ function put(root: string, relative: string, bytes: Buffer | string): void {
  * A small Caltech-256-like tree: classes `cat` (8 images, one nested, one PNG named .jpg, a name with a
  * space and non-ASCII letters), `dog` (6 images incl. the magic-word ones, plus a non-image file without
  * extension, a GIF named .jpg and a truncated JPEG), an empty class folder `empty`, an empty nested
- * folder, and `zebra` with a single image. The smallest image side is 24 px.
+ * folder, and `zebra` with two images. The smallest image side is 24 px. Used with `--keep-original`,
+ * which packs these bytes as they are.
  */
-export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))): TestTree {
+export function buildTestTree(root = temporaryFolder('ic-images-')): TestTree {
   const images = new Map<string, { bytes: Buffer; className: string }>();
   const image = (relative: string, bytes: Buffer) => {
     put(root, relative, bytes);
@@ -98,6 +100,7 @@ export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))):
   image('dog/magic-at-end.png', endingWithMagicWord(generatePng(33, 33, seed++)));
   image('dog/plain.jpg', generateJpeg(50, 30, seed++));
   image('zebra/only.jpg', generateJpeg(64, 48, seed++));
+  image('zebra/second.jpg', generateJpeg(60, 48, seed++));
 
   put(root, 'dog/RENAME2', 'rename these files\n');
   put(root, 'dog/fake.jpg', Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'));
@@ -109,10 +112,126 @@ export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))):
     images,
     skipped: {
       'dog/RENAME2': /^not a JPEG or PNG image/,
-      'dog/fake.jpg': /^not a JPEG or PNG image \(a GIF image\)/,
+      'dog/fake.jpg': /^a GIF image: --keep-original packs only JPEG and PNG files as they are/,
       'dog/broken.jpg': /^truncated JPEG/,
       'empty/': /^empty class folder: no label/,
       'cat/empty-nested/': /^empty folder/,
     },
+  };
+}
+
+/** Temporary folders made by a test file, removed by `removeTemporaryFolders()` in its afterAll. */
+const temporary: string[] = [];
+
+/** A new temporary folder, removed by removeTemporaryFolders(). */
+export function temporaryFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+export function removeTemporaryFolders(): void {
+  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Raw RGB pixels: a seeded pattern, so every image has its own bytes, reproducibly. */
+function pattern(width: number, height: number, seed: number): Buffer {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = (x * 7 + seed * 31) & 0xff;
+      data[i + 1] = (y * 5 + seed * 17) & 0xff;
+      data[i + 2] = ((x ^ y) * 3 + seed * 53) & 0xff;
+    }
+  }
+  return data;
+}
+
+const raw = (width: number, height: number, seed: number) => sharp(pattern(width, height, seed), { raw: { width, height, channels: 3 } });
+
+/** Stored 60x40, left half red and right half blue, with EXIF orientation 6: shown 40x60, red on top. */
+export async function exifRotatedJpeg(): Promise<Buffer> {
+  const data = Buffer.alloc(60 * 40 * 3);
+  for (let y = 0; y < 40; y++) for (let x = 0; x < 60; x++) data.set(x < 30 ? [220, 20, 20] : [20, 20, 220], (y * 60 + x) * 3);
+  return sharp(data, { raw: { width: 60, height: 40, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toBuffer();
+}
+
+/** A JPEG cut right after its frame header (SOF0) and Huffman tables: the header reads, the image does not decode. */
+export async function truncatedJpeg(): Promise<Buffer> {
+  const jpeg = await raw(64, 48, 99).jpeg().toBuffer();
+  const sos = jpeg.indexOf(Buffer.from([0xff, 0xda]));
+  return jpeg.subarray(0, sos + 30);
+}
+
+/** What the photo tree holds and what prepare-data must make of it. */
+export interface PhotoTree {
+  readonly root: string;
+  /** Class folder → the files that must be used (relative paths). */
+  readonly used: Record<string, string[]>;
+  /** Relative path → the reason code it is left out with. */
+  readonly rejected: Record<string, string>;
+  /** Byte-identical groups: the kept file first (null for a conflict). */
+  readonly duplicates: { kept: string | null; files: string[] }[];
+}
+
+/**
+ * Real files of every kind users have, made with sharp, small (40-64 px) so the tests stay fast:
+ * `cat` (EXIF-rotated, CMYK, progressive, 16-bit PNG, palette PNG with transparency, plain JPEGs),
+ * `dog` (grayscale JPEG, WebP, GIF, TIFF, AVIF where the build decodes it, a copy of the WebP, a JPEG
+ * truncated after its frame header, a 10-pixel PNG, a text file, a BMP), `zebra` (3 JPEGs), the same
+ * bytes in `cat` and `zebra` (a labelling conflict), an empty folder and a file at the root.
+ */
+export async function buildPhotoTree(root = temporaryFolder('ic-photos-')): Promise<PhotoTree> {
+  const used: Record<string, string[]> = { cat: [], dog: [], zebra: [] };
+  const image = (relative: string, bytes: Buffer) => {
+    put(root, relative, bytes);
+    used[relative.split('/')[0] as string]?.push(relative);
+  };
+  for (let i = 1; i <= 5; i++) image(`cat/cat_${i}.jpg`, await raw(48 + i, 40, i).jpeg().toBuffer());
+  image('cat/rotated.jpg', await exifRotatedJpeg());
+  image('cat/cmyk.jpg', await raw(50, 50, 6).toColourspace('cmyk').jpeg().toBuffer());
+  image('cat/progressive.jpg', await raw(56, 42, 7).jpeg({ progressive: true }).toBuffer());
+  image('cat/kittens/deep.png', await raw(48, 40, 8).toColourspace('rgb16').png().toBuffer());
+  // Left half opaque green, right half fully transparent: flattened onto the background.
+  const rgba = Buffer.alloc(40 * 40 * 4);
+  for (let y = 0; y < 40; y++) for (let x = 0; x < 40; x++) rgba.set(x < 20 ? [0, 160, 0, 255] : [0, 0, 0, 0], (y * 40 + x) * 4);
+  image('cat/palette.png', await sharp(rgba, { raw: { width: 40, height: 40, channels: 4 } }).png({ palette: true }).toBuffer());
+
+  image('dog/gray.jpg', await raw(44, 60, 9).toColourspace('b-w').jpeg().toBuffer());
+  const webp = await raw(50, 40, 10).webp().toBuffer();
+  image('dog/dog.webp', webp);
+  image('dog/dog.gif', await raw(40, 48, 11).gif().toBuffer());
+  image('dog/dog.tiff', await raw(52, 40, 12).tiff().toBuffer());
+  if (sharp.format.heif.input.buffer) image('dog/dog.avif', await raw(40, 40, 13).avif({ effort: 0 }).toBuffer());
+  put(root, 'dog/copy of dog.webp', webp);
+  put(root, 'dog/broken.jpg', await truncatedJpeg());
+  put(root, 'dog/tiny.png', await raw(10, 10, 14).png().toBuffer());
+  put(root, 'dog/notes.txt', 'rename these files\n');
+  put(root, 'dog/scan.bmp', Buffer.concat([Buffer.from('BM', 'latin1'), Buffer.alloc(60)]));
+
+  for (let i = 1; i <= 3; i++) image(`zebra/zebra_${i}.jpg`, await raw(64, 48, 20 + i).jpeg().toBuffer());
+  const conflict = await raw(40, 40, 30).jpeg().toBuffer();
+  put(root, 'cat/conflict.jpg', conflict);
+  put(root, 'zebra/conflict.jpg', conflict);
+  mkdirSync(join(root, 'empty'));
+  put(root, 'README.txt', 'my photos\n');
+  return {
+    root,
+    used,
+    rejected: {
+      'README.txt': 'not-in-class-folder',
+      'cat/conflict.jpg': 'conflict',
+      'dog/broken.jpg': 'corrupt',
+      'dog/notes.txt': 'not-image',
+      'dog/scan.bmp': 'unsupported-format',
+      'dog/tiny.png': 'too-small',
+      'empty/': 'empty-folder',
+      'zebra/conflict.jpg': 'conflict',
+    },
+    duplicates: [
+      { kept: null, files: ['cat/conflict.jpg', 'zebra/conflict.jpg'] },
+      { kept: 'dog/copy of dog.webp', files: ['dog/copy of dog.webp', 'dog/dog.webp'] },
+    ],
   };
 }
