@@ -12,7 +12,7 @@ export const DATASET_FORMATS: readonly DatasetFormat[] = ['recordio', 'lst'];
 /** Where datasets live in the data bucket (docs/design.md, "S3 layout and names"). */
 export const DATASETS_PREFIX = 'datasets/';
 
-/** Where prepare-batch uploads images to classify (DESIGN.md "S3 layout"). */
+/** Where prepare-batch uploads images to classify (docs/operations.md, "Where outputs land"). */
 export const BATCHES_PREFIX = 'batches/';
 
 /** `batches/<name>/` */
