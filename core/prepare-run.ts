@@ -11,22 +11,13 @@ import { resolveHyperparameters } from './hyperparameters';
 import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKeyFor } from './instance-types';
 import { deriveRunId, runNames, type RunNames } from './names';
 import { type PreparedTuning, resolveTuning, tunedNamesOf, tunedOptimizersOf } from './tuning';
-import {
-  type BatchStrategy,
-  type RunMode,
-  type RunRequest,
-  type TrainingContentType,
-  type TrainingRequest,
-  type TrainingInputMode,
-  type TransformContentType,
-  parseRunRequest,
-  parseSource,
-} from './request';
+import { type RunRequest, type TrainingRequest, parseRunRequest, parseSource } from './request';
+import type { BatchStrategy, RunMode, TrainingContentType, TrainingInputMode, TransformContentType } from './vocabularies';
 import { isPlainObject } from './json';
 import type { RunRequestSource } from './request-file';
 import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uri';
 
-export type { RunMode } from './request';
+export type { RunMode } from './vocabularies';
 
 /** Where an S3-triggered run request came from (set by the S3 trigger). */
 export type RunSource = RunRequestSource;
@@ -310,8 +301,8 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
           ? undefined
           : { seconds: limitSeconds, field: limitField };
       tuning =
-        resolveTuning(request.tuning, { fixedHyperparameters: fixed, jobLimit, staticHyperparameterCount: Object.keys(hyperparameters).length }, problems)
-          .tuning ?? null;
+        resolveTuning(request.tuning, { fixedHyperparameters: fixed, jobLimit, staticHyperparameterCount: Object.keys(hyperparameters).length }, problems) ??
+        null;
     }
     training = {
       settings,

@@ -9,24 +9,19 @@ import { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } f
 import limits from './reference/sagemaker-api-limits.json';
 import type { ProblemList } from './problems';
 import { anything, bool, type Infer, int, num, oneOf, parse, record, required, section, text } from './schema';
-import { EARLY_STOPPING_TYPES, MAX_PARALLEL_TUNING_JOBS, MAX_TUNING_JOBS, TUNING_STRATEGIES } from './tuning';
+import {
+  BATCH_STRATEGIES,
+  EARLY_STOPPING_TYPES,
+  MAX_PARALLEL_TUNING_JOBS,
+  MAX_TUNING_JOBS,
+  RUN_MODES,
+  TRAINING_CONTENT_TYPES,
+  TRAINING_INPUT_MODES,
+  TRANSFORM_CONTENT_TYPES,
+  TUNING_STRATEGIES,
+} from './vocabularies';
 
 export { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS };
-
-export const RUN_MODES = ['full', 'train', 'transform'] as const;
-/** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
-export type RunMode = (typeof RUN_MODES)[number];
-
-export const TRAINING_INPUT_MODES = ['File', 'Pipe', 'FastFile'] as const;
-export type TrainingInputMode = (typeof TRAINING_INPUT_MODES)[number];
-/** RecordIO files, or image files listed by .lst files. */
-export const TRAINING_CONTENT_TYPES = ['application/x-recordio', 'application/x-image'] as const;
-export type TrainingContentType = (typeof TRAINING_CONTENT_TYPES)[number];
-/** What the algorithm's inference accepts, one image per request. */
-export const TRANSFORM_CONTENT_TYPES = ['application/x-image', 'image/jpeg', 'image/png'] as const;
-export type TransformContentType = (typeof TRANSFORM_CONTENT_TYPES)[number];
-export const BATCH_STRATEGIES = ['SingleRecord', 'MultiRecord'] as const;
-export type BatchStrategy = (typeof BATCH_STRATEGIES)[number];
 
 export const RUN_NAME_MAX_LENGTH = 24;
 /** Lower-case letters and digits, single hyphens between them: the run name appears unchanged in the run id. */
