@@ -15,6 +15,7 @@ import { type RunRequest, type TrainingRequest, parseRunRequest, parseSource } f
 import type { BatchStrategy, RunMode, TrainingContentType, TrainingInputMode, TransformContentType } from './vocabularies';
 import { isPlainObject } from './json';
 import type { RunRequestSource } from './request-file';
+import { DEFAULT_INPUT_PREFIXES, runPrefix } from './s3-layout';
 import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uri';
 
 export type { RunMode } from './vocabularies';
@@ -144,15 +145,6 @@ export const REFERENCE_TRANSFORM = {
   batchStrategy: 'SingleRecord',
   contentType: 'application/x-image',
 } as const satisfies Required<NonNullable<RunRequest['transform']>>;
-
-/** Default input prefixes in the data bucket. */
-export const DEFAULT_INPUT_PREFIXES = {
-  trainingData: 'train/',
-  validationData: 'validation/',
-  trainingLst: 'train_lst/',
-  validationLst: 'validation_lst/',
-  batchInput: 'batch-input/',
-} as const;
 
 const MODE_PURPOSE: Record<RunMode, string> = {
   full: 'which trains a model, creates it and runs a batch transform',
@@ -451,12 +443,12 @@ function channel(name: string, uri: string, contentType: TrainingContentType): C
 function assemble(run: ResolvedRun, executionName: string, config: PrepareRunConfig): PreparedRun {
   const runId = deriveRunId(executionName, run.runName);
   const names = runNames(runId);
-  const modelPrefix = run.training ? s3Uri(config.artifactBucket, `runs/${runId}/model/`) : null;
-  const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, `runs/${runId}/predictions/`) : null;
+  const modelPrefix = run.training ? s3Uri(config.artifactBucket, runPrefix(runId, 'model')) : null;
+  const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, runPrefix(runId, 'predictions')) : null;
   // A prefix of this run only, so that no run ever resumes from another run's checkpoints.
   // With tuning, no checkpoints (see PreparedRun.training.checkpointUri).
   const checkpointPrefix =
-    run.training?.settings.spot && run.training.tuning === null ? s3Uri(config.artifactBucket, `runs/${runId}/checkpoints/`) : null;
+    run.training?.settings.spot && run.training.tuning === null ? s3Uri(config.artifactBucket, runPrefix(runId, 'checkpoints')) : null;
 
   let training: PreparedRun['training'] = null;
   if (run.training && modelPrefix) {

@@ -13,6 +13,8 @@ import { DATASET_FORMATS, type DatasetFormat, imageShapeSide, resizeFor, resizeN
 import { uploadDataset, type UploadResult } from '../prepare-data/upload';
 
 import { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION } from '../defaults';
+import { datasetPrefix } from '../../core/s3-layout';
+import { STACK_OUTPUTS } from '../../core/stack-outputs';
 
 export { DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION };
 /** Dataset names become S3 key parts and file names: keep them plain. */
@@ -174,7 +176,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     );
     out.line(`Start a run on it:  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
   } else if (dataBucket) {
-    out.line(`Upload ${options.out}/ to s3://${dataBucket}/datasets/${name}/ (or run again with --upload), then:`);
+    out.line(`Upload ${options.out}/ to s3://${dataBucket}/${datasetPrefix(name)} (or run again with --upload), then:`);
     out.line(`  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
   } else {
     out.line(`${runRequestPath} uses the placeholder bucket ${PLACEHOLDER_BUCKETS.dataBucket}; try it offline:`);
@@ -182,7 +184,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     out.line(`  npm run dry-run -- --request ${runRequestPath}`);
     out.line(
       `To train on it, run again with --upload (puts it in the deployed data bucket and fills in the bucket), ` +
-        `or with --data-bucket <DataBucketName stack output> once you have copied ${options.out}/ to s3://<bucket>/datasets/${name}/.`,
+        `or with --data-bucket <${STACK_OUTPUTS.dataBucketName} stack output> once you have copied ${options.out}/ to s3://<bucket>/${datasetPrefix(name)}.`,
     );
   }
   return EXIT.ok;

@@ -1,4 +1,5 @@
 import { RunRequestError } from '../../core/problems';
+import { STACK_OUTPUTS } from '../../core/stack-outputs';
 import { prepareRun, type PreparedRun } from '../../core/prepare-run';
 import { CliError, EXIT } from '../errors';
 import type { Output } from '../output';
@@ -44,7 +45,7 @@ export function validateCommand(options: ValidateOptions, out: Output): number {
       details: { problems: error.problems },
       hint: bucketProblem
         ? 'Offline the bucket names are placeholders (<data-bucket>, <artifact-bucket>): pass --data-bucket and --artifact-bucket ' +
-          '(the stack outputs DataBucketName and ArtifactBucketName) to check S3 URIs against the deployed buckets.'
+          `(the stack outputs ${STACK_OUTPUTS.dataBucketName} and ${STACK_OUTPUTS.artifactBucketName}) to check S3 URIs against the deployed buckets.`
         : 'Fix the fields above and validate again; "Run request reference" in the README lists every field.',
     });
   }

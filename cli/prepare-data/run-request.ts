@@ -3,18 +3,13 @@
  * `num_training_samples`, `resize` when an image is too small to crop), the content type and the data
  * channels under `s3://<data bucket>/datasets/<name>/`.
  */
+import { datasetPrefix, DEFAULT_INPUT_PREFIXES } from '../../core/s3-layout';
 import { PLACEHOLDER_BUCKETS, REFERENCE_HYPERPARAMETERS } from './contract';
 
 export type DatasetFormat = 'recordio' | 'lst';
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['recordio', 'lst'];
 
-/** Where datasets live in the data bucket (DESIGN.md "S3 layout"). */
-export const DATASETS_PREFIX = 'datasets/';
-
-/** `datasets/<name>/` */
-export function datasetPrefix(name: string): string {
-  return `${DATASETS_PREFIX}${name}/`;
-}
+export { DATASETS_PREFIX, datasetPrefix } from '../../core/s3-layout';
 
 /** The height and width of the reference `image_shape` ("3,224,224"), which training crops images to. */
 export function imageShapeSide(imageShape: string = REFERENCE_HYPERPARAMETERS.image_shape ?? '3,224,224'): number {
@@ -68,9 +63,11 @@ export function runRequestFor(dataset: DatasetNumbers, dataBucket: string = PLAC
   };
   if (resizeNeed(dataset) !== undefined) hyperparameters.resize = resizeFor(imageShapeSide());
   return {
-    trainingData: `${base}train/`,
-    validationData: `${base}validation/`,
-    ...(dataset.format === 'lst' ? { trainingLst: `${base}train_lst/`, validationLst: `${base}validation_lst/` } : {}),
+    trainingData: `${base}${DEFAULT_INPUT_PREFIXES.trainingData}`,
+    validationData: `${base}${DEFAULT_INPUT_PREFIXES.validationData}`,
+    ...(dataset.format === 'lst'
+      ? { trainingLst: `${base}${DEFAULT_INPUT_PREFIXES.trainingLst}`, validationLst: `${base}${DEFAULT_INPUT_PREFIXES.validationLst}` }
+      : {}),
     hyperparameters,
     training: { contentType: dataset.format === 'lst' ? 'application/x-image' : 'application/x-recordio' },
   };
