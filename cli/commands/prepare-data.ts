@@ -4,7 +4,7 @@ import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, UsageError } from '../errors';
 import type { Output } from '../output';
-import { PLACEHOLDER_BUCKETS, prepareRun, RunRequestError, VALIDATE_EXECUTION_NAME } from '../prepare-data/contract';
+import { PLACEHOLDER_BUCKETS, prepareRunOrReject, VALIDATE_EXECUTION_NAME } from '../prepare-data/contract';
 import { checkOutputFolder, type DatasetManifest, writeDataset } from '../prepare-data/dataset-writer';
 import { scanImageTree } from '../prepare-data/image-tree';
 import { createProgress, type ProgressStream } from '../prepare-data/progress';
@@ -195,16 +195,10 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
  * here is a bug of prepare-data or a dataset beyond the algorithm's limits, reported as such.
  */
 function checkRunRequest(request: unknown, dataBucket: string | undefined, path: string): void {
-  try {
-    prepareRun(request, VALIDATE_EXECUTION_NAME, { dataBucket: dataBucket ?? PLACEHOLDER_BUCKETS.dataBucket, artifactBucket: PLACEHOLDER_BUCKETS.artifactBucket });
-  } catch (error) {
-    if (!(error instanceof RunRequestError)) throw error;
-    throw new CliError(`The run request written to ${path} does not pass validation:`, {
-      code: 'RunRequestError',
-      details: { problems: error.problems },
-      hint: 'The dataset is written; edit the run request (see "Run request reference" in the README) and check it with `ic-pipeline validate`.',
-    });
-  }
+  prepareRunOrReject(request, VALIDATE_EXECUTION_NAME, { dataBucket: dataBucket ?? PLACEHOLDER_BUCKETS.dataBucket, artifactBucket: PLACEHOLDER_BUCKETS.artifactBucket }, {
+    message: () => `The run request written to ${path} does not pass validation:`,
+    hint: 'The dataset is written; edit the run request (see "Run request reference" in the README) and check it with `ic-pipeline validate`.',
+  });
 }
 
 function formatBytes(bytes: number): string {
