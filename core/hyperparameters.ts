@@ -131,6 +131,22 @@ export function allowedValues(spec: HyperparameterSpec): string {
   }
 }
 
+/**
+ * One sentence or three about a hyperparameter, for editors and docs: what it allows, its reference value,
+ * the algorithm's default, and the optimizers that read it.
+ */
+export function describeHyperparameter(spec: HyperparameterSpec): string {
+  const reference = REFERENCE_HYPERPARAMETERS[spec.name];
+  return [
+    `${allowedValues(spec).replace(/^./, (first) => first.toUpperCase())}.`,
+    reference !== undefined ? `Reference run: ${reference}.` : undefined,
+    spec.algorithmDefault !== undefined ? `Algorithm default: ${spec.algorithmDefault}.` : undefined,
+    spec.optimizers !== undefined ? `Only with optimizer ${spec.optimizers.join(' or ')}.` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+}
+
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const POSITIVE_INTEGER_LIST = /^[1-9]\d*(,[1-9]\d*)*$/;

@@ -12,7 +12,7 @@ import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKey
 import { deriveRunId, runNames, type RunNames } from './names';
 import { type PreparedTuning, resolveTuning, tunedNamesOf, tunedOptimizersOf } from './tuning';
 import { type RunRequest, type TrainingRequest, parseRunRequest, parseSource } from './request';
-import type { BatchStrategy, RunMode, TrainingContentType, TrainingInputMode, TransformContentType } from './vocabularies';
+import { type BatchStrategy, DEFAULT_RUN_MODE, type RunMode, type TrainingContentType, type TrainingInputMode, type TransformContentType } from './vocabularies';
 import { isPlainObject } from './json';
 import type { RunRequestSource } from './request-file';
 import { DEFAULT_INPUT_PREFIXES, runPrefix } from './s3-layout';
@@ -190,7 +190,7 @@ export function prepareRun(request: unknown, executionName: string, config: Prep
   if (parsed === undefined) throw new RunRequestError(problems.list());
 
   const rawFields = isPlainObject(request) ? request : {};
-  const mode: RunMode = parsed.mode ?? 'full';
+  const mode: RunMode = parsed.mode ?? DEFAULT_RUN_MODE;
   if (!problems.touches('mode')) checkModeFields(mode, rawFields, problems);
 
   const run = resolveRun(mode, parsed, config, problems);

@@ -344,6 +344,12 @@ function allowedOf(spec: TunableSpec): string {
   return `${spec.kind === 'integer' ? 'an integer' : 'a number'} from ${spec.min} to ${spec.max} (the documented range of ${spec.name})`;
 }
 
+/** What a range of `spec` may be, for editors and docs. */
+export function describeTunable(spec: TunableSpec): string {
+  if (spec.kind === 'categorical') return `Tunable: {"values": [...]} with some of ${spec.values.map((value) => `"${value}"`).join(', ')}.`;
+  return `Tunable: {"min", "max", "scaling"?}, ${spec.kind === 'integer' ? 'integers' : 'numbers'} from ${spec.min} to ${spec.max}.`;
+}
+
 function validValue(spec: TunableSpec, value: unknown): boolean {
   if (spec.kind === 'categorical') return typeof value === 'string' && spec.values.includes(value);
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;

@@ -8,6 +8,8 @@
 /** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
 export const RUN_MODES = ['full', 'train', 'transform'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
+/** The mode of a request that sets none. */
+export const DEFAULT_RUN_MODE: RunMode = 'full';
 
 /** How training jobs read their data (CreateTrainingJob AlgorithmSpecification.TrainingInputMode). */
 export const TRAINING_INPUT_MODES = ['File', 'Pipe', 'FastFile'] as const;

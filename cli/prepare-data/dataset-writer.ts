@@ -24,6 +24,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { CliError, UsageError } from '../errors';
 import type { ImageEntry, ImageTree, SkippedEntry } from './image-tree';
 import { IMAGE_RECORD_HEADER_SIZE, RecordIOFileWriter, writeImageRecordHeader } from './recordio';
+import { schemaReferenceFrom } from '../run-request-schema-file';
 import { type DatasetFormat, runRequestFor, type RunRequestForDataset } from './run-request';
 import { stratifiedSplit } from './split';
 
@@ -146,7 +147,8 @@ export function writeDataset(tree: ImageTree, options: WriteDatasetOptions): Wri
     };
     const runRequest = runRequestFor(manifest, options.dataBucket);
     writeFileSync(join(staging, 'dataset.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileSync(join(staging, 'run-request.json'), `${JSON.stringify(runRequest, null, 2)}\n`);
+    // "$schema" first, so that editors check and complete the file (cli/run-request-schema-file.ts says why a path).
+    writeFileSync(join(staging, 'run-request.json'), `${JSON.stringify({ $schema: schemaReferenceFrom(out), ...runRequest }, null, 2)}\n`);
 
     // Only prepare-data's own earlier output can be here (checkOutputFolder); replace it whole.
     rmSync(out, { recursive: true, force: true });

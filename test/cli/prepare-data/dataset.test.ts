@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { checkOutputFolder, writeDataset, type WriteDatasetOptions } from '../../../cli/prepare-data/dataset-writer';
 import { scanImageTree } from '../../../cli/prepare-data/image-tree';
 import { RECORDIO_MAX_LENGTH } from '../../../cli/prepare-data/recordio';
@@ -97,12 +97,21 @@ describe('a RecordIO dataset', () => {
     expect(manifest.minImageSide).toBe(24);
     expect(manifest.skipped).toHaveLength(5);
     expect(JSON.parse(readFileSync(join(out, 'run-request.json'), 'utf8'))).toEqual({
+      $schema: expect.any(String),
       trainingData: 's3://<data-bucket>/datasets/pets/train/',
       validationData: 's3://<data-bucket>/datasets/pets/validation/',
       hyperparameters: { num_classes: 3, num_training_samples: 12, resize: 256 },
       training: { contentType: 'application/x-recordio' },
     });
     expect(readdirSync(out).sort()).toEqual(['classes.txt', 'dataset.json', 'run-request.json', 'train', 'validation']);
+  });
+
+  test('run-request.json names the JSON Schema of the package by its path from the file, so that editors find it', () => {
+    const { out } = prepare();
+    const { $schema } = JSON.parse(readFileSync(join(out, 'run-request.json'), 'utf8')) as { $schema: string };
+    expect($schema).toMatch(/^\.{1,2}\/.*run-request\.schema\.json$/);
+    expect(resolve(out, $schema)).toBe(resolve(__dirname, '../../../run-request.schema.json'));
+    expect(existsSync(resolve(out, $schema))).toBe(true);
   });
 });
 
