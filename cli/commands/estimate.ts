@@ -29,7 +29,7 @@ export function estimateCommand(options: EstimateOptions, out: Output, env: Node
   const region = options.region ?? env.AWS_REGION ?? DEFAULT_ESTIMATE_REGION;
   const run = prepareRunOrReject(request, ESTIMATE_EXECUTION_NAME, bucketsOf(request), {
     message: (count) => `${options.request ?? 'The request'} is not a valid run request (${count}):`,
-    hint: 'Fix the fields above and estimate again; "Run request reference" in the README lists every field.',
+    hint: 'Fix the fields above and estimate again; docs/run-request.md lists every field.',
   });
   const estimate = estimateRun(run, region, { batchImages: options.images });
   const warnings = runWarnings(run);

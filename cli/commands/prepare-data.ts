@@ -197,7 +197,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
 function checkRunRequest(request: unknown, dataBucket: string | undefined, path: string): void {
   prepareRunOrReject(request, VALIDATE_EXECUTION_NAME, { dataBucket: dataBucket ?? PLACEHOLDER_BUCKETS.dataBucket, artifactBucket: PLACEHOLDER_BUCKETS.artifactBucket }, {
     message: () => `The run request written to ${path} does not pass validation:`,
-    hint: 'The dataset is written; edit the run request (see "Run request reference" in the README) and check it with `ic-pipeline validate`.',
+    hint: 'The dataset is written; edit the run request (docs/run-request.md lists every field) and check it with `ic-pipeline validate`.',
   });
 }
 

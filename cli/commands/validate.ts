@@ -31,7 +31,7 @@ export function validateCommand(options: ValidateOptions, out: Output): number {
       placeholders && problems.some((p) => /is in bucket/.test(p.message))
         ? 'Offline the bucket names are placeholders (<data-bucket>, <artifact-bucket>): pass --data-bucket and --artifact-bucket ' +
           `(the stack outputs ${STACK_OUTPUTS.dataBucketName} and ${STACK_OUTPUTS.artifactBucketName}) to check S3 URIs against the deployed buckets.`
-        : 'Fix the fields above and validate again; "Run request reference" in the README lists every field.',
+        : 'Fix the fields above and validate again; docs/run-request.md lists every field.',
   });
   const warnings = runWarnings(run);
   if (out.jsonMode) {
