@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDataCommand, type PrepareDataOptions } from '../../../cli/commands/prepare-data';
 import { validateCommand } from '../../../cli/commands/validate';
@@ -8,13 +7,14 @@ import { createProgress, progressLine } from '../../../cli/prepare-data/progress
 import { runCommand } from '../../../cli/run-command';
 import { prepareRun } from '../../../core/prepare-run';
 import { buildTestTree, type TestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: TestTree;
 beforeAll(() => {
   tree = buildTestTree();
 });
 
-const newOut = () => join(mkdtempSync(join(tmpdir(), 'ic-cmd-')), 'prepared');
+const newOut = () => join(tempDir('ic-cmd-'), 'prepared');
 
 async function prepare(options: Partial<PrepareDataOptions> & { json?: boolean } = {}) {
   const out = bufferOutput({ json: options.json });
@@ -77,7 +77,7 @@ test('--json prints exactly the dataset.json content (and where it went), no pro
 });
 
 test('a tree without images is a usage error (exit 2) and writes nothing', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'ic-noimages-'));
+  const root = tempDir('ic-noimages-');
   mkdirSync(join(root, 'a'));
   writeFileSync(join(root, 'a', 'readme.txt'), 'no images here');
   const outDir = newOut();

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkOutputFolder, writeDataset, type WriteDatasetOptions } from '../../../cli/prepare-data/dataset-writer';
 import { scanImageTree } from '../../../cli/prepare-data/image-tree';
 import { RECORDIO_MAX_LENGTH } from '../../../cli/prepare-data/recordio';
 import { buildTestTree, readRecordFile, type TestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: TestTree;
 beforeAll(() => {
@@ -13,7 +13,7 @@ beforeAll(() => {
 
 function prepare(options: Partial<WriteDatasetOptions> = {}) {
   const scanned = scanImageTree(tree.root, { maxImageBytes: RECORDIO_MAX_LENGTH - 24 });
-  const out = join(mkdtempSync(join(tmpdir(), 'ic-prepared-')), 'prepared');
+  const out = join(tempDir('ic-prepared-'), 'prepared');
   return writeDataset(scanned, { out, name: 'pets', format: 'recordio', validationFraction: 0.2, seed: 1, ...options });
 }
 
@@ -153,7 +153,7 @@ describe('the output folder', () => {
   });
 
   test('a folder with other files, or one overlapping the images, is refused', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ic-out-'));
+    const dir = tempDir('ic-out-');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     expect(() => checkOutputFolder(dir, tree.root)).toThrow(/is not empty and does not hold \(only\) an earlier prepare-data output \(it holds notes\.txt\)/);
     expect(() => checkOutputFolder(join(tree.root, 'prepared'), tree.root)).toThrow(/overlap/);

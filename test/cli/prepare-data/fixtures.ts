@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { endingWithMagicWord, generateJpeg, generatePng, jpegHoldingMagicWords } from '../../../scripts/lib/generated-images';
+import { tempDir } from '../../support/temp-dir';
 
 /** One record as an independent reader sees it. */
 export interface ReadRecord {
@@ -82,7 +82,7 @@ function put(root: string, relative: string, bytes: Buffer | string): void {
  * extension, a GIF named .jpg and a truncated JPEG), an empty class folder `empty`, an empty nested
  * folder, and `zebra` with a single image. The smallest image side is 24 px.
  */
-export function buildTestTree(root = mkdtempSync(join(tmpdir(), 'ic-images-'))): TestTree {
+export function buildTestTree(root = tempDir('ic-images-')): TestTree {
   const images = new Map<string, { bytes: Buffer; className: string }>();
   const image = (relative: string, bytes: Buffer) => {
     put(root, relative, bytes);

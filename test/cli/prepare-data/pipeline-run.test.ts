@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { prepareDataCommand } from '../../../cli/commands/prepare-data';
 import { bufferOutput } from '../../support/output';
 import { LocalPipeline } from '../../../simulation/local-run';
 import { pipelineTemplateJson, TEST_ENV } from '../../support/template';
 import { buildTestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 /**
  * The run request prepare-data writes, run through a local execution of the synthesized state machine
@@ -18,7 +18,7 @@ beforeAll(() => {
 });
 
 async function preparedRequest(format: 'recordio' | 'lst') {
-  const outDir = join(mkdtempSync(join(tmpdir(), 'ic-run-')), 'prepared');
+  const outDir = join(tempDir('ic-run-'), 'prepared');
   const out = bufferOutput({ json: true });
   const code = await prepareDataCommand({ imagesDir: buildTestTree().root, out: outDir, name: 'pets', format, dataBucket: pipeline.buckets.data }, out);
   expect(code).toBe(0);

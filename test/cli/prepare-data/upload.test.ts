@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   AbortMultipartUploadCommand,
@@ -14,6 +13,7 @@ import {
 import { prepareDataCommand, type PrepareDataOptions } from '../../../cli/commands/prepare-data';
 import { awsError, capture, DATA_BUCKET, mockedAws } from '../aws-fixtures';
 import { buildTestTree, type TestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: TestTree;
 beforeAll(() => {
@@ -41,7 +41,7 @@ function s3WithNothingThere() {
 }
 
 async function upload(aws: ReturnType<typeof mockedAws>, options: Partial<PrepareDataOptions> = {}) {
-  const outDir = join(mkdtempSync(join(tmpdir(), 'ic-upload-')), 'prepared');
+  const outDir = join(tempDir('ic-upload-'), 'prepared');
   const result = await capture(false, (out) =>
     prepareDataCommand({ imagesDir: tree.root, out: outDir, name: 'pets', upload: true, partSize: PART_SIZE, ...options }, out, () => aws.deps),
   );
