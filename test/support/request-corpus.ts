@@ -41,7 +41,7 @@ const TUNING_TAKERS = new Set(['tuned']);
 /** Strings longer than this are expected messages, not values a request would hold. */
 const MAX_VALUE_STRING = 64;
 /** Objects and arrays are put in every field only up to this JSON length (larger ones are whole requests already). */
-const MAX_FIELD_VALUE_JSON = 100;
+const MAX_FIELD_VALUE_JSON = 40;
 
 const NOT_STATIC = Symbol('not static');
 type Static = unknown;
