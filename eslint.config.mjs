@@ -11,6 +11,9 @@
 //   shipped-no-test-scripts        nothing shipped (bin, cli, core, lambda, lib, simulation) imports test/ or scripts/
 //   simulation-only-core-lambda    simulation/ (the local run engine) imports only core/, lambda/ and itself
 //   no-simulation                  lib/ and lambda/ never import simulation/ (only cli/, bin/ and tests may)
+//   commands-no-commands           a command (cli/commands/x.ts) never imports another command, and the modules
+//                                  below the commands (the rest of cli/) never import one: commands share code
+//                                  through cli/ modules
 //
 // ESLint does not merge the options of one rule across config blocks (a later block replaces an earlier
 // one's `no-restricted-imports` for the files both match), so every folder gets exactly one block whose
@@ -76,6 +79,19 @@ const NO_SIMULATION = {
   message: boundary('no-simulation', 'only cli/, bin/ and tests may import simulation/ (the local run engine): the constructs and the Lambdas never do'),
 };
 
+// From cli/commands/x.ts, any ./ import is another command (the folder has no subfolders), as is a path that
+// climbs out and back into commands/.
+const COMMANDS_NO_COMMANDS = {
+  regex: String.raw`^(\./|\.\./commands(/|$))`,
+  message: boundary('commands-no-commands', 'a command must not import another command: move the shared code to a module in cli/ (not cli/commands/) and import it from both'),
+};
+
+// From the rest of cli/ (cli/x.ts, cli/aws/x.ts, …): a path into commands/ at any depth.
+const CLI_MODULES_NO_COMMANDS = {
+  regex: String.raw`^(\.\.?/)+commands(/|$)`,
+  message: boundary('commands-no-commands', 'the modules of cli/ are below the commands and must not import one: move what both need into a cli/ module'),
+};
+
 /** One config block that sets the complete list of boundaries for the files it matches. */
 const boundaries = (files, patterns) => ({
   files,
@@ -115,5 +131,7 @@ export default defineConfig(
   boundaries(['lambda/**'], [LAMBDA_ONLY_CORE]),
   boundaries(['lib/**'], [LIB_NO_CLI, SHIPPED_NO_TEST_SCRIPTS, NO_SIMULATION]),
   boundaries(['simulation/**'], [SIMULATION_ONLY_CORE_LAMBDA]),
-  boundaries(['cli/**', 'bin/**'], [SHIPPED_NO_TEST_SCRIPTS]),
+  boundaries(['bin/**'], [SHIPPED_NO_TEST_SCRIPTS]),
+  boundaries(['cli/**'], [SHIPPED_NO_TEST_SCRIPTS, CLI_MODULES_NO_COMMANDS]),
+  boundaries(['cli/commands/**'], [SHIPPED_NO_TEST_SCRIPTS, COMMANDS_NO_COMMANDS]),
 );

@@ -11,6 +11,7 @@ module.exports = {
   },
   // The default pipeline is synthesized once per run and shared (test/support/template.ts).
   globalSetup: '<rootDir>/test/setup/synthesize-pipeline.ts',
+  globalTeardown: '<rootDir>/test/setup/remove-template.ts',
   setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
 };

@@ -14,6 +14,7 @@ import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALI
 import { CliError, EXIT } from '../cli/errors';
 import { createOutput, type Output } from '../cli/output';
 import { SCENARIO_NAMES } from '../simulation/scenarios';
+import { STACK_OUTPUTS } from '../core/stack-outputs';
 import { PIPELINE_STACK_NAME as DEFAULT_STACK_NAME } from '../lib/stack-name';
 
 const ROOT = resolve(__dirname, '..');
@@ -167,8 +168,8 @@ async function main(argv: string[]): Promise<number> {
     .command('validate')
     .description('Check a run request offline with the code the pipeline runs (Prepare run)')
     .argument('<file>', 'run request JSON file')
-    .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), to check S3 URIs')
-    .option('--artifact-bucket <name>', 'the deployed artifact bucket (stack output ArtifactBucketName)')
+    .option('--data-bucket <name>', `the deployed data bucket (stack output ${STACK_OUTPUTS.dataBucketName}), to check S3 URIs`)
+    .option('--artifact-bucket <name>', `the deployed artifact bucket (stack output ${STACK_OUTPUTS.artifactBucketName})`)
     .option('--json', 'print one JSON document')
     .action((file: string, opts) =>
       run(opts, (out) => load.validate().validateCommand({ file, dataBucket: opts.dataBucket, artifactBucket: opts.artifactBucket }, out)),
@@ -205,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
   )
     .option('--keep-original', 'pack JPEG and PNG files as they are (headers checked only) instead of decoding and converting them')
     .option('--name <name>', 'dataset name: file names and s3://<data bucket>/datasets/<name>/ (default: the folder name)')
-    .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), for the run request URIs')
+    .option('--data-bucket <name>', `the deployed data bucket (stack output ${STACK_OUTPUTS.dataBucketName}), for the run request URIs`)
     .option('--upload', 'upload to the data bucket of the deployed stack')
     .option('--force', 'with --upload: replace a different dataset of the same name')
     .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)

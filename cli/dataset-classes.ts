@@ -4,6 +4,7 @@
  * results can name its classes without being told.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DATASET_CLASSES_FILE } from '../core/s3-layout';
 import { parseS3Uri } from '../core/s3-uri';
 
 export interface DatasetClasses {
@@ -19,7 +20,7 @@ export function classesLocationFor(trainingData: unknown): { bucket: string; key
   if (uri === undefined || uri.prefix === '') return undefined;
   const segments = uri.prefix.replace(/\/+$/, '').split('/');
   segments.pop();
-  return { bucket: uri.bucket, key: [...segments, 'classes.txt'].join('/') };
+  return { bucket: uri.bucket, key: [...segments, DATASET_CLASSES_FILE].join('/') };
 }
 
 /** Class names from text: one per line, line i = class i, trailing blank lines ignored. */

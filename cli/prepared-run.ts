@@ -1,6 +1,6 @@
 import { trainingInstanceWarning } from '../core/instance-types';
 import { describeRanges } from '../core/tuning';
-import type { PreparedRun } from '../lambda/prepare-run/index';
+import type { PreparedRun } from '../core/prepare-run';
 
 /** Warnings about a prepared run: a training instance of a family AWS is retiring. */
 export function runWarnings(run: PreparedRun): string[] {

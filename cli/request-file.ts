@@ -17,7 +17,7 @@ export function readRequestFile(path: string | undefined): Record<string, unknow
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
       `Cannot read the request file ${path}${code === 'ENOENT' ? ': no such file' : code ? `: ${code}` : ''}.`,
-      'Pass the path of a JSON run request, e.g. --request requests/my-run.json (see "Run request reference" in the README).',
+      'Pass the path of a JSON run request, e.g. --request requests/my-run.json (docs/run-request.md lists every field).',
     );
   }
   const content = readRunRequestFile(bytes);

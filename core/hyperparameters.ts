@@ -7,10 +7,7 @@
  */
 import limits from './reference/sagemaker-api-limits.json';
 import { describeValue, didYouMean, type Problem, ProblemList } from './problems';
-import type { TrainingContentType } from './request';
-
-export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'nag'] as const;
-export type Optimizer = (typeof OPTIMIZERS)[number];
+import { OPTIMIZERS, type Optimizer, type TrainingContentType } from './vocabularies';
 
 /** `num_layers` for large images; the only depths with pretrained networks (`use_pretrained_model=1`). */
 export const LARGE_IMAGE_LAYERS: readonly number[] = [18, 34, 50, 101, 152, 200];
@@ -134,6 +131,22 @@ export function allowedValues(spec: HyperparameterSpec): string {
   }
 }
 
+/**
+ * One sentence or three about a hyperparameter, for editors and docs: what it allows, its reference value,
+ * the algorithm's default, and the optimizers that read it.
+ */
+export function describeHyperparameter(spec: HyperparameterSpec): string {
+  const reference = REFERENCE_HYPERPARAMETERS[spec.name];
+  return [
+    `${allowedValues(spec).replace(/^./, (first) => first.toUpperCase())}.`,
+    reference !== undefined ? `Reference run: ${reference}.` : undefined,
+    spec.algorithmDefault !== undefined ? `Algorithm default: ${spec.algorithmDefault}.` : undefined,
+    spec.optimizers !== undefined ? `Only with optimizer ${spec.optimizers.join(' or ')}.` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' ');
+}
+
 const INTEGER_TEXT = /^[+-]?\d+$/;
 const FLOAT_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const POSITIVE_INTEGER_LIST = /^[1-9]\d*(,[1-9]\d*)*$/;
@@ -190,6 +203,33 @@ function parseInteger(raw: unknown): { text: string; value: number } | undefined
   const text = raw.trim();
   const value = Number(text);
   return INTEGER_TEXT.test(text) && Number.isSafeInteger(value) ? { text, value } : undefined;
+}
+
+/**
+ * The optimizers the training jobs of a run use: the ones a tuning job tries (when it tunes `optimizer`), or
+ * the one the request fixes (undefined: not set, so the algorithm's default "sgd").
+ */
+export type OptimizersInUse = { readonly tuned: readonly Optimizer[] } | { readonly fixed: string | undefined };
+
+/**
+ * The one rule for optimizer-specific hyperparameters (`beta_1` for adam, `momentum` for sgd and nag, …, as the
+ * table's `optimizers` say), used for fixed values and tuned ranges alike: `name` has an effect only when an
+ * optimizer in use reads it. Returns why it has none, to follow the value or the name in a message, e.g.
+ * `only applies to optimizer "adam"; optimizer is "sgd", which ignores it`; undefined when it has an effect
+ * (or when every optimizer reads it).
+ */
+export function ignoredByOptimizers(name: string, inUse: OptimizersInUse): string | undefined {
+  const users = SPECS.get(name)?.optimizers;
+  const optimizers: readonly string[] = 'tuned' in inUse ? inUse.tuned : [inUse.fixed ?? 'sgd'];
+  if (users === undefined || users.some((user) => optimizers.includes(user))) return undefined;
+  const quoted = (names: readonly string[]) => names.map((optimizer) => `"${optimizer}"`);
+  const current =
+    'tuned' in inUse
+      ? `tuning.ranges.optimizer tries only ${quoted(optimizers).join(', ')}, which ${optimizers.length === 1 ? 'ignores' : 'ignore'} it`
+      : inUse.fixed !== undefined
+        ? `optimizer is "${inUse.fixed}", which ignores it`
+        : 'optimizer is not set (algorithm default: "sgd"), which ignores it';
+  return `only applies to optimizer ${quoted(users).join(' or ')}; ${current}`;
 }
 
 /** The training settings some hyperparameter rules depend on (effective values, defaults applied). */
@@ -363,27 +403,16 @@ export const CROSS_FIELD_RULES: readonly CrossFieldRule[] = [
       };
     },
   },
-  // Optimizer-specific hyperparameters: the table names the optimizers that read each one; the others ignore
-  // it, and a user who sets a value expects it to matter.
+  // Optimizer-specific hyperparameters (the table's `optimizers`): a user who sets a value expects it to matter.
   ...HYPERPARAMETERS.filter((spec) => spec.optimizers !== undefined).map(
     (spec): CrossFieldRule => ({
       uses: [field(spec.name), field('optimizer')],
       check: (hp, context) => {
-        const users = spec.optimizers ?? [];
-        const optimizers = context.tunedOptimizers ?? [hp.string('optimizer') ?? 'sgd'];
-        if (!hp.has(spec.name) || users.some((user) => optimizers.includes(user))) return undefined;
-        const current =
-          context.tunedOptimizers !== undefined
-            ? `tuning.ranges.optimizer tries only ${optimizers.map((optimizer) => `"${optimizer}"`).join(', ')}, which ignore it`
-            : hp.has('optimizer')
-              ? `optimizer is "${optimizers[0]}", which ignores it`
-              : 'optimizer is not set (algorithm default: "sgd"), which ignores it';
-        return {
-          field: field(spec.name),
-          message:
-            `${hp.show(spec.name)} only applies to optimizer ${users.map((user) => `"${user}"`).join(' or ')}; ` +
-            current,
-        };
+        if (!hp.has(spec.name)) return undefined;
+        const inUse: OptimizersInUse =
+          context.tunedOptimizers !== undefined ? { tuned: context.tunedOptimizers } : { fixed: hp.string('optimizer') };
+        const ignored = ignoredByOptimizers(spec.name, inUse);
+        return ignored === undefined ? undefined : { field: field(spec.name), message: `${hp.show(spec.name)} ${ignored}` };
       },
     }),
   ),

@@ -11,22 +11,14 @@ import { resolveHyperparameters } from './hyperparameters';
 import { trainingInstanceTypeProblem, transformInstanceTypeProblem, volumeKmsKeyFor } from './instance-types';
 import { deriveRunId, runNames, type RunNames } from './names';
 import { type PreparedTuning, resolveTuning, tunedNamesOf, tunedOptimizersOf } from './tuning';
-import {
-  type BatchStrategy,
-  type RunMode,
-  type RunRequest,
-  type TrainingContentType,
-  type TrainingRequest,
-  type TrainingInputMode,
-  type TransformContentType,
-  parseRunRequest,
-  parseSource,
-} from './request';
+import { type RunRequest, type TrainingRequest, parseRunRequest, parseSource } from './request';
+import { type BatchStrategy, DEFAULT_RUN_MODE, type RunMode, type TrainingContentType, type TrainingInputMode, type TransformContentType } from './vocabularies';
 import { isPlainObject } from './json';
 import type { RunRequestSource } from './request-file';
+import { DEFAULT_INPUT_PREFIXES, runPrefix } from './s3-layout';
 import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uri';
 
-export type { RunMode } from './request';
+export type { RunMode } from './vocabularies';
 
 /** Where an S3-triggered run request came from (set by the S3 trigger). */
 export type RunSource = RunRequestSource;
@@ -154,15 +146,6 @@ export const REFERENCE_TRANSFORM = {
   contentType: 'application/x-image',
 } as const satisfies Required<NonNullable<RunRequest['transform']>>;
 
-/** Default input prefixes in the data bucket. */
-export const DEFAULT_INPUT_PREFIXES = {
-  trainingData: 'train/',
-  validationData: 'validation/',
-  trainingLst: 'train_lst/',
-  validationLst: 'validation_lst/',
-  batchInput: 'batch-input/',
-} as const;
-
 const MODE_PURPOSE: Record<RunMode, string> = {
   full: 'which trains a model, creates it and runs a batch transform',
   train: 'which stops after creating the model',
@@ -207,7 +190,7 @@ export function prepareRun(request: unknown, executionName: string, config: Prep
   if (parsed === undefined) throw new RunRequestError(problems.list());
 
   const rawFields = isPlainObject(request) ? request : {};
-  const mode: RunMode = parsed.mode ?? 'full';
+  const mode: RunMode = parsed.mode ?? DEFAULT_RUN_MODE;
   if (!problems.touches('mode')) checkModeFields(mode, rawFields, problems);
 
   const run = resolveRun(mode, parsed, config, problems);
@@ -310,8 +293,8 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
           ? undefined
           : { seconds: limitSeconds, field: limitField };
       tuning =
-        resolveTuning(request.tuning, { fixedHyperparameters: fixed, jobLimit, staticHyperparameterCount: Object.keys(hyperparameters).length }, problems)
-          .tuning ?? null;
+        resolveTuning(request.tuning, { fixedHyperparameters: fixed, jobLimit, staticHyperparameterCount: Object.keys(hyperparameters).length }, problems) ??
+        null;
     }
     training = {
       settings,
@@ -460,12 +443,12 @@ function channel(name: string, uri: string, contentType: TrainingContentType): C
 function assemble(run: ResolvedRun, executionName: string, config: PrepareRunConfig): PreparedRun {
   const runId = deriveRunId(executionName, run.runName);
   const names = runNames(runId);
-  const modelPrefix = run.training ? s3Uri(config.artifactBucket, `runs/${runId}/model/`) : null;
-  const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, `runs/${runId}/predictions/`) : null;
+  const modelPrefix = run.training ? s3Uri(config.artifactBucket, runPrefix(runId, 'model')) : null;
+  const predictionsPrefix = run.transform ? s3Uri(config.artifactBucket, runPrefix(runId, 'predictions')) : null;
   // A prefix of this run only, so that no run ever resumes from another run's checkpoints.
   // With tuning, no checkpoints (see PreparedRun.training.checkpointUri).
   const checkpointPrefix =
-    run.training?.settings.spot && run.training.tuning === null ? s3Uri(config.artifactBucket, `runs/${runId}/checkpoints/`) : null;
+    run.training?.settings.spot && run.training.tuning === null ? s3Uri(config.artifactBucket, runPrefix(runId, 'checkpoints')) : null;
 
   let training: PreparedRun['training'] = null;
   if (run.training && modelPrefix) {

@@ -4,29 +4,30 @@
  *
  * Domain rules that need more than one field, the environment or the reference tables (instance types,
  * S3 buckets, hyperparameters, mode rules) live beside this file and run on what the schema accepted.
+ *
+ * Each field's `doc` is its documentation: run-request.schema.json (for editors) and docs/run-request.md
+ * are generated from this file with `npm run docs`, and a test fails when they are stale.
  */
-import { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from './api-limits';
+import { DEFAULT_SPOT_EXTRA_WAIT_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from './api-limits';
+import { describeHyperparameter, HYPERPARAMETERS } from './hyperparameters';
 import limits from './reference/sagemaker-api-limits.json';
 import type { ProblemList } from './problems';
-import { anything, bool, type Infer, int, num, oneOf, parse, record, required, section, text } from './schema';
-import { EARLY_STOPPING_TYPES, MAX_PARALLEL_TUNING_JOBS, MAX_TUNING_JOBS, TUNING_STRATEGIES } from './tuning';
+import { DEFAULT_INPUT_PREFIXES } from './s3-layout';
+import { anything, bool, doc, type Infer, int, num, oneOf, parse, record, required, section, text } from './schema';
+import { DEFAULT_TUNING, describeRanges, describeTunable, TUNABLE_HYPERPARAMETERS } from './tuning';
+import {
+  BATCH_STRATEGIES,
+  EARLY_STOPPING_TYPES,
+  MAX_PARALLEL_TUNING_JOBS,
+  MAX_TUNING_JOBS,
+  RUN_MODES,
+  TRAINING_CONTENT_TYPES,
+  TRAINING_INPUT_MODES,
+  TRANSFORM_CONTENT_TYPES,
+  TUNING_STRATEGIES,
+} from './vocabularies';
 
 export { MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS };
-
-export const RUN_MODES = ['full', 'train', 'transform'] as const;
-/** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
-export type RunMode = (typeof RUN_MODES)[number];
-
-export const TRAINING_INPUT_MODES = ['File', 'Pipe', 'FastFile'] as const;
-export type TrainingInputMode = (typeof TRAINING_INPUT_MODES)[number];
-/** RecordIO files, or image files listed by .lst files. */
-export const TRAINING_CONTENT_TYPES = ['application/x-recordio', 'application/x-image'] as const;
-export type TrainingContentType = (typeof TRAINING_CONTENT_TYPES)[number];
-/** What the algorithm's inference accepts, one image per request. */
-export const TRANSFORM_CONTENT_TYPES = ['application/x-image', 'image/jpeg', 'image/png'] as const;
-export type TransformContentType = (typeof TRANSFORM_CONTENT_TYPES)[number];
-export const BATCH_STRATEGIES = ['SingleRecord', 'MultiRecord'] as const;
-export type BatchStrategy = (typeof BATCH_STRATEGIES)[number];
 
 export const RUN_NAME_MAX_LENGTH = 24;
 /** Lower-case letters and digits, single hyphens between them: the run name appears unchanged in the run id. */
@@ -38,30 +39,53 @@ export const TRAINING_JOB_NAME_PATTERN = new RegExp(`^(?:${limits.shapes.Trainin
 
 const s3Uri = () => text('an S3 URI string like "s3://<bucket>/<prefix>/"');
 
+/** `s3://<data bucket>/train/`: where a run reads `field` when the request names no URI. */
+const defaultInput = (field: keyof typeof DEFAULT_INPUT_PREFIXES) => `\`s3://<data bucket>/${DEFAULT_INPUT_PREFIXES[field]}\``;
+
 export const trainingSchema = section(
   {
-    instanceType: text('an instance type string like "ml.g4dn.xlarge"'),
-    instanceCount: int(1),
-    volumeSizeInGB: int(1),
-    maxRuntimeInSeconds: int(1, MAX_RUNTIME_IN_SECONDS, ' (28 days)'),
-    inputMode: oneOf(TRAINING_INPUT_MODES),
-    contentType: oneOf(TRAINING_CONTENT_TYPES),
-    /** Managed spot training: spare capacity at a discount; the job may be interrupted and resumes from checkpoints. */
-    spot: bool(),
-    /** Spot only: how long the job may take in all, waiting for capacity included; more than maxRuntimeInSeconds. */
-    maxWaitTimeInSeconds: int(1, MAX_WAIT_TIME_IN_SECONDS, ' (28 days)'),
+    instanceType: doc(text('an instance type string like "ml.g4dn.xlarge"'), {
+      description:
+        'The training instance type: a GPU type of the P2, P3, G4dn or G5 families (the algorithm trains on GPUs only; ' +
+        'P2 and P3 with a warning, as AWS is retiring them).',
+    }),
+    instanceCount: doc(int(1), { description: 'How many training instances; more than one trains distributed (see `kv_store`).' }),
+    volumeSizeInGB: doc(int(1), { description: 'The storage volume of each training instance, in GB.' }),
+    maxRuntimeInSeconds: doc(int(1, MAX_RUNTIME_IN_SECONDS, ' (28 days)'), {
+      description: 'The longest a training job may run; SageMaker stops it after that.',
+    }),
+    inputMode: doc(oneOf(TRAINING_INPUT_MODES), {
+      description: 'How the job reads its data: `File` copies it to the instance first, `Pipe` streams it (RecordIO only); the algorithm does not support `FastFile`.',
+    }),
+    contentType: doc(oneOf(TRAINING_CONTENT_TYPES), {
+      description:
+        'The training data: RecordIO files (`application/x-recordio`), or image files listed by `.lst` files ' +
+        '(`application/x-image`, with `trainingLst` and `validationLst`; needs the `resize` hyperparameter).',
+    }),
+    spot: doc(bool(), {
+      description:
+        '`true`: managed spot training, on spare capacity at a discount (typically 60-70 %); the job may be interrupted ' +
+        'and resumes from its checkpoints under `runs/<run id>/checkpoints/`. A JSON boolean.',
+    }),
+    maxWaitTimeInSeconds: doc(int(1, MAX_WAIT_TIME_IN_SECONDS, ' (28 days)'), {
+      description:
+        'Only with `spot`: the longest the job may take in all, waiting for spot capacity included; greater than `maxRuntimeInSeconds`.',
+      whenOmitted: `with \`spot\`: \`maxRuntimeInSeconds\` + ${DEFAULT_SPOT_EXTRA_WAIT_SECONDS} (one more day), at most ${MAX_WAIT_TIME_IN_SECONDS}`,
+    }),
   },
   'an object of training settings',
 );
 
 export const transformSchema = section(
   {
-    instanceType: text('an instance type string like "ml.c5.xlarge"'),
-    instanceCount: int(1),
-    maxConcurrentTransforms: int(0),
-    maxPayloadInMB: int(0, MAX_PAYLOAD_IN_MB),
-    batchStrategy: oneOf(BATCH_STRATEGIES),
-    contentType: oneOf(TRANSFORM_CONTENT_TYPES),
+    instanceType: doc(text('an instance type string like "ml.c5.xlarge"'), { description: 'The batch transform instance type: any SageMaker transform instance type.' }),
+    instanceCount: doc(int(1), { description: 'How many batch transform instances.' }),
+    maxConcurrentTransforms: doc(int(0), {
+      description: 'Requests each instance handles at once (0: SageMaker chooses); times `maxPayloadInMB`, at most 100.',
+    }),
+    maxPayloadInMB: doc(int(0, MAX_PAYLOAD_IN_MB), { description: 'The largest request (one image, or a batch with `MultiRecord`), in MB.' }),
+    batchStrategy: doc(oneOf(BATCH_STRATEGIES), { description: 'One image per request (`SingleRecord`) or several (`MultiRecord`).' }),
+    contentType: doc(oneOf(TRANSFORM_CONTENT_TYPES), { description: 'The content type the images are sent with; the algorithm classifies one image per request.' }),
   },
   'an object of batch transform settings',
 );
@@ -72,13 +96,30 @@ export const transformSchema = section(
  */
 export const tuningSchema = section(
   {
-    strategy: oneOf(TUNING_STRATEGIES),
-    maxJobs: int(1, MAX_TUNING_JOBS, ' (the pipeline\'s cap on training jobs per run)'),
-    maxParallelJobs: int(1, MAX_PARALLEL_TUNING_JOBS, ' (the pipeline\'s cap on parallel training jobs)'),
-    earlyStopping: oneOf(EARLY_STOPPING_TYPES),
+    strategy: doc(oneOf(TUNING_STRATEGIES), {
+      description: 'How SageMaker picks the next hyperparameters: `Hyperband` needs `earlyStopping` `Off`; `Grid` takes only lists of values.',
+    }),
+    maxJobs: doc(int(1, MAX_TUNING_JOBS, ' (the pipeline\'s cap on training jobs per run)'), {
+      description: 'How many training jobs the tuning job runs in all; with `Grid`, exactly the number of combinations.',
+      whenOmitted: 'with `Grid`: the number of combinations',
+    }),
+    maxParallelJobs: doc(int(1, MAX_PARALLEL_TUNING_JOBS, ' (the pipeline\'s cap on parallel training jobs)'), {
+      description: 'How many training jobs run at a time; at most `maxJobs`.',
+      whenOmitted: 'at most `maxJobs`',
+    }),
+    earlyStopping: doc(oneOf(EARLY_STOPPING_TYPES), { description: '`Auto`: SageMaker stops training jobs unlikely to beat the best so far.' }),
     // Each range is checked against the algorithm's tunable hyperparameters (tuning.ts), one by one.
-    ranges: record(
-      'an object of hyperparameter names and ranges, e.g. {"learning_rate": {"min": 0.001, "max": 0.1}, "optimizer": {"values": ["sgd", "adam"]}}',
+    ranges: doc(
+      record(
+        'an object of hyperparameter names and ranges, e.g. {"learning_rate": {"min": 0.001, "max": 0.1}, "optimizer": {"values": ["sgd", "adam"]}}',
+        Object.fromEntries(TUNABLE_HYPERPARAMETERS.map((spec) => [spec.name, describeTunable(spec)])),
+      ),
+      {
+        description:
+          'The hyperparameters to tune: `{"<name>": {"min", "max", "scaling"?}}` or `{"<name>": {"values": [...]}}`, over the ' +
+          'tunable hyperparameters within their documented ranges. Replaces the default ranges.',
+        whenOmitted: `${describeRanges(DEFAULT_TUNING.ranges)}, less any of them the request fixes in \`hyperparameters\``,
+      },
     ),
   },
   'an object of tuning settings {strategy?, maxJobs?, maxParallelJobs?, earlyStopping?, ranges?} ({} tunes with the defaults)',
@@ -87,60 +128,111 @@ export const tuningSchema = section(
 /** Set by the S3 trigger (start-run Lambda): the request file a run came from. */
 export const sourceSchema = section(
   {
-    bucket: required(text('a non-empty string', { minLength: 1 })),
-    key: required(text('a non-empty string', { minLength: 1 })),
-    versionId: text('a string'),
-    sequencer: text('a string'),
-    /** Why the request file could not be used; the run fails with it. */
-    problem: text('a string'),
+    bucket: doc(required(text('a non-empty string', { minLength: 1 })), { description: 'The bucket of the request file.' }),
+    key: doc(required(text('a non-empty string', { minLength: 1 })), { description: 'The key of the request file.' }),
+    versionId: doc(text('a string'), { description: 'The version of the request file.' }),
+    sequencer: doc(text('a string'), { description: 'The S3 event sequencer of the upload.' }),
+    problem: doc(text('a string'), { description: 'Why the request file could not be used; the run fails with it.' }),
   },
   'an object {bucket, key, versionId?, sequencer?, problem?} (set by the S3 trigger)',
 );
 
 export const runRequestSchema = section(
   {
-    /** Pre-filled by the Step Functions console; accepted and ignored. */
-    Comment: anything(),
-    mode: oneOf(RUN_MODES),
-    runName: text('a string', {
-      maxLength: RUN_NAME_MAX_LENGTH,
-      pattern: RUN_NAME_PATTERN,
-      patternAllowed:
-        `1-${RUN_NAME_MAX_LENGTH} lower-case letters, digits and single hyphens, starting and ending ` +
-        'with a letter or digit (e.g. "caltech-baseline")',
+    $schema: doc(text('a string'), {
+      description: 'The JSON Schema that editors check the file with (`run-request.schema.json`); ignored by the pipeline.',
     }),
-    trainingData: s3Uri(),
-    validationData: s3Uri(),
-    trainingLst: s3Uri(),
-    validationLst: s3Uri(),
-    batchInput: s3Uri(),
-    modelName: text('a string', {
-      maxLength: MODEL_NAME_MAX_LENGTH,
-      pattern: MODEL_NAME_PATTERN,
-      patternAllowed: 'a SageMaker model name: letters, digits and hyphens, starting and ending with a letter or digit',
+    Comment: doc(anything(), {
+      description: 'Accepted and ignored: the Step Functions console pre-fills its input box with `{"Comment": "Insert your JSON here"}`.',
     }),
-    // Values are checked against the algorithm's table (hyperparameters.ts), which reports them one by one.
-    hyperparameters: record(
-      'an object of hyperparameter names and values, e.g. {"epochs": 10, "learning_rate": 0.05}',
+    mode: doc(oneOf(RUN_MODES), {
+      description:
+        '`full`: train, create the model, run the batch transform. `train`: stop after the model. ' +
+        '`transform`: classify with an existing model (`modelName`). Fields the mode does not use are rejected.',
+    }),
+    runName: doc(
+      text('a string', {
+        maxLength: RUN_NAME_MAX_LENGTH,
+        pattern: RUN_NAME_PATTERN,
+        patternAllowed:
+          `1-${RUN_NAME_MAX_LENGTH} lower-case letters, digits and single hyphens, starting and ending ` +
+          'with a letter or digit (e.g. "caltech-baseline")',
+      }),
+      { description: 'A label for the run: it prefixes the run id and the names of its jobs and model.', whenOmitted: 'none' },
     ),
-    training: trainingSchema,
-    tuning: tuningSchema,
-    /** The accuracy gate: below it (validation:accuracy of the trained or best tuned model), no model and no transform. */
-    minValidationAccuracy: num(0, 1),
-    /** Incremental training: the training job whose model this run continues from. */
-    baseTrainingJob: text('a string', {
-      maxLength: TRAINING_JOB_NAME_MAX_LENGTH,
-      pattern: TRAINING_JOB_NAME_PATTERN,
-      patternAllowed:
-        'a SageMaker training job name: letters, digits and hyphens, starting and ending with a letter or digit ' +
-        '(e.g. the trainingJobName in the summary of an earlier run)',
+    trainingData: doc(s3Uri(), {
+      description: 'The training channel: an S3 prefix in the data or artifact bucket.',
+      whenOmitted: defaultInput('trainingData'),
     }),
-    transform: transformSchema,
-    source: sourceSchema,
+    validationData: doc(s3Uri(), {
+      description: 'The validation channel: an S3 prefix in the data or artifact bucket.',
+      whenOmitted: defaultInput('validationData'),
+    }),
+    trainingLst: doc(s3Uri(), {
+      description: 'The `.lst` file of the training images; only with `training.contentType` `application/x-image`.',
+      whenOmitted: `with image files: ${defaultInput('trainingLst')}`,
+    }),
+    validationLst: doc(s3Uri(), {
+      description: 'The `.lst` file of the validation images; only with `training.contentType` `application/x-image`.',
+      whenOmitted: `with image files: ${defaultInput('validationLst')}`,
+    }),
+    batchInput: doc(s3Uri(), {
+      description: 'The images to classify with the batch transform; not in mode `train`.',
+      whenOmitted: defaultInput('batchInput'),
+    }),
+    modelName: doc(
+      text('a string', {
+        maxLength: MODEL_NAME_MAX_LENGTH,
+        pattern: MODEL_NAME_PATTERN,
+        patternAllowed: 'a SageMaker model name: letters, digits and hyphens, starting and ending with a letter or digit',
+      }),
+      { description: 'Mode `transform` only, and required there: the existing SageMaker model to classify with.', whenOmitted: 'none' },
+    ),
+    // Values are checked against the algorithm's table (hyperparameters.ts), which reports them one by one.
+    hyperparameters: doc(
+      record(
+        'an object of hyperparameter names and values, e.g. {"epochs": 10, "learning_rate": 0.05}',
+        Object.fromEntries(HYPERPARAMETERS.map((spec) => [spec.name, describeHyperparameter(spec)])),
+      ),
+      {
+        description:
+          'Hyperparameters of the image-classification algorithm, merged over the reference values; numbers, booleans or ' +
+          'strings, each checked against its documented type and range; every value reaches SageMaker as a string.',
+        whenOmitted: 'the Caltech-256 reference values',
+      },
+    ),
+    training: doc(trainingSchema, { description: 'The training job: instances, limits, input, spot.' }),
+    tuning: doc(tuningSchema, {
+      description:
+        '`Train model` becomes a hyperparameter tuning job that maximizes `validation:accuracy`, and the model is created ' +
+        'from its best training job; `{}` tunes with every default. Modes `full` and `train`.',
+      whenOmitted: 'no tuning: one training job',
+    }),
+    minValidationAccuracy: doc(num(0, 1), {
+      description:
+        'The accuracy gate: when the `validation:accuracy` of the trained (or best tuned) model is below it, the run stops ' +
+        'before `Create model` with `AccuracyBelowGate`.',
+      whenOmitted: 'no gate',
+    }),
+    baseTrainingJob: doc(
+      text('a string', {
+        maxLength: TRAINING_JOB_NAME_MAX_LENGTH,
+        pattern: TRAINING_JOB_NAME_PATTERN,
+        patternAllowed:
+          'a SageMaker training job name: letters, digits and hyphens, starting and ending with a letter or digit ' +
+          '(e.g. the trainingJobName in the summary of an earlier run)',
+      }),
+      {
+        description: 'Incremental training: the training job of an earlier run (its summary\'s `trainingJobName`) whose model this run trains on from.',
+        whenOmitted: 'train from scratch',
+      },
+    ),
+    transform: doc(transformSchema, { description: 'The batch transform job: instances, request sizes, content type.' }),
+    source: doc(sourceSchema, { description: 'Reserved: the S3 trigger sets it to the request file (bucket, key, version) a run came from.' }),
   },
   'a JSON object (every field is optional: {} runs the reference configuration)',
-  // Accepted but not advertised in "allowed" hints: the console's Comment and the reserved source.
-  { hidden: ['Comment', 'source'] },
+  // Accepted but not advertised in "allowed" hints: the editors' $schema, the console's Comment and the reserved source.
+  { hidden: ['$schema', 'Comment', 'source'] },
 );
 
 /** A structurally valid run request: every field optional, defaults not yet applied. */

@@ -3,7 +3,7 @@
  * state machine (lib/) builds it with exactly these keys in every mode, `null` where a mode did not make
  * something; the command line (cli/) reads it back with this type.
  */
-import type { RunMode } from './request';
+import type { RunMode } from './vocabularies';
 import type { RunRequestSource } from './request-file';
 
 /** One entry of SageMaker's FinalMetricDataList. */

@@ -10,7 +10,20 @@
  *
  * The messages, their order and what is kept are those of the zod schema this replaced, including its
  * corner cases (noted where they occur), so that the problems a request gets did not change with it.
- * A new kind of field is a function that returns a `Spec`: see `int` for the pattern.
+ * A new kind of field is a function that returns a `Spec`: see `int` for the pattern. Each spec also carries
+ * its JSON Schema and its "allowed" wording, from which run-request.schema.json and docs/run-request.md are
+ * generated (scripts/lib/run-request-docs.ts).
+ *
+ * Why not a library (measured in December 2026 with the whole run request written in each, bundled as the
+ * Lambdas are: esbuild, minified, node22): zod 4's `zod/mini` (4.6.7) adds 22.5 KB to the bundle and valibot
+ * (1.5.0) 7.1 KB, where this file is 3.9 KB; the prepare-run bundle (82.5 KB with this file, limit 100 KiB)
+ * would be about 98.7 KiB with zod/mini, too close to the limit for the fields still to come, and 83.6 KiB
+ * with valibot. Both can word every message as here (the value, what is allowed, the JSON-number hint), but
+ * neither keeps the valid part of a partly invalid request: on failure zod returns no data and valibot
+ * returns the input with its invalid values, so the domain rules could no longer report their problems in
+ * the same error as the structural ones without code to salvage the valid part, the code this file is.
+ * Neither gives the JSON Schema and the docs' wording without a further package (@valibot/to-json-schema)
+ * or a converter (zod's toJSONSchema) and its own metadata.
  */
 import { isPlainObject } from './json';
 import { describeValue, didYouMean } from './problems';
@@ -43,9 +56,32 @@ export interface CheckContext {
   readonly rootName: string;
 }
 
+/** A JSON Schema (draft-07) document or fragment. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+/** What a field is for: the documentation of the JSON Schema (`description`) and of docs/run-request.md. */
+export interface FieldDoc {
+  /** One or two sentences, Markdown allowed (`code`, links). */
+  readonly description: string;
+  /**
+   * What happens when the field is left out, in words, for a default that is not one JSON value (e.g.
+   * `s3://<data bucket>/train/`, "no gate"). @default - the generator takes JSON defaults from the reference tables
+   */
+  readonly whenOmitted?: string;
+}
+
 /** How to check one kind of value. `Optional` is whether a section may leave the field out (or undefined). */
 export interface Spec<T, Optional extends boolean = boolean> {
   readonly optional: Optional;
+  /** What a value must be, in the words of the messages (`an integer >= 1`): for the docs' "Allowed" column. */
+  readonly allowed: string;
+  /**
+   * The JSON Schema of the values this spec accepts structurally, for editors: it accepts every value `check`
+   * accepts (test/core/run-request-json-schema.test.ts holds it to that).
+   */
+  readonly jsonSchema: JsonSchema;
+  /** @default - undocumented */
+  readonly doc?: FieldDoc;
   /** Checks `value` (which may be undefined: a required field left out), adding its problems to `context`. */
   check(value: unknown, path: Path, context: CheckContext): Outcome<T>;
 }
@@ -95,19 +131,24 @@ function reject(context: CheckContext, path: Path, value: unknown, mustBe: strin
   context.issues.push({ path, message: value === undefined ? `missing (${mustBe})` : `${describeValue(value)} ${mustBe}` });
 }
 
-/** An optional spec from its check function. */
-function optional<T>(check: Spec<T, true>['check']): Spec<T, true> {
-  return { optional: true, check };
+/** An optional spec from what it allows, its JSON Schema and its check function. */
+function optional<T>(allowed: string, jsonSchema: JsonSchema, check: Spec<T, true>['check']): Spec<T, true> {
+  return { optional: true, allowed, jsonSchema, check };
 }
 
 /** The same spec, but a section reports the field as `missing (…)` when it is left out. */
 export function required<T>(spec: Spec<T, boolean>): Spec<T, false> {
-  return { optional: false, check: (value, path, context) => spec.check(value, path, context) };
+  return { ...spec, optional: false, check: (value, path, context) => spec.check(value, path, context) };
+}
+
+/** The same spec with its documentation (`doc(int(1), { description: 'How many instances.' })`). */
+export function doc<S extends Spec<unknown, boolean>>(spec: S, fieldDoc: FieldDoc): S {
+  return { ...spec, doc: fieldDoc };
 }
 
 /** Any value at all (for fields that are accepted and ignored). */
 export function anything(): Spec<unknown, true> {
-  return optional((value) => valid(value));
+  return optional('any JSON value', {}, (value) => valid(value));
 }
 
 /**
@@ -116,8 +157,11 @@ export function anything(): Spec<unknown, true> {
  * ` (a JSON number, not a string)` added for a string such as `"2"`.
  */
 export function int(min: number, max?: number, note = ''): Spec<number, true> {
-  const mustBe = `must be ${max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`}${note}`;
-  return optional((value, path, context) => {
+  const allowed = `${max === undefined ? `an integer >= ${min}` : `an integer from ${min} to ${max}`}${note}`;
+  const mustBe = `must be ${allowed}`;
+  // Only safe integers pass the check: the JSON Schema says so where no lower maximum does.
+  const jsonSchema = { type: 'integer', minimum: min, maximum: max ?? Number.MAX_SAFE_INTEGER };
+  return optional(allowed, jsonSchema, (value, path, context) => {
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       reject(context, path, value, typeof value === 'string' ? `${mustBe} (a JSON number, not a string)` : mustBe);
       return INVALID;
@@ -141,8 +185,9 @@ export function int(min: number, max?: number, note = ''): Spec<number, true> {
  * <max><note>`, with ` (a JSON number, not a string)` added for a string such as `"0.6"`.
  */
 export function num(min: number, max: number, note = ''): Spec<number, true> {
-  const mustBe = `must be a number from ${min} to ${max}${note}`;
-  return optional((value, path, context) => {
+  const allowed = `a number from ${min} to ${max}${note}`;
+  const mustBe = `must be ${allowed}`;
+  return optional(allowed, { type: 'number', minimum: min, maximum: max }, (value, path, context) => {
     if (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max) return valid(value);
     reject(context, path, value, typeof value === 'string' ? `${mustBe} (a JSON number, not a string)` : mustBe);
     return INVALID;
@@ -154,7 +199,7 @@ export function num(min: number, max: number, note = ''): Spec<number, true> {
  * for a string such as `"true"`.
  */
 export function bool(): Spec<boolean, true> {
-  return optional((value, path, context) => {
+  return optional('true or false', { type: 'boolean' }, (value, path, context) => {
     if (typeof value === 'boolean') return valid(value);
     reject(context, path, value, typeof value === 'string' ? 'must be true or false (a JSON boolean, not a string)' : 'must be true or false');
     return INVALID;
@@ -163,9 +208,10 @@ export function bool(): Spec<boolean, true> {
 
 /** One of `values` (compared with `===`); the message lists them: `must be one of "a", "b"`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T): Spec<T[number], true> {
-  const mustBe = `must be one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
+  const allowedText = `one of ${values.map((value) => JSON.stringify(value)).join(', ')}`;
+  const mustBe = `must be ${allowedText}`;
   const allowed: readonly unknown[] = values;
-  return optional((value, path, context) => {
+  return optional(allowedText, { type: 'string', enum: [...values] }, (value, path, context) => {
     if (allowed.includes(value)) return valid(value as T[number]);
     reject(context, path, value, mustBe);
     return INVALID;
@@ -189,7 +235,15 @@ export interface TextOptions {
  */
 export function text(allowed: string, options: TextOptions = {}): Spec<string, true> {
   const { minLength, maxLength, pattern, patternAllowed = allowed } = options;
-  return optional((value, path, context) => {
+  // JSON Schema counts a string's length in code points, as `lengthOf` does.
+  const jsonSchema = {
+    type: 'string',
+    ...(minLength !== undefined ? { minLength } : {}),
+    ...(maxLength !== undefined ? { maxLength } : {}),
+    ...(pattern !== undefined ? { pattern: pattern.source } : {}),
+  };
+  const documented = maxLength !== undefined && options.patternAllowed === undefined ? `${allowed} of at most ${maxLength} characters` : patternAllowed;
+  return optional(documented, jsonSchema, (value, path, context) => {
     const before = context.issues.length;
     if (typeof value !== 'string') reject(context, path, value, `must be ${allowed}`);
     // As in zod, the length checks also run on a value that is not a string but has a length (an array):
@@ -222,9 +276,13 @@ function lengthOf(value: unknown): number | undefined {
 /**
  * An object of string keys to any values (each value is checked elsewhere). An array, a class instance
  * (Map, Date, …) or a non-object reads `must be <what>`. A `__proto__` key is dropped from the copy.
+ * @param knownKeys keys worth naming to editors (name to what it is), e.g. the algorithm's hyperparameters:
+ *   the JSON Schema lists them so that editors complete them, but accepts any key, as the check does
  */
-export function record(what: string): Spec<Record<string, unknown>, true> {
-  return optional((value, path, context) => {
+export function record(what: string, knownKeys: Readonly<Record<string, string>> = {}): Spec<Record<string, unknown>, true> {
+  const properties = Object.fromEntries(Object.entries(knownKeys).map(([key, description]) => [key, { description }]));
+  const jsonSchema = { type: 'object', ...(Object.keys(properties).length > 0 ? { properties } : {}) };
+  return optional(what, jsonSchema, (value, path, context) => {
     if (!isPlainRecord(value)) {
       reject(context, path, value, `must be ${what}`);
       return INVALID;
@@ -302,5 +360,26 @@ export function section<F extends Fields>(fields: F, what: string, options: Sect
     return { ok: false, value: allOptional ? (kept as SectionValue<F>) : undefined };
   }
 
-  return { optional: true, fields, check };
+  return {
+    optional: true,
+    allowed: what,
+    jsonSchema: sectionJsonSchema(fields),
+    fields,
+    check,
+  };
+}
+
+/**
+ * A section's JSON Schema: its fields, each with its description, the required ones, and no others. Hidden
+ * fields are in it too: the check accepts them.
+ */
+function sectionJsonSchema(fields: Fields): JsonSchema {
+  const properties: Record<string, JsonSchema> = {};
+  for (const [name, spec] of Object.entries(fields)) {
+    const { description, whenOmitted } = spec.doc ?? {};
+    const text = whenOmitted === undefined ? description : `${description} When left out: ${whenOmitted}.`;
+    properties[name] = text === undefined ? spec.jsonSchema : { description: text, ...spec.jsonSchema };
+  }
+  const required = Object.entries(fields).filter(([, spec]) => !spec.optional).map(([name]) => name);
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
 }

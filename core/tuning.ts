@@ -16,24 +16,23 @@
  *   values per categorical range, at least one training job.
  */
 import { MAX_TUNING_SECONDS } from './api-limits';
-import { HYPERPARAMETERS, OPTIMIZERS, type Optimizer } from './hyperparameters';
+import { HYPERPARAMETERS, ignoredByOptimizers } from './hyperparameters';
 import { isPlainObject } from './json';
 import { describeValue, didYouMean, type ProblemList } from './problems';
 import limits from './reference/sagemaker-api-limits.json';
-
-export const TUNING_STRATEGIES = ['Bayesian', 'Random', 'Hyperband', 'Grid'] as const;
-export type TuningStrategy = (typeof TUNING_STRATEGIES)[number];
-export const EARLY_STOPPING_TYPES = ['Off', 'Auto'] as const;
-export type EarlyStoppingType = (typeof EARLY_STOPPING_TYPES)[number];
-export const SCALING_TYPES = ['Auto', 'Linear', 'Logarithmic', 'ReverseLogarithmic'] as const;
-export type ScalingType = (typeof SCALING_TYPES)[number];
+import {
+  type EarlyStoppingType,
+  MAX_TUNING_JOBS,
+  OPTIMIZERS,
+  type Optimizer,
+  SCALING_TYPES,
+  type ScalingType,
+  type TuningStrategy,
+} from './vocabularies';
 
 /** What every tuning job of the pipeline maximizes: the one metric the algorithm documents for tuning. */
 export const TUNING_OBJECTIVE = { Type: 'Maximize', MetricName: 'validation:accuracy' } as const;
 
-/** The pipeline's caps on job counts, so that a typo cannot start hundreds of GPU jobs. */
-export const MAX_TUNING_JOBS = 100;
-export const MAX_PARALLEL_TUNING_JOBS = 10;
 /** API model: values per categorical range (ParameterValues). */
 export const MAX_CATEGORICAL_VALUES: number = limits.shapes.ParameterValues.max;
 /** "You can use up to 100 hyperparameters in total (static + tunable)", one of them SageMaker's `_tuning_objective_metric`. */
@@ -143,16 +142,6 @@ export interface TuningContext {
   readonly staticHyperparameterCount: number;
 }
 
-/** What `resolveTuning` found. */
-export interface ResolvedTuning {
-  /** Undefined when the request has problems. */
-  readonly tuning: PreparedTuning | undefined;
-  /** The hyperparameters tuned (their reference values are not sent as static values). */
-  readonly tunedNames: readonly string[];
-  /** The optimizers the tuning job tries, when it tunes `optimizer`. */
-  readonly tunedOptimizers: readonly Optimizer[] | undefined;
-}
-
 const RANGE_KEYS = ['min', 'max', 'scaling', 'values'];
 const RANGE_SHAPE = 'an object {"min": <number>, "max": <number>, "scaling"?: "Auto" | "Linear" | "Logarithmic" | "ReverseLogarithmic"} or {"values": [...]}';
 
@@ -176,15 +165,18 @@ export function tunedOptimizersOf(requested: TuningRequest | undefined, fixed: R
   const range = rangesOf(requested, fixed).optimizer;
   if (!isPlainObject(range) || !Array.isArray(range.values)) return undefined;
   const values: readonly unknown[] = range.values;
-  return OPTIMIZERS.filter((optimizer) => values.includes(optimizer));
+  const tried = OPTIMIZERS.filter((optimizer) => values.includes(optimizer));
+  // No valid optimizer in the list: the range itself is rejected, so do not judge the other hyperparameters by it.
+  return tried.length === 0 ? undefined : tried;
 }
 
 /**
  * Checks `requested` (the request's `tuning`) and builds the tuning job's configuration. Every problem names
  * its field (`tuning.ranges.learning_rate.min`, `tuning.maxJobs`, …); the result's `tuning` is undefined
  * when there were any.
+ * @returns the tuning, or undefined when there were problems
  */
-export function resolveTuning(requested: TuningRequest, context: TuningContext, problems: ProblemList): ResolvedTuning {
+export function resolveTuning(requested: TuningRequest, context: TuningContext, problems: ProblemList): PreparedTuning | undefined {
   const before = problems.size;
   const strategy = requested.strategy ?? DEFAULT_TUNING.strategy;
   const earlyStopping = requested.earlyStopping ?? DEFAULT_TUNING.earlyStopping;
@@ -287,25 +279,20 @@ export function resolveTuning(requested: TuningRequest, context: TuningContext, 
     }
   }
 
-  const tunedNames = Object.keys(rawRanges);
-  if (problems.size > before) return { tuning: undefined, tunedNames, tunedOptimizers };
+  if (problems.size > before) return undefined;
   return {
-    tuning: {
-      strategy,
-      maxJobs,
-      maxParallelJobs,
-      earlyStopping,
-      ranges,
-      config: {
-        Strategy: strategy,
-        HyperParameterTuningJobObjective: { ...TUNING_OBJECTIVE },
-        ResourceLimits: { MaxNumberOfTrainingJobs: maxJobs, MaxParallelTrainingJobs: maxParallelJobs },
-        ParameterRanges: parameterRanges(ranges),
-        TrainingJobEarlyStoppingType: earlyStopping,
-      },
+    strategy,
+    maxJobs,
+    maxParallelJobs,
+    earlyStopping,
+    ranges,
+    config: {
+      Strategy: strategy,
+      HyperParameterTuningJobObjective: { ...TUNING_OBJECTIVE },
+      ResourceLimits: { MaxNumberOfTrainingJobs: maxJobs, MaxParallelTrainingJobs: maxParallelJobs },
+      ParameterRanges: parameterRanges(ranges),
+      TrainingJobEarlyStoppingType: earlyStopping,
     },
-    tunedNames,
-    tunedOptimizers,
   };
 }
 
@@ -355,6 +342,12 @@ function parseRange(name: string, raw: unknown, problems: ProblemList): TuningRa
 function allowedOf(spec: TunableSpec): string {
   if (spec.kind === 'categorical') return `one of ${spec.values.map((value) => `"${value}"`).join(', ')}`;
   return `${spec.kind === 'integer' ? 'an integer' : 'a number'} from ${spec.min} to ${spec.max} (the documented range of ${spec.name})`;
+}
+
+/** What a range of `spec` may be, for editors and docs. */
+export function describeTunable(spec: TunableSpec): string {
+  if (spec.kind === 'categorical') return `Tunable: {"values": [...]} with some of ${spec.values.map((value) => `"${value}"`).join(', ')}.`;
+  return `Tunable: {"min", "max", "scaling"?}, ${spec.kind === 'integer' ? 'integers' : 'numbers'} from ${spec.min} to ${spec.max}.`;
 }
 
 function validValue(spec: TunableSpec, value: unknown): boolean {
@@ -433,7 +426,8 @@ function optimizersOf(range: TuningRange | undefined): Optimizer[] | undefined {
 
 /**
  * An optimizer-specific hyperparameter (beta_1 for adam, …) is tuned only when some optimizer the jobs use
- * reads it: the fixed optimizer (the algorithm's default "sgd" when none), or one of the tuned ones.
+ * reads it (`ignoredByOptimizers`): the fixed optimizer (the algorithm's default "sgd" when none), or one of
+ * the tuned ones.
  */
 function checkOptimizerUse(
   ranges: Record<string, TuningRange>,
@@ -443,21 +437,10 @@ function checkOptimizerUse(
 ): void {
   if (problems.touches('tuning.ranges.optimizer') || problems.touches('hyperparameters.optimizer')) return;
   const fixedOptimizer = typeof fixed.optimizer === 'string' ? fixed.optimizer.trim() : undefined;
-  const inUse = tunedOptimizers ?? [fixedOptimizer ?? 'sgd'];
+  const inUse = tunedOptimizers !== undefined ? { tuned: tunedOptimizers } : { fixed: fixedOptimizer };
   for (const name of Object.keys(ranges)) {
-    const users = HYPERPARAMETERS.find((spec) => spec.name === name)?.optimizers;
-    if (users === undefined || users.some((user) => inUse.includes(user))) continue;
-    const current =
-      tunedOptimizers !== undefined
-        ? `tuning.ranges.optimizer tries ${inUse.map((o) => `"${o}"`).join(', ')}`
-        : fixedOptimizer !== undefined
-          ? `optimizer is "${fixedOptimizer}"`
-          : 'optimizer is not set (algorithm default: "sgd")';
-    problems.add(
-      `tuning.ranges.${name}`,
-      `${name} only applies to optimizer ${users.map((user) => `"${user}"`).join(' or ')}; ${current}, which ignores it: ` +
-        'tuning it would only repeat the same training',
-    );
+    const ignored = ignoredByOptimizers(name, inUse);
+    if (ignored !== undefined) problems.add(`tuning.ranges.${name}`, `${name} ${ignored}: tuning it would only repeat the same training`);
   }
 }
 

@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { consoleUrl, STATE_MACHINE_FRAGMENT_PREFIX } from '../core/console-url';
+import { STACK_OUTPUTS } from '../core/stack-outputs';
 import { AlgorithmRegistry } from './algorithm-registry';
 import { consoleOrigin } from './console-origin';
 import { acknowledgeNag } from './nag';
@@ -158,37 +159,37 @@ export class ImageClassificationPipelineStack extends Stack {
       }),
     );
 
-    new CfnOutput(this, 'DataBucketName', {
+    new CfnOutput(this, STACK_OUTPUTS.dataBucketName, {
       description: 'Upload training data (train/, validation/), images to classify (batch-input/) and run requests (requests/) here',
       value: this.storage.dataBucket.bucketName,
     });
-    new CfnOutput(this, 'ArtifactBucketName', {
+    new CfnOutput(this, STACK_OUTPUTS.artifactBucketName, {
       description: 'Runs write models and predictions under runs/<run id>/ here',
       value: this.storage.artifactBucket.bucketName,
     });
-    new CfnOutput(this, 'AccessLogBucketName', {
+    new CfnOutput(this, STACK_OUTPUTS.accessLogBucketName, {
       description: 'S3 server access logs of the data and artifact buckets',
       value: this.storage.accessLogBucket.bucketName,
     });
-    new CfnOutput(this, 'StateMachineArn', {
+    new CfnOutput(this, STACK_OUTPUTS.stateMachineArn, {
       description: 'The pipeline state machine: start a run with StartExecution',
       value: this.pipeline.stateMachine.stateMachineArn,
     });
-    new CfnOutput(this, 'StateMachineConsoleUrl', {
+    new CfnOutput(this, STACK_OUTPUTS.stateMachineConsoleUrl, {
       description: 'Open this link and press "Start execution" to start a run',
       value: consoleUrl(consoleOrigin(this), this.region, 'states/home', `${STATE_MACHINE_FRAGMENT_PREFIX}${this.pipeline.stateMachine.stateMachineArn}`),
     });
-    new CfnOutput(this, 'RunRequestDeadLetterQueueUrl', {
+    new CfnOutput(this, STACK_OUTPUTS.runRequestDeadLetterQueueUrl, {
       description: 'Run request uploads that could not start a run (see docs/operations.md, Notifications and alarms)',
       value: this.trigger.deadLetterQueue.queueUrl,
     });
     // The command line reads and writes the SSE-KMS buckets, which takes kms:Decrypt and kms:GenerateDataKey
     // on this key: `ic-pipeline policy` puts its ARN in the operators' policy.
-    new CfnOutput(this, 'EncryptionKeyArn', {
+    new CfnOutput(this, STACK_OUTPUTS.encryptionKeyArn, {
       description: 'The key of the buckets (SSE-KMS): operators need kms:Decrypt and kms:GenerateDataKey on it (ic-pipeline policy)',
       value: this.encryptionKey.keyArn,
     });
-    new CfnOutput(this, 'NotificationTopicArn', {
+    new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, {
       description: 'One message per run: its summary, or what failed and why',
       value: this.notificationTopic.topicArn,
     });

@@ -9,9 +9,10 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { acknowledgeWildcardResource } from './nag';
 import { PipelineFunction } from './pipeline-function';
+import { RUN_REQUESTS_PREFIX } from '../core/s3-layout';
 
 /** Where run request files go in the data bucket, unless `prefix` says otherwise. */
-export const DEFAULT_RUN_REQUEST_PREFIX = 'requests/';
+export const DEFAULT_RUN_REQUEST_PREFIX = RUN_REQUESTS_PREFIX;
 
 /*
  * Delivery and retry. Two hops can fail, and each has its own retry policy; both end in the same DLQ.

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeNag, acknowledgeWildcardResource } from './nag';
+import { CHECKPOINT_OBJECTS_PATTERN, RUN_OBJECTS_PATTERN, RUNS_PREFIX as CORE_RUNS_PREFIX } from '../core/s3-layout';
 
 export interface SageMakerExecutionRoleProps {
   /** Bucket that training and transform jobs read (training data, batch input). */
@@ -25,9 +26,9 @@ export interface SageMakerExecutionRoleProps {
 }
 
 /** Prefix under which runs write to the artifact bucket. */
-export const RUNS_PREFIX = 'runs/';
+export const RUNS_PREFIX = CORE_RUNS_PREFIX;
 /** Objects under which managed spot training jobs keep their checkpoints: `runs/<run id>/checkpoints/`. */
-export const CHECKPOINT_OBJECTS = `${RUNS_PREFIX}*/checkpoints/*`;
+export const CHECKPOINT_OBJECTS = CHECKPOINT_OBJECTS_PATTERN;
 
 /**
  * The one role SageMaker assumes for the pipeline's training job, model and transform job.
@@ -58,7 +59,7 @@ export class SageMakerExecutionRole extends Construct {
       [props.dataBucket.bucketArn, props.artifactBucket.bucketArn],
     );
     const dataObjects = props.dataBucket.arnForObjects('*');
-    const runObjects = props.artifactBucket.arnForObjects(`${RUNS_PREFIX}*`);
+    const runObjects = props.artifactBucket.arnForObjects(RUN_OBJECTS_PATTERN);
     this.addStatement('ReadData', ['s3:GetObject'], [dataObjects]);
     this.addStatement(
       'ReadWriteRuns',

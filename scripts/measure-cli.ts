@@ -30,6 +30,7 @@ import sharp from 'sharp';
 import { reportCommand } from '../cli/commands/report';
 import { resultsCommand } from '../cli/commands/results';
 import { createOutput } from '../cli/output';
+import { runPrefix } from '../core/s3-layout';
 
 const ROOT = join(__dirname, '..');
 const TSX_CLI = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -85,7 +86,7 @@ export function measureStartup(runs = 5): Record<string, number> {
 /** `results` of a run of `files` prediction files, each read with `latencyMs` delay, at several concurrencies. */
 export async function measureResults(files = 500, latencyMs = 20): Promise<Record<number, number>> {
   const region = 'eu-west-1';
-  const prefix = 'runs/bench-0a1b2c3d/predictions/';
+  const prefix = runPrefix('bench-0a1b2c3d', 'predictions');
   const body = JSON.stringify({ prediction: Array.from({ length: 257 }, (_, i) => (i === 7 ? 0.8 : 0.2 / 256)) });
   const keys = Array.from({ length: files }, (_, i) => `${prefix}${String(i % 257).padStart(3, '0')}.class/${String(i).padStart(6, '0')}.jpg.out`);
   const timings: Record<number, number> = {};
@@ -127,7 +128,7 @@ export async function measureResults(files = 500, latencyMs = 20): Promise<Recor
 /** A succeeded run of `images` images in mocked AWS: predictions and images served with `latencyMs` per read. */
 async function mockedRun(images: number, latencyMs: number) {
   const region = 'eu-west-1';
-  const prefix = 'runs/bench-0a1b2c3d/predictions/';
+  const prefix = runPrefix('bench-0a1b2c3d', 'predictions');
   const pictures = await Promise.all(
     [0, 1, 2, 3].map((k) =>
       sharp({ create: { width: 300 + k * 66, height: 200 + k * 58, channels: 3, background: { r: 40 + k * 50, g: 120, b: 200 - k * 40 } } })

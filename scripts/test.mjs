@@ -6,9 +6,9 @@
 // finish; jest's streams. Every step runs even when an earlier one fails, so one run reports
 // everything; the exit code is 1 if any failed. Extra arguments go to jest (`npm test -- test/core`).
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A package's command-line script, run with this Node.js (no shell, no npx). */
 const bin = (pkg, name) => join(import.meta.dirname, '..', 'node_modules', pkg, name);
@@ -49,5 +49,7 @@ const env = { ...process.env, IC_PIPELINE_TEST_TEMPLATE: template };
 // flag): jest alone took 64 CPU-s instead of 68-78 in three runs each; the whole npm test, about 4 % less
 // CPU in three runs each, within this machine's noise for wall time.
 codes.push(await run('jest', bin('jest', 'bin/jest.js'), process.argv.slice(2), { stream: true, env, nodeArgs: ['--single-threaded-gc'] }));
+// The template's folder is this script's own: remove it whatever the outcome.
+rmSync(dirname(template), { recursive: true, force: true });
 process.stdout.write(`npm test: ${((Date.now() - started) / 1000).toFixed(1)} s wall\n`);
 process.exitCode = codes.every((code) => code === 0) ? 0 : 1;

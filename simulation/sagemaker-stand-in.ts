@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_PAYLOAD_IN_MB, DEFAULT_MAX_RUNTIME_IN_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from '../core/api-limits';
 import { REFERENCE_HYPERPARAMETERS } from '../core/hyperparameters';
+import { runPrefix } from '../core/s3-layout';
 import { imageUriFor } from '../core/image-uri';
 import { hasInstanceStorage } from '../core/instance-types';
 import { VALIDATION_ACCURACY_METRIC } from '../core/state-names';
@@ -569,7 +570,7 @@ export class SageMakerStandIn {
       RoleArn: `arn:${this.partition}:iam::${this.account}:role/earlier-run`,
       AlgorithmSpecification: { TrainingImage: earlier.trainingImage ?? image, TrainingInputMode: 'File' },
       HyperParameters: earlier.hyperparameters ?? REFERENCE_HYPERPARAMETERS,
-      OutputDataConfig: { S3OutputPath: `s3://${this.artifactBucket}/runs/${name}/model/` },
+      OutputDataConfig: { S3OutputPath: `s3://${this.artifactBucket}/${runPrefix(name, 'model')}` },
       ResourceConfig: { InstanceType: 'ml.g4dn.xlarge', InstanceCount: 1, VolumeSizeInGB: 50 },
       StoppingCondition: { MaxRuntimeInSeconds: 360_000 },
     };

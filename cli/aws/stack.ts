@@ -1,4 +1,5 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { STACK_OUTPUTS } from '../../core/stack-outputs';
 import { CliError, toCliError } from '../errors';
 
 /** The default stack name, as bin/app.ts creates it. */
@@ -14,7 +15,7 @@ export interface PipelineStack {
   readonly outputs: Readonly<Record<string, string>>;
 }
 
-const REQUIRED_OUTPUTS = ['StateMachineArn', 'DataBucketName', 'ArtifactBucketName'] as const;
+const REQUIRED_OUTPUTS = [STACK_OUTPUTS.stateMachineArn, STACK_OUTPUTS.dataBucketName, STACK_OUTPUTS.artifactBucketName] as const;
 
 /**
  * Finds the pipeline through CloudFormation DescribeStacks and reads its outputs.
@@ -44,9 +45,9 @@ export async function findPipelineStack(cloudFormation: CloudFormationClient, st
   }
   return {
     stackName,
-    stateMachineArn: outputs.StateMachineArn as string,
-    dataBucket: outputs.DataBucketName as string,
-    artifactBucket: outputs.ArtifactBucketName as string,
+    stateMachineArn: outputs[STACK_OUTPUTS.stateMachineArn] as string,
+    dataBucket: outputs[STACK_OUTPUTS.dataBucketName] as string,
+    artifactBucket: outputs[STACK_OUTPUTS.artifactBucketName] as string,
     outputs,
   };
 }

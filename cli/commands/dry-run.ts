@@ -12,7 +12,7 @@ import { type Scenario, SCENARIOS, type ScenarioName } from '../../simulation/sc
 import { type SageMakerCall, SageMakerStandIn } from '../../simulation/sagemaker-stand-in';
 import { loadTemplate, type TemplateSource } from '../template-source';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
-import { estimateTable, offlineEstimate } from './estimate';
+import { estimateTable, offlineEstimate } from '../estimate-table';
 
 /** The account in the simulated ARNs: a placeholder, no account is used. */
 export const DRY_RUN_ACCOUNT = '123456789012';

@@ -8,7 +8,7 @@ import type { Output } from '../output';
 import { costCell, costOfRun } from '../run-cost';
 import type { RunCost } from '../../core/cost';
 import type { RunSummary } from '../../core/run-summary';
-import { validationAccuracy } from './status';
+import { validationAccuracy } from '../run-view';
 
 export interface ListOptions {
   readonly stackName?: string;

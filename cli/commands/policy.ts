@@ -1,3 +1,4 @@
+import { STACK_OUTPUTS } from '../../core/stack-outputs';
 import type { AwsDeps } from '../aws/clients';
 import { operatorPolicy, type PolicyDocument, STATEMENT_PURPOSES } from '../aws/operator-policy';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
@@ -8,8 +9,8 @@ export interface PolicyOptions {
   readonly stackName?: string;
 }
 
-/** The stack output that names the buckets' KMS key (lib/pipeline-stack.ts). */
-export const KEY_ARN_OUTPUT = 'EncryptionKeyArn';
+/** The stack output that names the buckets' KMS key. */
+const KEY_ARN_OUTPUT = STACK_OUTPUTS.encryptionKeyArn;
 
 /** Name of the IAM policy in the command the display suggests. */
 const POLICY_NAME = 'ic-pipeline-operator';

@@ -18,11 +18,11 @@ import { collectImages } from '../prepare-data/collect';
 import { DEFAULT_MAX_PAYLOAD_IN_MB, PLACEHOLDER_BUCKETS } from '../prepare-data/contract';
 import { besideOut, checkOutputFolder, contentHash, type ProcessingSettings, processingSettings, temporaryDir, writeImageCopies } from '../prepare-data/dataset-writer';
 import { type RejectedEntry, scanImageTree } from '../prepare-data/image-tree';
+import { checkConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName } from '../prepare-data/options';
 import { createProgress, type ProgressStream } from '../prepare-data/progress';
 import { batchPrefix } from '../prepare-data/run-request';
 import { plural, printRejected, printWrapped } from '../prepare-data/summary';
 import { uploadBatch, type UploadResult } from '../prepare-data/upload';
-import { checkConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName } from './prepare-data';
 
 /** What prepare-batch writes into `<out>`. */
 export const BATCH_OUTPUT_ENTRIES = ['images', 'batch.json'] as const;

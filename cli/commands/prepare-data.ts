@@ -1,21 +1,12 @@
 import { existsSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, UsageError } from '../errors';
 import type { Output } from '../output';
 import { type Collected, collectImages, type PrepareMode } from '../prepare-data/collect';
-import { PLACEHOLDER_BUCKETS, prepareRun, RunRequestError, VALIDATE_EXECUTION_NAME } from '../prepare-data/contract';
-import {
-  type ConvertSettings,
-  DEFAULT_BACKGROUND,
-  DEFAULT_MIN_SIDE,
-  DEFAULT_QUALITY,
-  DEFAULT_SHORT_SIDE,
-  MAX_SHORT_SIDE,
-  NAMED_BACKGROUNDS,
-  parseBackground,
-} from '../prepare-data/convert';
+import { checkConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName, isWhole } from '../prepare-data/options';
+import { PLACEHOLDER_BUCKETS, prepareRunOrReject, VALIDATE_EXECUTION_NAME } from '../prepare-data/contract';
 import {
   besideOut,
   checkOutputFolder,
@@ -34,10 +25,10 @@ import { plural, printRejected, printWarning, printWrapped } from '../prepare-da
 import { uploadDataset, type UploadResult } from '../prepare-data/upload';
 
 import { DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION } from '../defaults';
+import { datasetPrefix } from '../../core/s3-layout';
+import { STACK_OUTPUTS } from '../../core/stack-outputs';
 
 export { DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION };
-/** Dataset names become S3 key parts and file names: keep them plain. */
-export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 /** Classes listed one by one in the summary; the rest are in dataset.json. */
 const SUMMARY_CLASSES = 20;
 /** Classes whose sizes differ more than this are warned about: the model then mostly learns the big ones. */
@@ -85,50 +76,6 @@ export interface PrepareDataOptions {
 
 /** The JSON document of `--json`: dataset.json, plus where things went. */
 export type PrepareDataJson = DatasetManifest & { out: string; runRequest: string; upload?: UploadResult };
-
-/** The default dataset name: the folder's name with anything but letters, digits, `.`, `_`, `-` made `-`. */
-export function defaultDatasetName(imagesDir: string): string {
-  return basename(resolve(imagesDir))
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 100);
-}
-
-const isWhole = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
-
-/**
- * The conversion options shared with prepare-batch, checked.
- * @throws UsageError naming the option, the bad value and what is allowed
- */
-export function checkConvertOptions(options: Pick<PrepareDataOptions, 'shortSide' | 'quality' | 'minSide' | 'background' | 'keepOriginal'>): ConvertSettings {
-  const shortSide = options.shortSide ?? DEFAULT_SHORT_SIDE;
-  const minShortSide = imageShapeSide() + 1;
-  if (!isWhole(shortSide, minShortSide, MAX_SHORT_SIDE)) {
-    throw new UsageError(
-      `--short-side ${shortSide} must be a whole number from ${minShortSide} to ${MAX_SHORT_SIDE}.`,
-      `Training crops ${imageShapeSide()}x${imageShapeSide()} (image_shape) out of each image, and the run request's resize, which follows --short-side, must be larger than that; 256 is the usual choice.`,
-    );
-  }
-  const quality = options.quality ?? DEFAULT_QUALITY;
-  if (!isWhole(quality, 1, 100)) throw new UsageError(`--quality ${quality} must be a whole number from 1 to 100.`, 'JPEG quality; 90 (the default) is what AWS\'s notebooks use.');
-  const minSide = options.minSide ?? DEFAULT_MIN_SIDE;
-  if (!isWhole(minSide, 1, MAX_SHORT_SIDE)) throw new UsageError(`--min-side ${minSide} must be a whole number from 1 to ${MAX_SHORT_SIDE}.`);
-  const background = parseBackground(options.background ?? DEFAULT_BACKGROUND);
-  if (background === undefined) {
-    throw new UsageError(
-      `--background ${JSON.stringify(options.background)} is not a colour.`,
-      `Use ${Object.keys(NAMED_BACKGROUNDS).join(', ')} or #rrggbb (e.g. #ffffff).`,
-    );
-  }
-  if (options.keepOriginal) {
-    const given = (['shortSide', 'quality', 'background'] as const).filter((key) => options[key] !== undefined);
-    if (given.length > 0) {
-      const flag = { shortSide: '--short-side', quality: '--quality', background: '--background' }[given[0] as 'shortSide'];
-      throw new UsageError(`${flag} applies only when images are converted, not with --keep-original.`, `Leave out ${flag}, or --keep-original.`);
-    }
-  }
-  return { shortSide, quality, minSide, background };
-}
 
 function checkOptions(options: PrepareDataOptions) {
   const format = (options.format ?? 'recordio') as DatasetFormat;
@@ -341,7 +288,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     out.line('Start a run on it:');
     out.line(`  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
   } else if (dataBucket) {
-    printWrapped(out, `Upload ${options.out}/ to s3://${dataBucket}/datasets/${name}/ (or run again with --upload), then:`);
+    printWrapped(out, `Upload ${options.out}/ to s3://${dataBucket}/${datasetPrefix(name)} (or run again with --upload), then:`);
     out.line(`  npx ic-pipeline start --request ${runRequestPath}${startFlags}`);
   } else {
     printWrapped(out, `${runRequestPath} uses the placeholder bucket ${PLACEHOLDER_BUCKETS.dataBucket}; try it offline:`);
@@ -350,7 +297,7 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
     printWrapped(
       out,
       `To train on it, run again with --upload (puts it in the deployed data bucket and fills in the bucket), ` +
-        `or with --data-bucket <DataBucketName stack output> once you have copied ${options.out}/ to s3://<bucket>/datasets/${name}/.`,
+        `or with --data-bucket <${STACK_OUTPUTS.dataBucketName} stack output> once you have copied ${options.out}/ to s3://<bucket>/${datasetPrefix(name)}.`,
     );
   }
   return EXIT.ok;
@@ -361,16 +308,10 @@ export async function prepareDataCommand(options: PrepareDataOptions, out: Outpu
  * here is a bug of prepare-data or a dataset beyond the algorithm's limits, reported as such.
  */
 function checkRunRequest(request: unknown, dataBucket: string | undefined, path: string): void {
-  try {
-    prepareRun(request, VALIDATE_EXECUTION_NAME, { dataBucket: dataBucket ?? PLACEHOLDER_BUCKETS.dataBucket, artifactBucket: PLACEHOLDER_BUCKETS.artifactBucket });
-  } catch (error) {
-    if (!(error instanceof RunRequestError)) throw error;
-    throw new CliError(`The run request written to ${path} does not pass validation:`, {
-      code: 'RunRequestError',
-      details: { problems: error.problems },
-      hint: 'The dataset is written; edit the run request (see "Run request reference" in the README) and check it with `ic-pipeline validate`.',
-    });
-  }
+  prepareRunOrReject(request, VALIDATE_EXECUTION_NAME, { dataBucket: dataBucket ?? PLACEHOLDER_BUCKETS.dataBucket, artifactBucket: PLACEHOLDER_BUCKETS.artifactBucket }, {
+    message: () => `The run request written to ${path} does not pass validation:`,
+    hint: 'The dataset is written; edit the run request (docs/run-request.md lists every field) and check it with `ic-pipeline validate`.',
+  });
 }
 
 function formatBytes(bytes: number): string {

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { RunRequestError } from '../../core/problems';
-import { prepareRun } from '../../core/prepare-run';
 import { MAX_EXECUTION_NAME_LENGTH, readableBaseName } from '../../core/execution-name';
 import { type AwsDeps } from '../aws/clients';
 import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, toCliError } from '../errors';
 import { executionConsoleUrl } from '../format';
+import { prepareRunOrReject } from '../offline-run';
 import type { Output } from '../output';
 import { readRequestFile } from '../request-file';
-import { DEFAULT_POLL_SECONDS, follow, printStatus } from './status';
+import { DEFAULT_POLL_SECONDS } from '../defaults';
+import { follow, printStatus } from '../run-view';
 
 export interface StartOptions {
   /** @default - `{}`, the reference run */
@@ -42,18 +42,10 @@ export async function startCommand(options: StartOptions, deps: AwsDeps, out: Ou
   const stack = await findPipelineStack(deps.cloudFormation, stackName, deps.region);
   const executionName = options.executionName ?? cliExecutionName(options.request, deps.now?.() ?? new Date());
 
-  let runId: string;
-  try {
-    runId = prepareRun(request, executionName, { dataBucket: stack.dataBucket, artifactBucket: stack.artifactBucket }).runId;
-  } catch (error) {
-    if (!(error instanceof RunRequestError)) throw error;
-    const count = `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`;
-    throw new CliError(`The run request${options.request ? ` ${options.request}` : ''} is not valid (${count}); nothing was started:`, {
-      code: 'RunRequestError',
-      details: { problems: error.problems },
-      hint: 'Fix the fields above and start again (`ic-pipeline dry-run --request <file>` shows what the run would do).',
-    });
-  }
+  const { runId } = prepareRunOrReject(request, executionName, { dataBucket: stack.dataBucket, artifactBucket: stack.artifactBucket }, {
+    message: (count) => `The run request${options.request ? ` ${options.request}` : ''} is not valid (${count}); nothing was started:`,
+    hint: 'Fix the fields above and start again (`ic-pipeline dry-run --request <file>` shows what the run would do).',
+  });
 
   let executionArn: string;
   try {

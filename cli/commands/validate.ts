@@ -1,15 +1,9 @@
-import { RunRequestError } from '../../core/problems';
-import { prepareRun, type PreparedRun } from '../../core/prepare-run';
-import { CliError, EXIT } from '../errors';
+import { STACK_OUTPUTS } from '../../core/stack-outputs';
+import { EXIT } from '../errors';
+import { PLACEHOLDER_BUCKETS, prepareRunOrReject, VALIDATE_EXECUTION_NAME } from '../offline-run';
 import type { Output } from '../output';
 import { describePreparedRun, runWarnings } from '../prepared-run';
 import { readRequestFile } from '../request-file';
-
-/** Bucket names used offline, where the deployed ones are unknown. */
-export const PLACEHOLDER_BUCKETS = { dataBucket: '<data-bucket>', artifactBucket: '<artifact-bucket>' } as const;
-
-/** The execution name validate derives the example run id from. */
-export const VALIDATE_EXECUTION_NAME = 'validate';
 
 export interface ValidateOptions {
   readonly file: string;
@@ -31,23 +25,14 @@ export function validateCommand(options: ValidateOptions, out: Output): number {
     artifactBucket: options.artifactBucket ?? PLACEHOLDER_BUCKETS.artifactBucket,
   };
   const placeholders = options.dataBucket === undefined || options.artifactBucket === undefined;
-  let run: PreparedRun;
-  try {
-    run = prepareRun(request, VALIDATE_EXECUTION_NAME, buckets);
-  } catch (error) {
-    if (!(error instanceof RunRequestError)) throw error;
-    const bucketProblem = placeholders && error.problems.some((p) => /is in bucket/.test(p.message));
-    const count = `${error.problems.length} problem${error.problems.length === 1 ? '' : 's'}`;
-    throw new CliError(`${options.file} is not a valid run request (${count}):`, {
-      code: 'RunRequestError',
-      exitCode: EXIT.failure,
-      details: { problems: error.problems },
-      hint: bucketProblem
+  const run = prepareRunOrReject(request, VALIDATE_EXECUTION_NAME, buckets, {
+    message: (count) => `${options.file} is not a valid run request (${count}):`,
+    hint: (problems) =>
+      placeholders && problems.some((p) => /is in bucket/.test(p.message))
         ? 'Offline the bucket names are placeholders (<data-bucket>, <artifact-bucket>): pass --data-bucket and --artifact-bucket ' +
-          '(the stack outputs DataBucketName and ArtifactBucketName) to check S3 URIs against the deployed buckets.'
-        : 'Fix the fields above and validate again; "Run request reference" in the README lists every field.',
-    });
-  }
+          `(the stack outputs ${STACK_OUTPUTS.dataBucketName} and ${STACK_OUTPUTS.artifactBucketName}) to check S3 URIs against the deployed buckets.`
+        : 'Fix the fields above and validate again; docs/run-request.md lists every field.',
+  });
   const warnings = runWarnings(run);
   if (out.jsonMode) {
     out.json({ valid: true, file: options.file, buckets, placeholderBuckets: placeholders, run, warnings });

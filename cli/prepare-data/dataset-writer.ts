@@ -27,6 +27,7 @@ import type { Collected, CollectedImage, DuplicateGroup, PrepareMode } from './c
 import type { ConvertSettings } from './convert';
 import type { RejectedEntry } from './image-tree';
 import { IMAGE_RECORD_HEADER_SIZE, RecordIOFileWriter, writeImageRecordHeader } from './recordio';
+import { schemaReferenceFrom } from '../run-request-schema-file';
 import { type DatasetFormat, runRequestFor, type RunRequestForDataset } from './run-request';
 import { type Split, stratifiedSplit } from './split';
 
@@ -233,7 +234,8 @@ export function writeDataset(plan: DatasetPlan, options: WriteDatasetOptions): W
     };
     const runRequest = runRequestFor({ ...manifest, shortSide: options.processing.shortSide }, options.dataBucket);
     writeFileSync(join(staging, 'dataset.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    writeFileSync(join(staging, 'run-request.json'), `${JSON.stringify(runRequest, null, 2)}\n`);
+    // "$schema" first, so that editors check and complete the file (cli/run-request-schema-file.ts says why a path).
+    writeFileSync(join(staging, 'run-request.json'), `${JSON.stringify({ $schema: schemaReferenceFrom(out), ...runRequest }, null, 2)}\n`);
 
     // Only prepare-data's own earlier output can be here (checkOutputFolder); replace it whole.
     rmSync(out, { recursive: true, force: true });

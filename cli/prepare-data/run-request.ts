@@ -4,26 +4,13 @@
  * reference batch), the content type, the data channels under `s3://<data bucket>/datasets/<name>/`,
  * and the held-out test images as the batch transform's input.
  */
+import { DATASET_TEST_FOLDER, datasetPrefix, DEFAULT_INPUT_PREFIXES } from '../../core/s3-layout';
 import { PLACEHOLDER_BUCKETS, REFERENCE_HYPERPARAMETERS } from './contract';
 
 export type DatasetFormat = 'recordio' | 'lst';
 export const DATASET_FORMATS: readonly DatasetFormat[] = ['recordio', 'lst'];
 
-/** Where datasets live in the data bucket (docs/design.md, "S3 layout and names"). */
-export const DATASETS_PREFIX = 'datasets/';
-
-/** Where prepare-batch uploads images to classify (docs/operations.md, "Where outputs land"). */
-export const BATCHES_PREFIX = 'batches/';
-
-/** `batches/<name>/` */
-export function batchPrefix(name: string): string {
-  return `${BATCHES_PREFIX}${name}/`;
-}
-
-/** `datasets/<name>/` */
-export function datasetPrefix(name: string): string {
-  return `${DATASETS_PREFIX}${name}/`;
-}
+export { BATCHES_PREFIX, batchPrefix, DATASETS_PREFIX, datasetPrefix } from '../../core/s3-layout';
 
 /** The height and width of the reference `image_shape` ("3,224,224"), which training crops images to. */
 export function imageShapeSide(imageShape: string = REFERENCE_HYPERPARAMETERS.image_shape ?? '3,224,224'): number {
@@ -103,11 +90,13 @@ export function runRequestFor(dataset: DatasetNumbers, dataBucket: string = PLAC
   const miniBatchSize = miniBatchSizeFor(dataset.numTrainingSamples);
   if (miniBatchSize !== undefined) hyperparameters.mini_batch_size = miniBatchSize;
   return {
-    trainingData: `${base}train/`,
-    validationData: `${base}validation/`,
-    ...(dataset.format === 'lst' ? { trainingLst: `${base}train_lst/`, validationLst: `${base}validation_lst/` } : {}),
+    trainingData: `${base}${DEFAULT_INPUT_PREFIXES.trainingData}`,
+    validationData: `${base}${DEFAULT_INPUT_PREFIXES.validationData}`,
+    ...(dataset.format === 'lst'
+      ? { trainingLst: `${base}${DEFAULT_INPUT_PREFIXES.trainingLst}`, validationLst: `${base}${DEFAULT_INPUT_PREFIXES.validationLst}` }
+      : {}),
     // The transform classifies the held-out images: labelled by their class folder, never trained on.
-    ...(dataset.numTestSamples > 0 ? { batchInput: `${base}test/` } : {}),
+    ...(dataset.numTestSamples > 0 ? { batchInput: `${base}${DATASET_TEST_FOLDER}` } : {}),
     hyperparameters,
     training: { contentType: dataset.format === 'lst' ? 'application/x-image' : 'application/x-recordio' },
   };

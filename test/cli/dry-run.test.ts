@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { dryRunCommand } from '../../cli/commands/dry-run';
 import { runCommand } from '../../cli/run-command';
 import type { ScenarioName } from '../../simulation/scenarios';
 import { bufferOutput } from '../support/output';
 import { pipelineTemplateJson } from '../support/template';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * `ic-pipeline dry-run` as a user runs it: one real subprocess that synthesizes the app (or reuses a fresh
@@ -25,7 +25,7 @@ function dryRun(...args: string[]) {
 }
 
 function requestFile(content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'ic-dry-run-')), 'request.json');
+  const file = join(tempDir('ic-dry-run-'), 'request.json');
   writeFileSync(file, content);
   return file;
 }

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dryRunCommand } from '../../cli/commands/dry-run';
 import { estimateCommand } from '../../cli/commands/estimate';
@@ -7,8 +6,9 @@ import { validateCommand } from '../../cli/commands/validate';
 import { runCommand } from '../../cli/run-command';
 import { bufferOutput } from '../support/output';
 import { pipelineTemplateJson } from '../support/template';
+import { tempDir } from '../support/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'ic-estimate-'));
+const dir = tempDir('ic-estimate-');
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(content));

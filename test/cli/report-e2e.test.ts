@@ -5,8 +5,7 @@
  * CloudFormation, SageMaker and CloudWatch Logs are mocked as in the other tests: the run is a
  * succeeded run whose predictions and images are in the local S3.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -23,6 +22,7 @@ import { createAwsDeps } from '../../cli/aws/create-clients';
 import { reportCommand } from '../../cli/commands/report';
 import { resultsCommand } from '../../cli/commands/results';
 import { capture, executionArn, stackAnswer, STATE_MACHINE_ARN } from './aws-fixtures';
+import { tempDir } from '../support/temp-dir';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
 const ARTIFACTS = resolve(__dirname, '../../test-artifacts');
@@ -77,7 +77,7 @@ const savedEnv = { ...process.env };
 const created: { destroy(): void }[] = [];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'ic-e2e-'));
+  work = tempDir('ic-e2e-');
   server = new S3rver({
     address: '127.0.0.1',
     port: 0,

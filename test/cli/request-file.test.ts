@@ -1,17 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildExecutionInput } from '../../core/request-file';
 import { validateCommand } from '../../cli/commands/validate';
 import { runCommand } from '../../cli/run-command';
 import { bufferOutput } from '../support/output';
+import { tempDir } from '../support/temp-dir';
 
 /**
  * `validate` (and `start`, which reads the file the same way) reads a request file with the reader the
  * S3 trigger uses (core/request-file.ts): the same files are accepted, and the same files are rejected
  * with the same words.
  */
-const dir = mkdtempSync(join(tmpdir(), 'ic-request-file-'));
+const dir = tempDir('ic-request-file-');
 const SOURCE = { bucket: 'data-bucket', key: 'requests/run.json', versionId: 'v1' };
 
 function file(name: string, bytes: Uint8Array | string): string {

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
@@ -10,6 +9,7 @@ import { visibleLength } from '../../cli/output';
 import { runCommand } from '../../cli/run-command';
 import { bufferOutput } from '../support/output';
 import { ARTIFACT_BUCKET, awsError, capture, executionArn, mockedAws, STATE_MACHINE_ARN } from './aws-fixtures';
+import { tempDir } from '../support/temp-dir';
 
 const NAME = 'cli-20261128-101500-ab12';
 const RUN_ID = 'cli-20261128-101500-ab12-5c0ffee5';
@@ -54,7 +54,7 @@ function run(objects: Record<string, string>, delay: (key: string) => number = (
   return { ...aws, seen };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ic-results-scale-'));
+const tmp = () => tempDir('ic-results-scale-');
 
 function manyImages(count: number): Record<string, string> {
   const objects: Record<string, string> = {};

@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { resultsCommand } from '../../cli/commands/results';
 import { ARTIFACT_BUCKET, capture, executionArn, mockedAws, STATE_MACHINE_ARN } from './aws-fixtures';
+import { tempDir } from '../support/temp-dir';
 
 const RUN_ID = 'console-4f1c9e2a-0a1b2c3d';
 const NAME = 'console-4f1c9e2a';
@@ -48,7 +48,7 @@ const OBJECTS = {
 };
 
 test('the latest succeeded run: top class and probability per image, a count per class, and a CSV', async () => {
-  const outDir = join(mkdtempSync(join(tmpdir(), 'ic-results-')), 'out');
+  const outDir = join(tempDir('ic-results-'), 'out');
   const { deps, mocks } = mockSucceededRun(OBJECTS);
   const { code, stdout, stderr } = await capture(false, (out) => resultsCommand({ outDir }, deps, out));
   expect(stderr).toBe('');
@@ -65,7 +65,7 @@ test('the latest succeeded run: top class and probability per image, a count per
 });
 
 test('--json, a named execution and --classes with a different class list: the size mismatch is reported', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'ic-results-'));
+  const root = tempDir('ic-results-');
   const classes = join(root, 'classes.txt');
   writeFileSync(classes, 'cat\ndog\n');
   const { deps, mocks } = mockSucceededRun(OBJECTS);

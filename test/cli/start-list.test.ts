@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
@@ -7,8 +6,9 @@ import { deriveRunId } from '../../core/names';
 import { cliExecutionName, startCommand } from '../../cli/commands/start';
 import { listCommand } from '../../cli/commands/list';
 import { awsError, capture, DATA_BUCKET, executionArn, history, mockedAws, STATE_MACHINE_ARN } from './aws-fixtures';
+import { tempDir } from '../support/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'ic-start-'));
+const dir = tempDir('ic-start-');
 function requestFile(name: string, content: unknown): string {
   const path = join(dir, name);
   writeFileSync(path, JSON.stringify(content));

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bufferOutput } from '../support/output';
 import { loadTemplate } from '../../cli/template-source';
+import { tempDir } from '../support/temp-dir';
 
 /** A project directory with one input file and, optionally, a cdk.out template, at given ages. */
 function project(options: { templateAge?: number; inputAge: number }) {
-  const root = mkdtempSync(join(tmpdir(), 'ic-template-'));
+  const root = tempDir('ic-template-');
   const now = Date.now() / 1000;
   mkdirSync(join(root, 'lib'));
   writeFileSync(join(root, 'lib', 'stack.ts'), '');

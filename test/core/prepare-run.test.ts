@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RunRequestError } from '../../core/problems';
 import { type Channel, type PreparedRun, prepareRun } from '../../core/prepare-run';
-import type { TrainingContentType } from '../../core/request';
+import type { TrainingContentType } from '../../core/vocabularies';
 import { tuningJobName } from '../../core/names';
 import { CONFIG, EXECUTION, KMS_KEY_ARN, onlyProblemOf, prepare, problemsOf, rejectionOf } from './helpers';
 import { REFERENCE_HYPERPARAMETERS_SENT } from '../support/sagemaker-fixtures';

@@ -13,6 +13,14 @@ describe('run request structure', () => {
     expect(prepare({ Comment }).mode).toBe('full');
   });
 
+  test('a top-level $schema (the JSON Schema editors check the file with) is accepted and ignored', () => {
+    expect(prepare({ $schema: '../node_modules/ic-pipeline/run-request.schema.json' }).mode).toBe('full');
+  });
+
+  test('a $schema that is not a string is rejected', () => {
+    expect(onlyProblemOf({ $schema: 42 })).toBe('$schema: 42 must be a string');
+  });
+
   test('an unknown top-level field is rejected with a suggestion and the allowed fields', () => {
     expect(onlyProblemOf({ trainData: 's3://data-bkt/train/' })).toBe(
       'trainData: "s3://data-bkt/train/" is not a field of the run request (did you mean "trainingData"?); allowed: mode, ' +

@@ -224,6 +224,12 @@ describe('tuning: every rule names its field', () => {
     expect(tuned({ ranges: { optimizer: { values: ['adam', 'sgd'] } } }, { hyperparameters: { momentum: 0.9 } }).training?.hyperparameters.momentum).toBe('0.9');
   });
 
+  test('a tuned optimizer-specific hyperparameter is rejected when no tuned optimizer reads it, by the same rule as a fixed one', () => {
+    expect(onlyProblemOf({ tuning: { ranges: { optimizer: { values: ['sgd'] }, beta_2: { min: 0.9, max: 0.999 } } } })).toBe(
+      'tuning.ranges.beta_2: beta_2 only applies to optimizer "adam"; tuning.ranges.optimizer tries only "sgd", which ignores it: tuning it would only repeat the same training',
+    );
+  });
+
   test('a tuning job that could outlast 28 days is rejected, with the arithmetic', () => {
     expect(onlyProblemOf({ training: { maxRuntimeInSeconds: 1_000_000 }, tuning: { maxJobs: 6, maxParallelJobs: 2 } })).toBe(
       'tuning.maxJobs: 6 training jobs, 2 at a time, may take 3 rounds of up to 1000000 s (training.maxRuntimeInSeconds) = 3000000 s, ' +

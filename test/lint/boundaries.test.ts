@@ -48,6 +48,11 @@ const FORBIDDEN: [filePath: string, code: string, boundary: string][] = [
   ['simulation/x.ts', "import { createOutput } from '../cli/output';", 'simulation-only-core-lambda'],
   ['simulation/x.ts', "import { ImageClassificationPipelineStack } from '../lib/pipeline-stack';", 'simulation-only-core-lambda'],
   ['simulation/x.ts', "import { synth } from '../test/support/synth';", 'simulation-only-core-lambda'],
+  ['cli/commands/x.ts', "import { follow } from './status';", 'commands-no-commands'],
+  ['cli/commands/x.ts', "export { estimateTable } from './estimate';", 'commands-no-commands'],
+  ['cli/commands/x.ts', "import { validateCommand } from '../commands/validate';", 'commands-no-commands'],
+  ['cli/x.ts', "import { PLACEHOLDER_BUCKETS } from './commands/validate';", 'commands-no-commands'],
+  ['cli/prepare-data/x.ts', "import { VALIDATE_EXECUTION_NAME } from '../commands/validate';", 'commands-no-commands'],
 ];
 
 const ALLOWED: [filePath: string, code: string][] = [
@@ -65,6 +70,9 @@ const ALLOWED: [filePath: string, code: string][] = [
   ['simulation/x.ts', "import { STATE_NAMES } from '../core/state-names';"],
   ['simulation/x.ts', "import { StateMachine } from 'aws-local-stepfunctions';"],
   ['cli/commands/x.ts', "import { LocalPipeline } from '../../simulation/local-run';"],
+  ['cli/commands/x.ts', "import { follow, printStatus } from '../run-view';"],
+  ['cli/commands/x.ts', "import { findPipelineStack } from '../aws/stack';"],
+  ['cli/x.ts', "import { runStatus } from './aws/run-status';"],
   ['test/x.ts', "import { synth } from './support/synth'; import '../scripts/lib/promise-with-resolvers';"],
 ];
 

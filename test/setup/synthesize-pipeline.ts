@@ -24,7 +24,12 @@ export default function synthesizePipeline(): void {
   const given = process.env[TEMPLATE_FILE_VARIABLE];
   if (given && existsSync(given)) return;
   process.env[TEMPLATE_FILE_VARIABLE] = writePipelineTemplate();
+  // The global teardown (remove-template.ts) removes what this made, and only that.
+  process.env[SYNTHESIZED_BY_SETUP] = '1';
 }
+
+/** Set when the global setup made the template folder, which the global teardown then removes. */
+export const SYNTHESIZED_BY_SETUP = 'IC_PIPELINE_TEST_TEMPLATE_MADE_BY_SETUP';
 
 // `node --require tsx/cjs test/setup/synthesize-pipeline.ts <file>`: what scripts/test.mjs runs.
 if (require.main === module) writePipelineTemplate(process.argv[2]);

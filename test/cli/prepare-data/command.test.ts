@@ -10,15 +10,15 @@ import { bufferOutput } from '../../support/output';
 import { createProgress, progressLine } from '../../../cli/prepare-data/progress';
 import { runCommand } from '../../../cli/run-command';
 import { prepareRun } from '../../../core/prepare-run';
-import { buildTestTree, removeTemporaryFolders, temporaryFolder, type TestTree } from './fixtures';
+import { buildTestTree, type TestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: TestTree;
 beforeAll(() => {
   tree = buildTestTree();
 });
-afterAll(removeTemporaryFolders);
 
-const newOut = () => join(temporaryFolder('ic-cmd-'), 'prepared');
+const newOut = () => join(tempDir('ic-cmd-'), 'prepared');
 
 async function prepare(options: Partial<PrepareDataOptions> & { json?: boolean } = {}) {
   const out = bufferOutput({ json: options.json });
@@ -87,7 +87,7 @@ test('--json prints exactly the dataset.json content (and where it went), no pro
 });
 
 test('a tree without images is a usage error (exit 2) and writes nothing', async () => {
-  const root = temporaryFolder('ic-noimages-');
+  const root = tempDir('ic-noimages-');
   mkdirSync(join(root, 'a'));
   writeFileSync(join(root, 'a', 'readme.txt'), 'no images here');
   const outDir = newOut();

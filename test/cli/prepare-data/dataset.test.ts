@@ -3,31 +3,31 @@
  * with its file), on the jpeg-js tree of fixtures.ts: the scan, the split, RecordIO and .lst output.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { collectImages } from '../../../cli/prepare-data/collect';
 import { DEFAULT_CONVERT_SETTINGS } from '../../../cli/prepare-data/convert';
 import { checkOutputFolder, planDataset, processingSettings, writeDataset, type WriteDatasetOptions } from '../../../cli/prepare-data/dataset-writer';
 import { scanImageTree } from '../../../cli/prepare-data/image-tree';
 import { RECORDIO_MAX_LENGTH } from '../../../cli/prepare-data/recordio';
-import { buildTestTree, readRecordFile, removeTemporaryFolders, temporaryFolder, type TestTree } from './fixtures';
+import { buildTestTree, readRecordFile, type TestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: TestTree;
 beforeAll(() => {
   tree = buildTestTree();
 });
-afterAll(removeTemporaryFolders);
 
 /** The old tree's images are 24-64 px: --min-side 1 keeps them all. */
 const SETTINGS = { ...DEFAULT_CONVERT_SETTINGS, minSide: 1 };
 
 async function collect() {
-  return collectImages(scanImageTree(tree.root), { mode: 'keep-original', settings: SETTINGS, workDir: temporaryFolder('ic-work-'), maxImageBytes: RECORDIO_MAX_LENGTH - 24 });
+  return collectImages(scanImageTree(tree.root), { mode: 'keep-original', settings: SETTINGS, workDir: tempDir('ic-work-'), maxImageBytes: RECORDIO_MAX_LENGTH - 24 });
 }
 
 async function prepare(options: Partial<WriteDatasetOptions> & { testFraction?: number } = {}) {
   const collected = await collect();
   const plan = planDataset(collected, { validationFraction: 0.2, testFraction: options.testFraction ?? 0, seed: options.seed ?? 1 });
-  const out = join(temporaryFolder('ic-prepared-'), 'prepared');
+  const out = join(tempDir('ic-prepared-'), 'prepared');
   return writeDataset(plan, {
     out,
     name: 'pets',
@@ -131,12 +131,21 @@ describe('a RecordIO dataset', () => {
     expect(manifest.rejected).toHaveLength(5);
     expect(manifest.processing).toEqual({ mode: 'keep-original', shortSide: null, quality: null, background: null, minSide: 1, output: 'original JPEG and PNG bytes' });
     expect(JSON.parse(readFileSync(join(out, 'run-request.json'), 'utf8'))).toEqual({
+      $schema: expect.any(String),
       trainingData: 's3://<data-bucket>/datasets/pets/train/',
       validationData: 's3://<data-bucket>/datasets/pets/validation/',
       hyperparameters: { num_classes: 3, num_training_samples: 12, resize: 256, mini_batch_size: 12 },
       training: { contentType: 'application/x-recordio' },
     });
     expect(readdirSync(out).sort()).toEqual(['classes.txt', 'dataset.json', 'run-request.json', 'train', 'validation']);
+  });
+
+  test('run-request.json names the JSON Schema of the package by its path from the file, so that editors find it', async () => {
+    const { out } = await prepare();
+    const { $schema } = JSON.parse(readFileSync(join(out, 'run-request.json'), 'utf8')) as { $schema: string };
+    expect($schema).toMatch(/^\.{1,2}\/.*run-request\.schema\.json$/);
+    expect(resolve(out, $schema)).toBe(resolve(__dirname, '../../../run-request.schema.json'));
+    expect(existsSync(resolve(out, $schema))).toBe(true);
   });
 });
 
@@ -178,7 +187,7 @@ describe('the output folder', () => {
   });
 
   test('a folder with other files, or one overlapping the images, is refused', () => {
-    const dir = temporaryFolder('ic-out-');
+    const dir = tempDir('ic-out-');
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     expect(() => checkOutputFolder(dir, tree.root)).toThrow(/is not empty and does not hold \(only\) an earlier prepare-data output \(it holds notes\.txt\)/);
     expect(() => checkOutputFolder(join(tree.root, 'prepared'), tree.root)).toThrow(/overlap/);

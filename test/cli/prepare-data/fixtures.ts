@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { endingWithMagicWord, generateJpeg, generatePng, jpegHoldingMagicWords } from '../../../scripts/lib/generated-images';
+import { tempDir } from '../../support/temp-dir';
 
 /** One record as an independent reader sees it. */
 export interface ReadRecord {
@@ -84,7 +84,7 @@ function put(root: string, relative: string, bytes: Buffer | string): void {
  * folder, and `zebra` with two images. The smallest image side is 24 px. Used with `--keep-original`,
  * which packs these bytes as they are.
  */
-export function buildTestTree(root = temporaryFolder('ic-images-')): TestTree {
+export function buildTestTree(root = tempDir('ic-images-')): TestTree {
   const images = new Map<string, { bytes: Buffer; className: string }>();
   const image = (relative: string, bytes: Buffer) => {
     put(root, relative, bytes);
@@ -121,18 +121,7 @@ export function buildTestTree(root = temporaryFolder('ic-images-')): TestTree {
 }
 
 /** Temporary folders made by a test file, removed by `removeTemporaryFolders()` in its afterAll. */
-const temporary: string[] = [];
 
-/** A new temporary folder, removed by removeTemporaryFolders(). */
-export function temporaryFolder(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-}
-
-export function removeTemporaryFolders(): void {
-  for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
 
 /** Raw RGB pixels: a seeded pattern, so every image has its own bytes, reproducibly. */
 function pattern(width: number, height: number, seed: number): Buffer {
@@ -182,7 +171,7 @@ export interface PhotoTree {
  * truncated after its frame header, a 10-pixel PNG, a text file, a BMP), `zebra` (3 JPEGs), the same
  * bytes in `cat` and `zebra` (a labelling conflict), an empty folder and a file at the root.
  */
-export async function buildPhotoTree(root = temporaryFolder('ic-photos-')): Promise<PhotoTree> {
+export async function buildPhotoTree(root = tempDir('ic-photos-')): Promise<PhotoTree> {
   const used: Record<string, string[]> = { cat: [], dog: [], zebra: [] };
   const image = (relative: string, bytes: Buffer) => {
     put(root, relative, bytes);

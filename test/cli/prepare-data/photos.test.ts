@@ -13,7 +13,8 @@ import { type DatasetManifest, listFiles, planDataset } from '../../../cli/prepa
 import { runCommand } from '../../../cli/run-command';
 import { visibleLength } from '../../../cli/output';
 import { bufferOutput } from '../../support/output';
-import { buildPhotoTree, type PhotoTree, readRecordFile, removeTemporaryFolders, temporaryFolder } from './fixtures';
+import { buildPhotoTree, type PhotoTree, readRecordFile } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: PhotoTree;
 /** The default run (recordio, converted), shared by the tests that only read it. */
@@ -22,7 +23,7 @@ let prepared: { outDir: string; manifest: DatasetManifest; stdout: string; stder
 async function prepare(options: Partial<PrepareDataOptions> & { tty?: boolean; columns?: number; json?: boolean } = {}) {
   const { tty, columns, json, ...rest } = options;
   const out = bufferOutput({ tty, columns, json });
-  const outDir = join(temporaryFolder('ic-photos-out-'), 'prepared');
+  const outDir = join(tempDir('ic-photos-out-'), 'prepared');
   const code = await runCommand(out, () => prepareDataCommand({ imagesDir: tree.root, out: outDir, name: 'pets', ...rest }, out));
   return { code, outDir, stdout: out.stdout(), stderr: out.stderr() };
 }
@@ -38,7 +39,6 @@ beforeAll(async () => {
   expect(run.code).toBe(0);
   prepared = { ...run, manifest: readManifest(run.outDir) };
 }, SLOW);
-afterAll(removeTemporaryFolders);
 
 /** Every written image: the .rec records (read independently) and the test files, with their label. */
 function writtenImages(outDir: string): { part: string; label: number; bytes: Buffer }[] {

@@ -4,7 +4,8 @@ import { prepareDataCommand } from '../../../cli/commands/prepare-data';
 import { bufferOutput } from '../../support/output';
 import { LocalPipeline } from '../../../simulation/local-run';
 import { pipelineTemplateJson, TEST_ENV } from '../../support/template';
-import { buildPhotoTree, type PhotoTree, removeTemporaryFolders, temporaryFolder } from './fixtures';
+import { buildPhotoTree, type PhotoTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 /**
  * The run request prepare-data writes, run through a local execution of the synthesized state machine
@@ -18,10 +19,9 @@ beforeAll(async () => {
   pipeline = new LocalPipeline(pipelineTemplateJson(), TEST_ENV);
   tree = await buildPhotoTree();
 }, 30_000);
-afterAll(removeTemporaryFolders);
 
 async function preparedRequest(format: 'recordio' | 'lst') {
-  const outDir = join(temporaryFolder('ic-run-'), 'prepared');
+  const outDir = join(tempDir('ic-run-'), 'prepared');
   const out = bufferOutput({ json: true });
   const code = await prepareDataCommand({ imagesDir: tree.root, out: outDir, name: 'pets', format, dataBucket: pipeline.buckets.data }, out);
   expect(code).toBe(0);

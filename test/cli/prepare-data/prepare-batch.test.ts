@@ -10,11 +10,12 @@ import { prepareBatchCommand, type PrepareBatchOptions } from '../../../cli/comm
 import { listFiles } from '../../../cli/prepare-data/dataset-writer';
 import { prepareRun } from '../../../core/prepare-run';
 import { capture, DATA_BUCKET, mockedAws } from '../aws-fixtures';
-import { exifRotatedJpeg, removeTemporaryFolders, temporaryFolder, truncatedJpeg } from './fixtures';
+import { exifRotatedJpeg, truncatedJpeg } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let root: string;
 beforeAll(async () => {
-  root = join(temporaryFolder('ic-batch-'), 'holiday');
+  root = join(tempDir('ic-batch-'), 'holiday');
   const put = (relative: string, bytes: Buffer | string) => {
     mkdirSync(join(root, relative, '..'), { recursive: true });
     writeFileSync(join(root, relative), bytes);
@@ -27,10 +28,9 @@ beforeAll(async () => {
   put('day 2/cut.jpg', await truncatedJpeg());
   put('notes.txt', 'what we saw');
 }, 30_000);
-afterAll(removeTemporaryFolders);
 
 async function prepareBatch(options: Partial<PrepareBatchOptions> = {}, aws = mockedAws()) {
-  const out = join(temporaryFolder('ic-batch-out-'), 'batch');
+  const out = join(tempDir('ic-batch-out-'), 'batch');
   const result = await capture(false, (output) => prepareBatchCommand({ imagesDir: root, out, ...options }, output, () => aws.deps));
   return { ...result, out, aws };
 }
@@ -86,10 +86,10 @@ test('objects already under batches/<name>/ are not overwritten without --force;
 });
 
 test('a folder without any usable image is a usage error and writes nothing', async () => {
-  const empty = join(temporaryFolder('ic-batch-empty-'), 'nothing');
+  const empty = join(tempDir('ic-batch-empty-'), 'nothing');
   mkdirSync(empty);
   writeFileSync(join(empty, 'a.txt'), 'text');
-  const out = join(temporaryFolder('ic-batch-out-'), 'batch');
+  const out = join(tempDir('ic-batch-out-'), 'batch');
   const { code, stderr } = await capture(false, (output) => prepareBatchCommand({ imagesDir: empty, out }, output));
   expect(code).toBe(2);
   expect(stderr).toContain(`Error: No usable image under ${empty} (1 file or folder left out); nothing was written.`);

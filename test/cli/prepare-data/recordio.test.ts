@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alignedMagicOffsets, frameRecord, RecordIOFileWriter, RecordTooLargeError } from '../../../cli/prepare-data/recordio';
 import { readRecordFile } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 const MAGIC = Buffer.from([0x0a, 0x23, 0xd7, 0xce]);
 const word = (value: number) => {
@@ -69,7 +69,7 @@ describe('framing a record as dmlc-core RecordIOWriter::WriteRecord does', () =>
 });
 
 test('a file written through a small buffer reads back record by record with an independent reader', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'ic-rec-')), 'x.rec');
+  const path = join(tempDir('ic-rec-'), 'x.rec');
   // A buffer smaller than some records exercises both the buffered path and the direct-write path.
   const writer = new RecordIOFileWriter(path, 16);
   const payloads = [Buffer.alloc(24 + 5, 1), Buffer.concat([Buffer.alloc(24), MAGIC, Buffer.alloc(40, 7), MAGIC]), Buffer.alloc(24 + 3, 9)];

@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { resultsCommand } from '../../../cli/commands/results';
 import { classesLocationFor } from '../../../cli/dataset-classes';
 import { ARTIFACT_BUCKET, awsError, capture, DATA_BUCKET, executionArn, mockedAws, STATE_MACHINE_ARN } from '../aws-fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 const NAME = 'pets-run';
 const RUN_ID = 'pets-run-0a1b2c3d';
@@ -32,7 +32,7 @@ function mockRun(trainingData: string | undefined) {
   return aws;
 }
 
-const outDir = () => mkdtempSync(join(tmpdir(), 'ic-results-classes-'));
+const outDir = () => tempDir('ic-results-classes-');
 
 test('a run trained on a prepared dataset is reported with the classes.txt beside its training data', async () => {
   const aws = mockRun(`s3://${DATA_BUCKET}/datasets/pets/train/`);

@@ -12,13 +12,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { prepareDataCommand, type PrepareDataOptions } from '../../../cli/commands/prepare-data';
 import { awsError, capture, DATA_BUCKET, mockedAws } from '../aws-fixtures';
-import { buildTestTree, removeTemporaryFolders, temporaryFolder, type TestTree } from './fixtures';
+import { buildTestTree, type TestTree } from './fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let tree: TestTree;
 beforeAll(() => {
   tree = buildTestTree();
 });
-afterAll(removeTemporaryFolders);
 
 const PREFIX = 'datasets/pets/';
 /** Small parts, so that the training .rec file (several KiB) goes up in a multipart upload. */
@@ -44,7 +44,7 @@ function s3WithNothingThere() {
 }
 
 async function upload(aws: ReturnType<typeof mockedAws>, options: Partial<PrepareDataOptions> = {}) {
-  const outDir = join(temporaryFolder('ic-upload-'), 'prepared');
+  const outDir = join(tempDir('ic-upload-'), 'prepared');
   // The jpeg-js tree packed as it is: the upload, not the conversion, is under test here.
   const result = await capture(false, (out) =>
     prepareDataCommand(
