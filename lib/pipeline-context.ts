@@ -10,8 +10,7 @@ export class PipelineContextError extends Error {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** The id forms EC2 uses: a prefix and 8 or 17 hexadecimal digits (older and newer ids). */
-const ID_PREFIXES = { subnet: 'subnet', sg: 'sg', vpc: 'vpc', rtb: 'rtb' } as const;
-type IdPrefix = keyof typeof ID_PREFIXES;
+type IdPrefix = 'subnet' | 'sg' | 'vpc' | 'rtb';
 const idPattern = (prefix: IdPrefix) => new RegExp(`^${prefix}-(?:[0-9a-f]{8}|[0-9a-f]{17})$`);
 
 /**

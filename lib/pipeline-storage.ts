@@ -49,6 +49,10 @@ export class PipelineStorage extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineStorageProps) {
     super(scope, id);
+    // S3 server access logs are delivered under a bucket policy, not the LogDeliveryWrite ACL, which a bucket
+    // with BUCKET_OWNER_ENFORCED (no ACLs) refuses. CDK does so under this feature flag (cdk.json of new
+    // apps); it is set here for the buckets of this construct, so that an app without it works the same.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
     const lifecycleRules: s3.LifecycleRule[] = [
