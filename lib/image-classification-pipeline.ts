@@ -346,7 +346,9 @@ export class ImageClassificationPipeline extends Construct {
       ] as const
     ).filter(([, value]) => value !== undefined);
     if (!vpc) {
-      if (needsVpc.length > 0) throw this.error(`${needsVpc.map(([name]) => name).join(', ')} need vpc: give the VPC (an ec2.IVpc) too`);
+      if (needsVpc.length > 0) {
+        throw this.error(`${needsVpc.map(([name]) => name).join(', ')} ${needsVpc.length === 1 ? 'needs' : 'need'} vpc: give the VPC (an ec2.IVpc) too`);
+      }
       return undefined;
     }
     if (props.s3GatewayEndpointRouteTableIds && !props.createS3GatewayEndpoint) {

@@ -219,8 +219,11 @@ describe('an app that embeds the construct with its own buckets, key, topic and 
 describe('misconfigurations are refused with the prop named', () => {
   const stackOf = () => new Stack(new App(), 'S');
   test.each([
-    [{ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, 'vpcSubnets need vpc'],
-    [{ createS3GatewayEndpoint: true }, 'createS3GatewayEndpoint need vpc'],
+    [{ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }, 'ImageClassificationPipeline S/P: vpcSubnets needs vpc: give the VPC (an ec2.IVpc) too'],
+    [
+      { createS3GatewayEndpoint: true, securityGroups: [] },
+      'ImageClassificationPipeline S/P: securityGroups, createS3GatewayEndpoint need vpc: give the VPC (an ec2.IVpc) too',
+    ],
   ])('%j', (props, message) => {
     expect(() => new ImageClassificationPipeline(stackOf(), 'P', props)).toThrow(message);
   });
