@@ -146,6 +146,7 @@ export class ImageClassificationPipeline extends Construct {
   constructor(scope: Construct, id: string, props: ImageClassificationPipelineProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.checkVpcProps(props);
 
     this.encryptionKey =
       props.encryptionKey ??
@@ -337,23 +338,7 @@ export class ImageClassificationPipeline extends Construct {
     | { subnetIds: string[]; securityGroups: ec2.ISecurityGroup[]; created?: ec2.SecurityGroup; endpoint?: ec2.CfnVPCEndpoint }
     | undefined {
     const vpc = props.vpc;
-    const needsVpc = (
-      [
-        ['vpcSubnets', props.vpcSubnets],
-        ['securityGroups', props.securityGroups],
-        ['createS3GatewayEndpoint', props.createS3GatewayEndpoint || undefined],
-        ['s3GatewayEndpointRouteTableIds', props.s3GatewayEndpointRouteTableIds],
-      ] as const
-    ).filter(([, value]) => value !== undefined);
-    if (!vpc) {
-      if (needsVpc.length > 0) {
-        throw this.error(`${needsVpc.map(([name]) => name).join(', ')} ${needsVpc.length === 1 ? 'needs' : 'need'} vpc: give the VPC (an ec2.IVpc) too`);
-      }
-      return undefined;
-    }
-    if (props.s3GatewayEndpointRouteTableIds && !props.createS3GatewayEndpoint) {
-      throw this.error('s3GatewayEndpointRouteTableIds is given but createS3GatewayEndpoint is not true: set it to create the endpoint');
-    }
+    if (!vpc) return undefined;
 
     const selection = vpc.selectSubnets(props.vpcSubnets);
     const subnetIds = selection.subnetIds;
@@ -391,6 +376,24 @@ export class ImageClassificationPipeline extends Construct {
       });
     }
     return { subnetIds, securityGroups, created, endpoint };
+  }
+
+  /** Fails at once, naming the prop, when a VPC prop comes without what it needs (before anything is created). */
+  private checkVpcProps(props: ImageClassificationPipelineProps): void {
+    const needsVpc = (
+      [
+        ['vpcSubnets', props.vpcSubnets],
+        ['securityGroups', props.securityGroups],
+        ['createS3GatewayEndpoint', props.createS3GatewayEndpoint || undefined],
+        ['s3GatewayEndpointRouteTableIds', props.s3GatewayEndpointRouteTableIds],
+      ] as const
+    ).filter(([, value]) => value !== undefined);
+    if (!props.vpc && needsVpc.length > 0) {
+      throw this.error(`${needsVpc.map(([name]) => name).join(', ')} ${needsVpc.length === 1 ? 'needs' : 'need'} vpc: give the VPC (an ec2.IVpc) too`);
+    }
+    if (props.s3GatewayEndpointRouteTableIds && !props.createS3GatewayEndpoint) {
+      throw this.error('s3GatewayEndpointRouteTableIds is given but createS3GatewayEndpoint is not true: set it to create the endpoint');
+    }
   }
 
   /** The distinct route tables of `subnets`; an error names a subnet imported without its route table. */
