@@ -136,6 +136,8 @@ describe('cdk-nag AwsSolutions', () => {
         SecurityGroupIds: [resolveIntrinsics({ 'Fn::GetAtt': [groupId, 'GroupId'] }, json, env)],
         Subnets: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
       };
+      // The local run (dry-run) gives the group an id of SageMaker's form, which its stand-in checks.
+      expect(vpcConfig.SecurityGroupIds[0]).toMatch(/^sg-[0-9a-f]{17}$/);
       for (const state of [STATE_NAMES.buildTrainingRequest, STATE_NAMES.buildSpotTrainingRequest, 'Create model']) {
         expect(definition.States[state]).toMatchObject({ Parameters: { VpcConfig: vpcConfig } });
       }
