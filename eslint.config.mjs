@@ -99,7 +99,7 @@ const boundaries = (files, patterns) => ({
 });
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'cdk.out/', '.cdk.staging/', 'coverage/', 'results/', '**/*.js', '**/*.d.ts']),
+  globalIgnores(['node_modules/', 'dist/', 'cdk.out/', '.cdk.staging/', 'coverage/', 'results/', '**/*.js', '**/*.d.ts']),
 
   js.configs.recommended,
   tseslint.configs.recommended,

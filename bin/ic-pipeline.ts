@@ -1,4 +1,4 @@
-#!/usr/bin/env -S npx tsx
+#!/usr/bin/env node
 /**
  * ic-pipeline: the operator's command line of the image-classification pipeline. Only wiring lives here:
  * each command is a function in cli/commands/ that takes its clients and output, so it can be tested.
@@ -17,10 +17,16 @@ import { SCENARIO_NAMES } from '../simulation/scenarios';
 import { STACK_OUTPUTS } from '../core/stack-outputs';
 import { PIPELINE_STACK_NAME as DEFAULT_STACK_NAME } from '../lib/stack-name';
 
-const ROOT = resolve(__dirname, '..');
+/**
+ * The folder of package.json and cdk.json, where a dry run keeps its cdk.out: the project root when this
+ * runs from its TypeScript source (bin/ic-pipeline.ts, `npm run pipeline`), the package root when it runs
+ * compiled (dist/bin/ic-pipeline.js, the installed `ic-pipeline`). Found from this file, never from the
+ * working directory, so the command works from any folder.
+ */
+const ROOT = resolve(__dirname, __filename.endsWith('.js') ? '../..' : '..');
 
-// The command line runs under tsx's CommonJS hook (bin/ic-pipeline.cjs), which serves require() but not
-// import(): each command module is require()d when its command runs, typed by `typeof import()`.
+// Each command module is require()d when its command runs, typed by `typeof import()`: compiled, this is
+// CommonJS; from source it runs under tsx's CommonJS hook (bin/ic-pipeline.cjs), which serves require() but not import().
 /* eslint-disable @typescript-eslint/no-require-imports */
 const load = {
   runCommand: () => require('../cli/run-command') as typeof import('../cli/run-command'),

@@ -23,7 +23,8 @@ export function addPipeline(
   });
   if (options.nag ?? true) {
     // cdk-nag is loaded only when it runs: its root loads every rule pack (270 modules, a quarter of a
-    // second), which the dry run's synthesis would otherwise pay for nothing.
+    // second), which the dry run's synthesis would otherwise pay for nothing. It is a development
+    // dependency: the package's users bring their own rules.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when the rules run
     const { AwsSolutionsChecks } = require('cdk-nag') as typeof import('cdk-nag');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,8 +11,24 @@ import { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { acknowledgeNag } from './nag';
 
-/** Root of the Lambda handlers: `lambda/<name>/index.ts`. */
+/** Root of the Lambda handlers: `lambda/<name>/index.ts` (in the repository; the package ships them pre-bundled). */
 export const LAMBDA_ROOT = path.join(__dirname, '..', 'lambda');
+
+/**
+ * The project root of the TypeScript sources, whose package-lock.json NodejsFunction is given explicitly:
+ * otherwise it looks for a lock file upwards from the working directory, and a synthesis started in any
+ * other folder (`ic-pipeline dry-run` run from elsewhere) fails with "Cannot find a package lock file".
+ */
+const SOURCE_ROOT = path.join(LAMBDA_ROOT, '..');
+
+/**
+ * Where `npm run build` writes the pre-bundled handlers, `<name>/index.js` (and its source map), seen from
+ * this module: from the compiled `dist/lib/pipeline-function.js` of the package it is `dist/lambda-bundles`,
+ * so an app that installs the package needs neither esbuild nor TypeScript. From the TypeScript source
+ * (`lib/pipeline-function.ts`: the tests, `cdk synth` in the repository) no such folder exists, and the
+ * handlers are bundled from `lambda/` with esbuild, as before.
+ */
+export const PREBUNDLED_ROOT = path.join(__dirname, '..', 'lambda-bundles');
 
 /** Runtime of every pipeline Lambda: the newest Node.js that Lambda runs (20 is past end of life). */
 export const PIPELINE_LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -108,32 +125,52 @@ export interface PipelineFunctionProps {
    * @default logs.RetentionDays.SIX_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Folder of pre-bundled handlers: when `<prebundledRoot>/<handlerName>/index.js` exists, the function
+   * deploys that file as it is; otherwise it bundles `lambda/<handlerName>/index.ts` with esbuild.
+   * @default PREBUNDLED_ROOT (present in the installed package, absent in the repository's sources)
+   */
+  readonly prebundledRoot?: string;
+}
+
+/** The folder of `handlerName`'s pre-bundled code under `root`, when `npm run build` made it. */
+export function prebundledHandler(handlerName: string, root: string = PREBUNDLED_ROOT): string | undefined {
+  const folder = path.join(root, handlerName);
+  return fs.existsSync(path.join(folder, 'index.js')) ? folder : undefined;
 }
 
 /**
- * A pipeline Lambda: TypeScript bundled locally by esbuild (no Docker), Node.js 24 on ARM64,
- * X-Ray tracing, structured JSON logs in a log group of its own with a retention period, and a role
- * of its own that may write only to that log group (no AWSLambdaBasicExecutionRole, which allows
- * every log group).
+ * A pipeline Lambda: Node.js 24 on ARM64, X-Ray tracing, structured JSON logs in a log group of its own
+ * with a retention period, and a role of its own that may write only to that log group (no
+ * AWSLambdaBasicExecutionRole, which allows every log group). Its code is the handler pre-bundled by
+ * `npm run build` when the package has it, else the TypeScript bundled locally by esbuild (no Docker).
+ *
+ * The log group, the role and the function are children of this construct.
  */
-export class PipelineFunction extends NodejsFunction {
+export class PipelineFunction extends Construct {
+  /** The Lambda function. */
+  readonly function: lambda.Function;
+  /** The function's role: its own log group, X-Ray, and what its users grant it. */
+  readonly role: iam.Role;
+  /** The function's log group. */
+  readonly logGroup: logs.LogGroup;
+
   constructor(scope: Construct, id: string, props: PipelineFunctionProps) {
-    const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.SIX_MONTHS,
       encryptionKey: props.logEncryptionKey,
       // Logs are evidence of what happened in a run; they expire by retention, not with the stack.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     // The role may write only to the function's own log group.
-    const role = new iam.Role(scope, `${id}Role`, {
+    this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
     });
-    logGroup.grantWrite(role);
-    super(scope, id, {
-      role,
-      entry: lambdaEntry(props.handlerName),
-      handler: 'handler',
+    this.logGroup.grantWrite(this.role);
+    const common = {
+      role: this.role,
       description: props.description,
       runtime: PIPELINE_LAMBDA_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
@@ -141,7 +178,7 @@ export class PipelineFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
-      logGroup,
+      logGroup: this.logGroup,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handlerName,
         // The bundle ships a source map; this makes stack traces point at the TypeScript source.
@@ -149,10 +186,20 @@ export class PipelineFunction extends NodejsFunction {
         ...props.environment,
       },
       ...props.asyncInvocation,
-      bundling: PIPELINE_BUNDLING,
-    });
+    } satisfies Partial<lambda.FunctionProps>;
+    const prebundled = prebundledHandler(props.handlerName, props.prebundledRoot);
+    this.function = prebundled
+      ? new lambda.Function(this, 'Resource', { ...common, code: lambda.Code.fromAsset(prebundled), handler: 'index.handler' })
+      : new NodejsFunction(this, 'Resource', {
+          ...common,
+          entry: lambdaEntry(props.handlerName),
+          handler: 'handler',
+          projectRoot: SOURCE_ROOT,
+          depsLockFilePath: path.join(SOURCE_ROOT, 'package-lock.json'),
+          bundling: PIPELINE_BUNDLING,
+        });
     acknowledgeNag(
-      role,
+      this.role,
       'AwsSolutions-IAM5[Resource::*]',
       'X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions (IAM accepts only "*").',
     );

@@ -16,26 +16,43 @@ export interface PipelineStorageProps {
    * @default Duration.days(90)
    */
   readonly noncurrentVersionExpiration?: Duration;
+
+  /**
+   * Use this bucket as the data bucket instead of creating one. See `ImageClassificationPipelineProps.existingDataBucket`.
+   * @default - a new bucket
+   */
+  readonly existingDataBucket?: s3.IBucket;
+
+  /**
+   * Use this bucket as the artifact bucket instead of creating one.
+   * @default - a new bucket
+   */
+  readonly existingArtifactBucket?: s3.IBucket;
 }
 
 /**
  * The pipeline's three buckets: a data bucket (what users upload: training data, batch input, run
  * requests), an artifact bucket (what runs write: models and predictions) and a bucket for the S3
- * server access logs of the other two.
+ * server access logs of the other two. An existing bucket can take the place of either of the first two;
+ * the access log bucket is created only when at least one of them is.
  *
- * Every bucket blocks public access, enforces TLS 1.2+, is versioned and encrypted, and is RETAINED
- * when the stack is deleted: data outlives the infrastructure.
+ * Every bucket created here blocks public access, enforces TLS 1.2+, is versioned and encrypted, and is
+ * RETAINED when the stack is deleted: data outlives the infrastructure.
  */
 export class PipelineStorage extends Construct {
   /** Training data (`train/`, `validation/`), batch input (`batch-input/`) and run requests (`requests/`). */
-  readonly dataBucket: s3.Bucket;
+  readonly dataBucket: s3.IBucket;
   /** Run outputs: `runs/<run id>/model/` and `runs/<run id>/predictions/`. */
-  readonly artifactBucket: s3.Bucket;
-  /** Server access logs of the data and artifact buckets. */
-  readonly accessLogBucket: s3.Bucket;
+  readonly artifactBucket: s3.IBucket;
+  /** Server access logs of the data and artifact buckets that were created here; none when both exist already. */
+  readonly accessLogBucket?: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: PipelineStorageProps) {
     super(scope, id);
+    // S3 server access logs are delivered under a bucket policy, not the LogDeliveryWrite ACL, which a bucket
+    // with BUCKET_OWNER_ENFORCED (no ACLs) refuses. CDK does so under this feature flag (cdk.json of new
+    // apps); it is set here for the buckets of this construct, so that an app without it works the same.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
 
     const noncurrentVersionExpiration = props.noncurrentVersionExpiration ?? Duration.days(90);
     const lifecycleRules: s3.LifecycleRule[] = [
@@ -56,12 +73,19 @@ export class PipelineStorage extends Construct {
       lifecycleRules,
     } satisfies s3.BucketProps;
 
+    if (props.existingDataBucket && props.existingArtifactBucket) {
+      this.dataBucket = props.existingDataBucket;
+      this.artifactBucket = props.existingArtifactBucket;
+      return;
+    }
+
     // S3 server access logging only delivers to buckets encrypted with SSE-S3, not SSE-KMS.
-    this.accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
+    const accessLogBucket = new s3.Bucket(this, 'AccessLogBucket', {
       ...common,
       encryption: s3.BucketEncryption.S3_MANAGED,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     });
+    this.accessLogBucket = accessLogBucket;
 
     const encrypted = {
       ...common,
@@ -69,19 +93,23 @@ export class PipelineStorage extends Construct {
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogBucket,
+      serverAccessLogsBucket: accessLogBucket,
     } satisfies s3.BucketProps;
 
-    this.dataBucket = new s3.Bucket(this, 'DataBucket', {
-      ...encrypted,
-      serverAccessLogsPrefix: 'data-bucket/',
-      // Run requests uploaded to requests/*.json start runs through EventBridge.
-      eventBridgeEnabled: true,
-    });
+    this.dataBucket =
+      props.existingDataBucket ??
+      new s3.Bucket(this, 'DataBucket', {
+        ...encrypted,
+        serverAccessLogsPrefix: 'data-bucket/',
+        // Run requests uploaded to requests/*.json start runs through EventBridge.
+        eventBridgeEnabled: true,
+      });
 
-    this.artifactBucket = new s3.Bucket(this, 'ArtifactBucket', {
-      ...encrypted,
-      serverAccessLogsPrefix: 'artifact-bucket/',
-    });
+    this.artifactBucket =
+      props.existingArtifactBucket ??
+      new s3.Bucket(this, 'ArtifactBucket', {
+        ...encrypted,
+        serverAccessLogsPrefix: 'artifact-bucket/',
+      });
   }
 }

@@ -1,8 +1,9 @@
-import { Duration } from 'aws-cdk-lib';
+import { Annotations, Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -44,9 +45,13 @@ export interface RunRequestTriggerProps {
   /**
    * The bucket users upload run request files to.
    *
-   * Its S3 events must go to EventBridge. This construct turns that on with
-   * `enableEventBridgeNotification()`, which is idempotent; creating the bucket with
-   * `eventBridgeEnabled: true` has the same effect. Only events from this bucket start runs.
+   * Its S3 events must go to EventBridge. For a bucket of this app (an `s3.Bucket`) this construct turns
+   * that on with `enableEventBridgeNotification()`, which is idempotent; creating the bucket with
+   * `eventBridgeEnabled: true` has the same effect. An imported bucket (`Bucket.fromBucketName` and the
+   * like) is left as it is: its notification configuration belongs to whoever manages it, who must turn
+   * EventBridge on (`eventBridgeEnabled: true`, or "Amazon EventBridge: On" in the S3 console); the
+   * synthesis warns (`ic-pipeline:runRequestTrigger:importedDataBucket`, which can be acknowledged).
+   * Only events from this bucket start runs.
    */
   readonly dataBucket: s3.IBucket;
 
@@ -80,7 +85,7 @@ export interface RunRequestTriggerProps {
  */
 export class RunRequestTrigger extends Construct {
   /** The `start-run` function. */
-  public readonly function: PipelineFunction;
+  public readonly function: lambda.Function;
   /** The rule that routes run request uploads to the function. */
   public readonly rule: events.Rule;
   /**
@@ -94,7 +99,19 @@ export class RunRequestTrigger extends Construct {
     const prefix = props.prefix ?? DEFAULT_RUN_REQUEST_PREFIX;
     validatePrefix(this, prefix);
 
-    props.dataBucket.enableEventBridgeNotification();
+    if (props.dataBucket instanceof s3.Bucket) {
+      props.dataBucket.enableEventBridgeNotification();
+    } else {
+      // CDK could change an imported bucket's notification configuration through a custom resource, but
+      // that configuration is its owner's (another stack or a person would overwrite it, or lose theirs):
+      // the owner turns EventBridge on, and the synthesis says so.
+      Annotations.of(this).addWarningV2(
+        'ic-pipeline:runRequestTrigger:importedDataBucket',
+        `The data bucket is imported, so its notification configuration is not changed here: make sure its owner has turned on ` +
+          `EventBridge notifications (s3.Bucket eventBridgeEnabled: true, or "Amazon EventBridge: On" in the S3 console), or ` +
+          `run request uploads to ${prefix}*.json start no run. Acknowledge this warning once that is so.`,
+      );
+    }
 
     // SSE-SQS, not the customer managed key. EventBridge writes dead letters as the events.amazonaws.com
     // service, so a KMS-encrypted queue needs a key policy statement for that principal. The one this
@@ -117,7 +134,7 @@ export class RunRequestTrigger extends Construct {
       retentionPeriod: DEAD_LETTER_RETENTION,
     });
 
-    const fn = new PipelineFunction(this, 'Function', {
+    const startRun = new PipelineFunction(this, 'Function', {
       handlerName: 'start-run',
       description: `Starts a pipeline run for each run request file uploaded to ${prefix}*.json in the data bucket`,
       environment: {
@@ -132,6 +149,7 @@ export class RunRequestTrigger extends Construct {
         deadLetterQueue: this.deadLetterQueue,
       },
     });
+    const fn = startRun.function;
     this.function = fn;
 
     this.rule = new events.Rule(this, 'Rule', {
@@ -173,7 +191,7 @@ export class RunRequestTrigger extends Construct {
     );
     props.dataBucket.encryptionKey?.grantDecrypt(fn);
     props.stateMachine.grantStartExecution(fn);
-    acknowledgeWildcardResource(fn.role ?? fn, requestObjects,
+    acknowledgeWildcardResource(startRun.role, requestObjects,
       'Run request files can have any name: the function reads any object under the run request prefix, and only there.');
   }
 }

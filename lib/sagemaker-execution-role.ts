@@ -130,6 +130,17 @@ export class SageMakerExecutionRole extends Construct {
       );
     }
 
+    // A bucket of the user's (`existingDataBucket`, `existingArtifactBucket`) may have a default key of its
+    // own: reading its objects needs Decrypt, and what S3 encrypts with it by default (spot checkpoints,
+    // which carry no KmsKeyId) needs a data key.
+    const bucketKeys: Array<[kms.IKey | undefined, string[]]> = [
+      [props.dataBucket.encryptionKey, ['kms:Decrypt']],
+      [props.artifactBucket.encryptionKey, ['kms:Decrypt', 'kms:GenerateDataKey']],
+    ];
+    for (const [key, actions] of bucketKeys) {
+      if (key && key !== props.encryptionKey) key.grant(this.role, ...actions);
+    }
+
     if (props.vpcAccess) {
       // SageMaker attaches network interfaces to the job's instances in the given subnets. These EC2
       // actions do not support resource-level permissions, so IAM only accepts "*" for them.

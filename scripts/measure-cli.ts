@@ -7,7 +7,7 @@
  *   npx tsx scripts/measure-cli.ts 9 2000 10000    # 9 runs, 2,000 files, a report of 10,000 images
  *
  * 1. Start-up: `--help` and `--version` of the entry point (bin/ic-pipeline.cjs, what `npm run pipeline`
- *    and `npx ic-pipeline` run) against `node` doing nothing; what tsx itself costs (its CommonJS hook
+ *    runs, and dist/bin/ic-pipeline.js, the installed command, after `npm run build`) against `node` doing nothing; what tsx itself costs (its CommonJS hook
  *    alone, and its CLI, which starts a second process and an ESM loader thread); and what loading every
  *    command module costs (what `--help` paid before commands were loaded lazily).
  * 2. `results` downloads: the same run of N prediction files, each read with a 20 ms delay (a realistic
@@ -67,7 +67,15 @@ export function measureStartup(runs = 5): Record<string, number> {
     ['every command module loaded (what --help paid before)', process.execPath, ['--require', 'tsx/cjs', everything]],
     ['the tsx CLI on an empty file (npx tsx …)', TSX_CLI, [empty]],
     ['npx tsx bin/ic-pipeline.ts --help', TSX_CLI, ['bin/ic-pipeline.ts', '--help']],
+    // The installed command: compiled JavaScript, no tsx (after `npm run build`).
+    ...(existsSync(join(ROOT, 'dist', 'bin', 'ic-pipeline.js'))
+      ? ([
+          ['ic-pipeline --version (compiled: node dist/bin/ic-pipeline.js)', process.execPath, ['dist/bin/ic-pipeline.js', '--version']],
+          ['ic-pipeline --help (compiled: node dist/bin/ic-pipeline.js)', process.execPath, ['dist/bin/ic-pipeline.js', '--help']],
+        ] satisfies [string, string, string[]][])
+      : []),
   ];
+  if (!existsSync(join(ROOT, 'dist', 'bin', 'ic-pipeline.js'))) console.log('(no dist/: run `npm run build` to measure the compiled command too)');
   try {
     const results: Record<string, number> = {};
     for (const [label, command, args] of cases) {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { partitionOf } from '../core/console-url';
 /**
  * Reads the state machine definition out of a synthesized CloudFormation template and resolves the
@@ -45,6 +46,11 @@ function urlSuffixOf(region: string): string {
 /** Stand-in values for what CloudFormation resolves at deploy time. */
 export function fakeRef(logicalId: string): string {
   return `ref-${logicalId.toLowerCase()}`;
+}
+
+/** A well-formed security group id (`sg-` and 17 hexadecimal digits), the same for the same logical id. */
+export function fakeSecurityGroupId(logicalId: string): string {
+  return `sg-${createHash('sha256').update(logicalId).digest('hex').slice(0, 17)}`;
 }
 
 export function fakeArn(logicalId: string, attribute: string, env: SimulatedEnvironment): string {
@@ -97,6 +103,9 @@ export function resolveIntrinsics(value: unknown, template: CloudFormationTempla
         if (type === 'AWS::Lambda::Function' && attribute === 'Arn') {
           return `arn:${partition}:lambda:${env.region}:${env.account}:function:${logicalId}`;
         }
+        // A security group the pipeline creates (-c vpcId without vpcSecurityGroupIds) goes into the jobs'
+        // VpcConfig, which SageMaker checks against [-0-9a-zA-Z]+ of at most 32 characters: an sg- id.
+        if (type === 'AWS::EC2::SecurityGroup' && attribute === 'GroupId') return fakeSecurityGroupId(logicalId);
         return fakeArn(logicalId, attribute, env);
       }
       case 'Fn::Join': {

@@ -20,7 +20,7 @@ export class FailurePath extends Construct {
   constructor(scope: Construct, id: string, props: { topic: sns.ITopic }) {
     super(scope, id);
     const failure = (field: keyof RunFailure) => sfn.JsonPath.stringAt(`$.failure.${field}`);
-    this.notifyFailure = notification(scope, 'NotifyFailure', {
+    this.notifyFailure = notification(this, 'NotifyFailure', {
       stateName: STATE_NAMES.notifyFailure,
       topic: props.topic,
       outcome: 'failed',
@@ -35,7 +35,7 @@ export class FailurePath extends Construct {
         modelArtifacts: failure('modelArtifacts'),
       },
     });
-    const failed = new sfn.Fail(scope, 'RunFailed', {
+    const failed = new sfn.Fail(this, 'RunFailed', {
       stateName: STATE_NAMES.failed,
       errorPath: '$.failure.error',
       causePath: '$.failure.cause',

@@ -21,6 +21,42 @@ describe('deploy-time settings (-c key=value)', () => {
     });
   });
 
+  test('a VPC id and route tables are read: the pipeline then creates the security group and the S3 gateway endpoint', () => {
+    expect(
+      read({
+        vpcId: 'vpc-0123456789abcdef0',
+        vpcSubnetIds: 'subnet-0123456789abcdef0',
+        vpcRouteTableIds: 'rtb-0123456789abcdef0, rtb-01234567',
+      }),
+    ).toEqual({
+      notificationEmail: undefined,
+      vpcConfig: {
+        vpcId: 'vpc-0123456789abcdef0',
+        subnetIds: ['subnet-0123456789abcdef0'],
+        securityGroupIds: undefined,
+        routeTableIds: ['rtb-0123456789abcdef0', 'rtb-01234567'],
+      },
+    });
+  });
+
+  test.each([
+    [{ vpcId: 'vpc-123', vpcSubnetIds: 'subnet-0123456789abcdef0' }, 'Context vpcId: "vpc-123" is not a vpc-… id (vpc- and 8 or 17 hexadecimal digits, e.g. vpc-0123456789abcdef0)'],
+    [
+      { vpcId: 'vpc-0123456789abcdef0', vpcSubnetIds: 'subnet-0123456789abcdef0', vpcRouteTableIds: 'rtb-0123456789abcdef0,subnet-0123456789abcdef0' },
+      'Context vpcRouteTableIds: "subnet-0123456789abcdef0" is not a rtb-… id (rtb- and 8 or 17 hexadecimal digits, e.g. rtb-0123456789abcdef0)',
+    ],
+    [
+      { vpcSubnetIds: 'subnet-0123456789abcdef0', vpcSecurityGroupIds: 'sg-0123456789abcdef0', vpcRouteTableIds: 'rtb-0123456789abcdef0' },
+      'Context vpcRouteTableIds needs vpcId: the VPC the S3 gateway endpoint is created in',
+    ],
+    [{ vpcRouteTableIds: 'rtb-0123456789abcdef0' }, 'Context vpcRouteTableIds needs vpcSubnetIds: the subnets the SageMaker jobs run in'],
+    [{ vpcId: 'vpc-0123456789abcdef0' }, 'Context vpcId needs vpcSubnetIds: the subnets the SageMaker jobs run in'],
+    [{ vpcId: 'vpc-0123456789abcdef0', vpcSubnetIds: 'subnet-0123456789abcdef0', vpcRouteTableIds: 'rtb-0123456789abcdef0 rtb-0123456789abcdef1' }, 'is not a rtb-… id'],
+  ])('VPC settings %j are rejected with the key, the value and the allowed form', (context, message) => {
+    expect(() => read(context)).toThrow(PipelineContextError);
+    expect(() => read(context)).toThrow(message);
+  });
+
   test.each([
     [{ notificationEmail: 'not-an-email' }, 'Context notificationEmail: "not-an-email" is not an email address'],
     [{ notificationEmail: 42 }, 'Context notificationEmail must be a string, got 42'],

@@ -374,11 +374,13 @@ describe('stack outputs', () => {
   });
 });
 
-test('the VPC, when given, is applied to training and the model', () => {
-  const withVpc = stateMachineDefinition(
-    synthPipeline({ vpcConfig: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] } }).template.toJSON(),
-    TEST_ENV,
-  );
+test('the VPC, when given, is applied to training and the model; without vpcId and route tables nothing is created in it', () => {
+  const withVpcTemplate = synthPipeline({ vpcConfig: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] } }).template;
+  const withVpc = stateMachineDefinition(withVpcTemplate.toJSON(), TEST_ENV);
+  // The given security group is used as it is, and no S3 gateway endpoint is made without -c vpcRouteTableIds.
+  withVpcTemplate.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  withVpcTemplate.resourceCountIs('AWS::EC2::SecurityGroup', 0);
+  withVpcTemplate.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
   const vpc = { SecurityGroupIds: ['sg-0123456789abcdef0'], Subnets: ['subnet-0123456789abcdef0'] };
   expect(withVpc.States[STATE_NAMES.buildTrainingRequest]).toMatchObject({ Parameters: { VpcConfig: vpc } });
   expect(withVpc.States[STATE_NAMES.buildSpotTrainingRequest]).toMatchObject({ Parameters: { VpcConfig: vpc } });
