@@ -36,6 +36,7 @@ const load = {
   list: () => require('../cli/commands/list') as typeof import('../cli/commands/list'),
   results: () => require('../cli/commands/results') as typeof import('../cli/commands/results'),
   report: () => require('../cli/commands/report') as typeof import('../cli/commands/report'),
+  evaluate: () => require('../cli/commands/evaluate') as typeof import('../cli/commands/evaluate'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -310,6 +311,21 @@ async function main(argv: string[]): Promise<number> {
   ).action((execution: string | undefined, opts) =>
     runAws(opts, (deps, out) =>
       load.report().reportCommand({ execution, stackName: opts.stack, outDir: opts.out, classesFile: opts.classes, concurrency: opts.concurrency }, deps, out),
+    ),
+  );
+
+  aws(
+    program
+      .command('evaluate')
+      .description('How good the model is on labelled inputs (<class folder>/<file>): accuracy, top-k, per-class precision/recall/F1, confusions')
+      .argument('[execution]', 'execution name, ARN or run id (default: the latest run that made predictions)')
+      .option('--top-k <n>', 'a prediction counts in top-k accuracy when the label is among its n best classes', boundedInteger(20), 5)
+      .option('--save', 'also write the evaluation as evaluation.json next to the run\'s predictions in the artifact bucket')
+      .option('--classes <file>', 'class names, one per line, line i = class i (default: the dataset\'s classes.txt, else Caltech-256)')
+      .option('--concurrency <n>', 'prediction files downloaded at once', boundedInteger(64), 16),
+  ).action((execution: string | undefined, opts) =>
+    runAws(opts, (deps, out) =>
+      load.evaluate().evaluateCommand({ execution, stackName: opts.stack, topK: opts.topK, save: Boolean(opts.save), classesFile: opts.classes, concurrency: opts.concurrency }, deps, out),
     ),
   );
 
