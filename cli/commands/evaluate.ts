@@ -197,12 +197,13 @@ export function evaluationLines(
   const dim = options.dim ?? ((text: string) => text);
   const fit = (text: string) => fitToWidth(text, width);
   const lines: string[] = [];
-  lines.push(fit(`Evaluation of run ${bold(d.run)}: ${count(d.labeled)} labelled input${d.labeled === 1 ? '' : 's'} with an output, of ${count(d.images)}`));
+  lines.push(fit(`Evaluation of run ${bold(d.run)}`));
   const aside = [
     d.unlabeled > 0 ? `${count(d.unlabeled)} unlabelled` : undefined,
     d.missingOutputs.length > 0 ? `${count(d.missingOutputs.length)} without output` : undefined,
   ].filter(Boolean);
-  if (aside.length > 0) lines.push(fit(dim(`  (${aside.join(', ')}; labels from ${options.classesFile})`)));
+  lines.push(fit(`  ${count(d.labeled)} labelled input${d.labeled === 1 ? '' : 's'} with an output, of ${count(d.images)}${aside.length > 0 ? ` (${aside.join(', ')})` : ''}`));
+  lines.push(fit(dim(`  labels: the folder of each input, matched to ${options.classesFile}`)));
   const label = (text: string) => `  ${text.padEnd(16)} `;
   lines.push(fit(`${label('accuracy')}${pct(d.accuracy).padStart(6)}  (${count(d.correct)} of ${count(d.labeled)})`));
   lines.push(fit(`${label(`top-${d.topK.k} accuracy`)}${pct(d.topK.accuracy).padStart(6)}  (${count(d.topK.correct)} of ${count(d.labeled)})`));

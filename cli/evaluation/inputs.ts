@@ -44,13 +44,11 @@ export async function describeTransformJob(deps: AwsDeps, name: string, warnings
 
 /**
  * The keys of the inputs, relative to the input prefix (folder markers, keys ending in `/`, left out), or
- * undefined (and a warning) when they cannot be listed: then no input can be said to lack an output.
+ * undefined when the location is not known or (with a warning) cannot be listed: then no input can be
+ * said to lack an output.
  */
 export async function listInputs(deps: AwsDeps, location: InputLocation | undefined, warnings: string[]): Promise<Set<string> | undefined> {
-  if (!location) {
-    warnings.push('The batch input of the transform job is not known: inputs without output cannot be listed.');
-    return undefined;
-  }
+  if (!location) return undefined;
   try {
     const keys = await listKeys(deps.s3, location.bucket, location.prefix, (key) => !key.endsWith('/'), { signal: deps.signal });
     return new Set(keys.map((key) => key.slice(location.prefix.length)));
