@@ -141,7 +141,7 @@ export class LocalPipeline {
             describeTrainingJob: [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob],
           }),
           // A failed transform's outputs are counted in S3: the objects the stand-in's jobs wrote.
-          [STATE_NAMES.countTransformOutputs]: async (params: any): Promise<any> => listObjectsV2(sagemaker.writtenObjects, params ?? {}),
+          [STATE_NAMES.countTransformOutputs]: async (params: any) => JSON.parse(JSON.stringify(listObjectsV2(sagemaker.writtenObjects, params ?? {}))),
           [STATE_NAMES.notifySuccess]: async (params: any) => recordPublish(params, notifications),
           [STATE_NAMES.notifyFailure]: async (params: any) => recordPublish(params, notifications),
         },

@@ -198,11 +198,12 @@ export function evaluationLines(
   const fit = (text: string) => fitToWidth(text, width);
   const lines: string[] = [];
   lines.push(fit(`Evaluation of run ${bold(d.run)}`));
+  lines.push(fit(`  ${count(d.images)} input${d.images === 1 ? '' : 's'}: ${count(d.labeled)} labelled with an output`));
   const aside = [
-    d.unlabeled > 0 ? `${count(d.unlabeled)} unlabelled` : undefined,
     d.missingOutputs.length > 0 ? `${count(d.missingOutputs.length)} without output` : undefined,
+    d.unlabeled > 0 ? `${count(d.unlabeled)} unlabelled` : undefined,
   ].filter(Boolean);
-  lines.push(fit(`  ${count(d.labeled)} labelled input${d.labeled === 1 ? '' : 's'} with an output, of ${count(d.images)}${aside.length > 0 ? ` (${aside.join(', ')})` : ''}`));
+  if (aside.length > 0) lines.push(fit(`  ${aside.join(', ')}`));
   lines.push(fit(dim(`  labels: the folder of each input, matched to ${options.classesFile}`)));
   const label = (text: string) => `  ${text.padEnd(16)} `;
   lines.push(fit(`${label('accuracy')}${pct(d.accuracy).padStart(6)}  (${count(d.correct)} of ${count(d.labeled)})`));
