@@ -25,6 +25,8 @@ import { reportCommand } from '../../cli/commands/report';
 import { resultsCommand } from '../../cli/commands/results';
 import { visibleLength } from '../../cli/output';
 import { runCommand } from '../../cli/run-command';
+import { EvaluationTally } from '../../cli/evaluation/metrics';
+import { confusionCells, renderDataJs, renderIndexHtml, type ReportModel } from '../../cli/report/render';
 import { bufferOutput } from '../support/output';
 import { capture, executionArn, stackAnswer, STATE_MACHINE_ARN } from './aws-fixtures';
 
@@ -400,6 +402,40 @@ test('report: one self-contained folder that renders in Chromium (cards, images,
     await page.evaluate('window.scrollTo(0, 0)');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png') });
+    expect(problems).toEqual([]);
+
+    // The heat map at 257 classes (a page made from the same render code, no S3): only the classes with
+    // errors by default, cells at least 4 px, and hovering a cell still names it.
+    const big = join(work, 'report-257');
+    mkdirSync(big, { recursive: true });
+    const names = Array.from({ length: 257 }, (_, c) => `class-${c}`);
+    const tally = new EvaluationTally(names, 5);
+    const labels: number[] = [];
+    // 30 images per class, right but for every 10th image of the first 100 classes, predicted as the next class.
+    for (let i = 0; i < 257 * 30; i += 1) labels.push(tally.add(`${String((i % 257) + 1).padStart(3, '0')}.class-${i % 257}/${i}.jpg`, [i % 257 < 100 && i % 10 === 0 ? (i + 1) % 257 : i % 257]) ?? -1);
+    const document = tally.result('big');
+    const withErrors = new Set(document.confusion.matrix.flatMap((row, a) => row.flatMap((count, p) => (a !== p && count > 0 ? [a, p] : []))));
+    writeFileSync(join(big, 'data.js'), renderDataJs(names, [], 0.5, { labels: [], cells: confusionCells(document.confusion.matrix), n: 257 }));
+    const model = {
+      generatedAt: new Date(), run: { runId: 'big', executionName: 'big', executionArn: 'arn', consoleUrl: 'https://console.aws.amazon.com/', status: 'SUCCEEDED', mode: 'transform' },
+      request: {}, hyperparameters: {}, metrics: [], cost: { text: '-', known: false }, epochs: [], classNames: { source: 'test', fromDataset: false },
+      counts: [], images: 0, withThumbnail: 0, lowConfidence: 0, lowConfidenceBelow: 0.5, predictions: 's3://b/p/', warnings: [], evaluation: document,
+    } satisfies ReportModel;
+    writeFileSync(join(big, 'index.html'), renderIndexHtml(model));
+    for (const file of ['report.js', 'report.css']) writeFileSync(join(big, file), readFileSync(join(outDir, file)));
+    const bigPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    bigPage.on('pageerror', (error) => problems.push(String(error)));
+    await bigPage.goto(pathToFileURL(join(big, 'index.html')).href);
+    expect(await bigPage.isChecked('#errors-only')).toBe(true);
+    const [bigCell, bigShown] = await bigPage.$eval('#confusion', (el) => [Number(el.getAttribute('data-cell')), (el.getAttribute('data-classes') ?? '').split(',').map(Number)] as const);
+    expect(bigShown).toEqual([...withErrors].sort((a, b) => a - b)); // classes 0 to 100: the 100 rows with errors, and the columns they hit
+    expect(bigShown).toHaveLength(101);
+    expect(bigCell).toBeGreaterThanOrEqual(4);
+    const [a, p] = [5, 6]; // class-5 images predicted as class-6: 3 of 30
+    await bigPage.locator('#confusion').hover({ position: { x: bigShown.indexOf(p) * bigCell + bigCell / 2, y: bigShown.indexOf(a) * bigCell + bigCell / 2 } });
+    expect(await bigPage.locator('#confusion-tip').textContent()).toBe('actual class-5 → predicted class-6: 3 of 30 (10.0%)');
+    await bigPage.uncheck('#errors-only');
+    expect(await bigPage.$eval('#confusion', (el) => (el.getAttribute('data-classes') ?? '').split(',').length)).toBe(257);
     expect(problems).toEqual([]);
   } finally {
     await browser.close();
