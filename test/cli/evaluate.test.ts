@@ -5,6 +5,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-s
 import { DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { evaluateCommand } from '../../cli/commands/evaluate';
+import { reportCommand } from '../../cli/commands/report';
 import { resultsCommand } from '../../cli/commands/results';
 import { deriveRunId } from '../../core/names';
 import { ARTIFACT_BUCKET, awsError, capture, DATA_BUCKET, executionArn, mockedAws, STATE_MACHINE_ARN } from './aws-fixtures';
@@ -118,4 +119,24 @@ test('a failed run whose transform never ran has no predictions', async () => {
   expect(stderr).toContain(`Error: Run ${NAME} is FAILED and its batch transform did not run: it has no predictions.`);
   expect(aws.mocks.sfn.commandCalls(ListExecutionsCommand)).toHaveLength(0);
   expect(aws.mocks.s3.calls()).toHaveLength(0);
+});
+
+test('report of the same failed run: the evaluation section over the outputs it wrote, and the inputs without output', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'ic-evaluate-report-'));
+  try {
+    const { deps, mocks } = failedRun(OUTPUTS, INPUTS);
+    // The pictures are gone since (the gallery shows the cards without them): not what this test is about.
+    for (const image of INPUTS) mocks.s3.on(GetObjectCommand, { Bucket: DATA_BUCKET, Key: `${INPUT}${image}` }).rejects(awsError('NoSuchKey', 'The specified key does not exist.'));
+    const { code, stdout } = await capture(true, (o) => reportCommand({ execution: NAME, outDir: join(out, 'r') }, deps, o));
+    expect(code).toBe(0);
+    const document = JSON.parse(stdout);
+    expect(document.evaluation).toEqual({ labeled: 3, accuracy: 2 / 3, topK: { k: 5, accuracy: 1, correct: 3 }, missingOutputs: 2 });
+    expect(document.warnings).toContain(`Run ${NAME} is FAILED: its transform job ended Failed (ClientError: See job logs for more information); this report shows the outputs it wrote before it ended.`);
+    const html = readFileSync(join(out, 'r', 'index.html'), 'utf8');
+    expect(html).toContain('<div class="figure" data-metric="accuracy"><b>66.7%</b>');
+    expect(html).toContain('<summary>2 inputs with no output</summary><ul><li><code>cat/3.jpg</code></li><li><code>dog/2.jpg</code></li></ul>');
+    expect(html).toContain('<th>Status</th><td>FAILED</td>');
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 });
