@@ -424,6 +424,13 @@ describe('failures are explained and notified once', () => {
     expect(outcome.notifications[0]?.message).toMatchObject({ failedState: 'Run batch transform', cause: outcome.cause });
   });
 
+  test('a transform job that fails after more outputs than one listing page: the failure says "at least 1000"', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { transform: { status: 'Failed', failureReason: 'ClientError: See job logs for more information', outputsWritten: 1001 } } });
+    const outcome = await failedRun(sagemaker);
+    expect(outcome.states.slice(-3)).toEqual([STATE_NAMES.transformFailedAfterManyOutputs, STATE_NAMES.notifyFailure, STATE_NAMES.failed]);
+    expect(outcome.cause).toMatch(/^Run batch transform failed: at least 1000 outputs were written to s3:\/\/[^ ]+\/predictions\/ before it failed/);
+  });
+
   test('a Lambda error fails the run in its state', async () => {
     const error = Object.assign(new Error('Resolve image crashed'), { name: 'UnknownRegionError' });
     const outcome = await pipeline.run({}, { executionName: EXECUTION, lambdaError: { state: 'Resolve image', error } });
