@@ -263,7 +263,7 @@ test('evaluate --json against a local S3: one document with the figures of the l
   const document = JSON.parse((await saved.Body?.transformToString()) ?? '');
   expect(document.accuracy).toBe(evaluation.accuracy);
   expect(document.confusion).toEqual(evaluation.confusion);
-});
+}, 30_000);
 
 test('evaluate on a terminal, 80 and 60 columns: headline, per-class table worst recall first, confusions, the input with no output', async () => {
   // The text is the same with and without a terminal (evaluationLines, tested at both widths in
