@@ -45,6 +45,7 @@ const load = {
   results: () => require('../cli/commands/results') as typeof import('../cli/commands/results'),
   report: () => require('../cli/commands/report') as typeof import('../cli/commands/report'),
   policy: () => require('../cli/commands/policy') as typeof import('../cli/commands/policy'),
+  evaluate: () => require('../cli/commands/evaluate') as typeof import('../cli/commands/evaluate'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -384,6 +385,21 @@ async function main(argv: string[]): Promise<number> {
       .command('policy')
       .description("Print the minimum IAM policy of this command line for the deployed stack, with its ARNs (--json: the policy document for aws iam create-policy)"),
   ).action((opts) => runAws(opts, (deps, out) => load.policy().policyCommand({ stackName: opts.stack }, deps, out)));
+
+  aws(
+    program
+      .command('evaluate')
+      .description('How good the model is on labelled inputs (<class folder>/<file>): accuracy, top-k, per-class precision/recall/F1, confusions')
+      .argument('[execution]', 'execution name, ARN or run id (default: the latest run that made predictions)')
+      .option('--top-k <n>', 'a prediction counts in top-k accuracy when the label is among its n best classes', boundedInteger(20), 5)
+      .option('--save', 'also write the evaluation as evaluation.json next to the run\'s predictions in the artifact bucket')
+      .option('--classes <file>', 'class names, one per line, line i = class i (default: the dataset\'s classes.txt, else Caltech-256)')
+      .option('--concurrency <n>', 'prediction files downloaded at once', boundedInteger(64), 16),
+  ).action((execution: string | undefined, opts) =>
+    runAws(opts, (deps, out) =>
+      load.evaluate().evaluateCommand({ execution, stackName: opts.stack, topK: opts.topK, save: Boolean(opts.save), classesFile: opts.classes, concurrency: opts.concurrency }, deps, out),
+    ),
+  );
 
   // --no-color on every command: colours follow each stream's terminal, and this turns them off.
   for (const command of program.commands) command.option('--no-color', 'no colours (also: the NO_COLOR environment variable)');

@@ -65,8 +65,8 @@ export interface ReadPredictionsOptions {
   readonly signal?: AbortSignal;
   /** Called after each page of the listing with the count so far. */
   readonly onListed?: (count: number) => void;
-  /** Called once the listing is complete, before any download. */
-  readonly onListComplete?: (total: number) => void | Promise<void>;
+  /** Called once the listing is complete, before any download, with the images the files are of (key order). */
+  readonly onListComplete?: (total: number, images: readonly string[]) => void | Promise<void>;
   /** Called for every image, in key order. */
   readonly onRow: (row: PredictionRow, index: number) => void | Promise<void>;
   /**
@@ -88,10 +88,15 @@ export interface ReadPredictionsResult {
   readonly maxInFlight: number;
 }
 
+/** The image a prediction file is of: its key under the prefix without `.out`. */
+export function imageOf(key: string, prefix: string): string {
+  return key.slice(prefix.length).replace(/\.out$/, '');
+}
+
 /** Lists and downloads every `*.out` file under the prefix; the rows come in key order. */
 export async function readPredictions(options: ReadPredictionsOptions): Promise<ReadPredictionsResult> {
   const keys = (await listKeys(options.s3, options.bucket, options.prefix, (key) => key.endsWith('.out'), { onPage: options.onListed, signal: options.signal })).sort();
-  await options.onListComplete?.(keys.length);
+  await options.onListComplete?.(keys.length, keys.map((key) => imageOf(key, options.prefix)));
   let rows = 0;
   let skipped = 0;
   let done = 0;
@@ -99,7 +104,7 @@ export async function readPredictions(options: ReadPredictionsOptions): Promise<
     keys,
     async (key, fileIndex) => {
       const values = parsePrediction(await getText(options.s3, options.bucket, key, options.signal));
-      const row = values ? { image: key.slice(options.prefix.length).replace(/\.out$/, ''), key, top: topClasses(values, options.topK), classes: values.length } : undefined;
+      const row = values ? { image: imageOf(key, options.prefix), key, top: topClasses(values, options.topK), classes: values.length } : undefined;
       if (row && options.afterDownload) await options.afterDownload(row, fileIndex);
       done += 1;
       options.onProgress?.(done, keys.length);

@@ -9,6 +9,7 @@
  *                  datasets/<name>/{train,validation,train_lst,validation_lst,test}/ classes.txt  (prepare-data)
  *                  batches/<name>/                                                   (prepare-batch)
  * artifact bucket  runs/<run id>/model/  runs/<run id>/checkpoints/  runs/<run id>/predictions/
+ *                  runs/<run id>/evaluation.json                                     (evaluate --save)
  * ```
  *
  * Every prefix is a key prefix without a leading `/` and with a trailing `/`.
@@ -69,6 +70,9 @@ export type RunOutput = keyof typeof RUN_OUTPUT_FOLDERS;
 export function runPrefix(runId: string, output?: RunOutput): string {
   return `${RUNS_PREFIX}${runId}/${output === undefined ? '' : RUN_OUTPUT_FOLDERS[output]}`;
 }
+
+/** `runs/<run id>/evaluation.json`: what `ic-pipeline evaluate --save` writes beside a run's predictions folder. */
+export const EVALUATION_FILE = 'evaluation.json';
 
 /** Every object under `runs/`, as an IAM resource key pattern (`runs/*`). */
 export const RUN_OBJECTS_PATTERN = `${RUNS_PREFIX}*`;

@@ -13,12 +13,16 @@
  * 2. `results` downloads: the same run of N prediction files, each read with a 20 ms delay (a realistic
  *    S3 first-byte latency), at --concurrency 1 (the old one-at-a-time download), 4, 16 (the default)
  *    and 32, as a speed-up over 1.
- * 3. `report` of N images (JPEG, 300 x 200 to 500 x 375, 20 ms per read): time against `results` of the same
+ * 3. `evaluate` of 10,000 predictions (labelled, 257 classes), 20 ms per S3 read, against the time those
+ *    reads take at its concurrency (10,000 x 20 ms / 16, the bar is 1.5x); and the arithmetic alone (a
+ *    257-class confusion matrix over 100,000 predictions, and its figures) against parsing the same
+ *    100,000 prediction files (JSON.parse and the 5 best of 257 probabilities).
+ * 4. `report` of N images (JPEG, 300 x 200 to 500 x 375, 20 ms per read): time against `results` of the same
  *    run (the download alone), the folder's size per image, and, where Debian's chromium is installed,
  *    how long the report takes to show its first page of cards in it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -27,7 +31,10 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import sharp from 'sharp';
+import { evaluateCommand } from '../cli/commands/evaluate';
 import { reportCommand } from '../cli/commands/report';
+import { EvaluationTally } from '../cli/evaluation/metrics';
+import { parsePrediction, topClasses } from '../cli/predictions';
 import { resultsCommand } from '../cli/commands/results';
 import { createOutput } from '../cli/output';
 import { runPrefix } from '../core/s3-layout';
@@ -133,6 +140,72 @@ export async function measureResults(files = 500, latencyMs = 20): Promise<Recor
   return timings;
 }
 
+/** `evaluate` of `files` labelled predictions (inputs listed too), each S3 read delayed `latencyMs`, against files x latency / concurrency. */
+export async function measureEvaluate(files = 10_000, latencyMs = 20, concurrency = 16): Promise<{ seconds: number; floor: number }> {
+  const region = 'eu-west-1';
+  const prefix = 'runs/bench-0a1b2c3d/predictions/';
+  const caltech = readFileSync(join(ROOT, 'core', 'reference', 'caltech256-classes.txt'), 'utf8').trim().split('\n');
+  // Laid out as Caltech-256 is: 008.bathtub/…, so every input is labelled.
+  const names = Array.from({ length: files }, (_, i) => `${String((i % 257) + 1).padStart(3, '0')}.${caltech[i % 257]}/${String(i).padStart(6, '0')}.jpg`);
+  const bodies = Array.from({ length: 257 }, (_, c) => JSON.stringify({ prediction: Array.from({ length: 257 }, (_, k) => (k === c ? 0.6 : 0.4 / 256)) }));
+  const clients = { cloudFormation: new CloudFormationClient({ region }), sfn: new SFNClient({ region }), sagemaker: new SageMakerClient({ region }), s3: new S3Client({ region }) };
+  mockClient(clients.cloudFormation).on(DescribeStacksCommand).resolves({ Stacks: [] });
+  mockClient(clients.sfn).on(DescribeExecutionCommand).resolves({
+    status: 'SUCCEEDED', name: 'bench', input: JSON.stringify({ batchInput: 's3://data/batch-input/' }), executionArn: 'arn:aws:states:eu-west-1:111122223333:execution:sm:bench',
+    output: JSON.stringify({ runId: 'bench-0a1b2c3d', mode: 'transform', predictions: `s3://artifacts/${prefix}` }),
+  } as never);
+  const s3 = mockClient(clients.s3);
+  const delay = () => new Promise((resolve) => setTimeout(resolve, latencyMs));
+  s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix: string; ContinuationToken?: string }) => {
+    await delay();
+    const start = Number(input.ContinuationToken ?? 0);
+    const keys = names.slice(start, start + 1000).map((name) => (input.Prefix === prefix ? `${prefix}${name}.out` : `batch-input/${name}`));
+    const more = start + 1000 < names.length;
+    return { Contents: keys.map((Key) => ({ Key })), IsTruncated: more, ...(more ? { NextContinuationToken: String(start + 1000) } : {}) };
+  });
+  s3.on(GetObjectCommand).callsFake(async (input: { Key: string }) => {
+    await delay();
+    // Image i of class folder c is predicted class c-1 (right) four times in five, else the next class.
+    const i = Number(/(\d+)\.jpg\.out$/.exec(input.Key)?.[1] ?? 0);
+    const body = bodies[(i % 257 + (i % 5 === 0 ? 1 : 0)) % 257] as string;
+    return { Body: { transformToString: async () => body } };
+  });
+  const out = createOutput({ stdout: { write: () => true }, stderr: { write: () => true }, json: true });
+  const start = process.hrtime.bigint();
+  const code = await evaluateCommand({ execution: 'arn:aws:states:eu-west-1:111122223333:execution:sm:bench', concurrency, classesFile: join(ROOT, 'core', 'reference', 'caltech256-classes.txt') }, { ...clients, region }, out);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (code !== 0) throw new Error(`evaluate exited ${code}`);
+  const floor = (files * latencyMs) / concurrency / 1000;
+  console.log(`evaluate of ${files.toLocaleString('en-US')} labelled predictions, ${latencyMs} ms per S3 read, --concurrency ${concurrency} (ratio to the reads alone: ${files.toLocaleString('en-US')} x ${latencyMs} ms / ${concurrency}; the bar is 1.5x):`);
+  row(`reads alone (baseline)`, floor, floor);
+  row('evaluate (two listings, every prediction, the figures)', seconds, floor);
+  return { seconds, floor };
+}
+
+/** The metrics alone: a 257-class confusion matrix over `predictions` predictions, against parsing the same prediction files. */
+export function measureEvaluationArithmetic(predictions = 100_000, classes = 257): { parse: number; arithmetic: number } {
+  const files = Array.from({ length: classes }, (_, c) => JSON.stringify({ prediction: Array.from({ length: classes }, (_, k) => (k === c ? 0.6 : 0.4 / (classes - 1))) }));
+  const names = Array.from({ length: classes }, (_, c) => `class-${c}`);
+  const images = Array.from({ length: predictions }, (_, i) => `${String((i % classes) + 1).padStart(3, '0')}.class-${i % classes}/${i}.jpg`);
+  let start = process.hrtime.bigint();
+  const tops: number[][] = [];
+  for (let i = 0; i < predictions; i += 1) {
+    const values = parsePrediction(files[(i * 7) % classes] as string) as number[];
+    tops.push(topClasses(values, 5).map((score) => score.index));
+  }
+  const parse = Number(process.hrtime.bigint() - start) / 1e9;
+  start = process.hrtime.bigint();
+  const tally = new EvaluationTally(names, 5);
+  for (let i = 0; i < predictions; i += 1) tally.add(images[i] as string, tops[i] as number[]);
+  const document = tally.result('bench');
+  const arithmetic = Number(process.hrtime.bigint() - start) / 1e9;
+  if (document.labeled !== predictions) throw new Error(`labelled ${document.labeled} of ${predictions}`);
+  console.log(`The evaluation arithmetic: ${classes} classes, ${predictions.toLocaleString('en-US')} predictions (ratio to parsing the same prediction files):`);
+  row('parse the predictions (JSON.parse, the 5 best of 257) (baseline)', parse, parse);
+  row('labels, confusion matrix, per-class figures, most confused', arithmetic, parse);
+  return { parse, arithmetic };
+}
+
 /** A succeeded run of `images` images in mocked AWS: predictions and images served with `latencyMs` per read. */
 async function mockedRun(images: number, latencyMs: number) {
   const region = 'eu-west-1';
@@ -230,5 +303,8 @@ if (require.main === module) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const images = Number(process.argv[4] ?? 2000);
   measureStartup(runs);
-  void measureResults(files).then(() => measureReport(images));
+  void measureResults(files)
+    .then(() => measureEvaluate())
+    .then(() => measureEvaluationArithmetic())
+    .then(() => measureReport(images));
 }

@@ -9,15 +9,16 @@
  *
  * Baselines: a bare one-function CDK app synthesized the same way (scripts/lib/bare-app.ts) for every
  * synthesis and for the test suite; a warm dry-run for the first one; `node` doing nothing for the
- * command line's start-up; one download at a time for `results`; `results` of the same run for `report`;
- * a plain sharp loop doing the same image work on the same tree for prepare-data.
+ * command line's start-up; one download at a time for `results`; the S3 reads alone for `evaluate`, and
+ * parsing the same predictions for its arithmetic; `results` of the same run for `report`; a plain sharp
+ * loop doing the same image work on the same tree for prepare-data.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { measureBundles } from './measure-bundles';
-import { measureReport, measureResults, measureStartup } from './measure-cli';
+import { measureEvaluate, measureEvaluationArithmetic, measureReport, measureResults, measureStartup } from './measure-cli';
 import { describePrepareData, measurePrepareData } from './measure-prepare-data';
 
 // The SDK's notice that 2027 releases need Node.js 22 is not a figure.
@@ -99,6 +100,8 @@ async function main(): Promise<void> {
   console.log('\nThe command line (scripts/measure-cli.ts; each block prints its own baseline):');
   measureStartup(runs);
   await measureResults(500, 20);
+  await measureEvaluate(10_000, 20);
+  measureEvaluationArithmetic(100_000, 257);
   if (withTests) await measureReport(500, 20);
 
   const prepare = await measurePrepareData({ images: 1000, runs });

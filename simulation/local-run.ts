@@ -14,6 +14,7 @@ import {
   stateMachineDefinition,
   type StateMachineDefinition,
 } from './definition';
+import { listObjectsV2 } from './s3-stand-in';
 import { SageMakerStandIn } from './sagemaker-stand-in';
 
 export type { CloudFormationTemplate, SimulatedEnvironment, StateMachineDefinition } from './definition';
@@ -139,6 +140,8 @@ export class LocalPipeline {
             tune: STATE_NAMES.tune,
             describeTrainingJob: [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob],
           }),
+          // A failed transform's outputs are counted in S3: the objects the stand-in's jobs wrote.
+          [STATE_NAMES.countTransformOutputs]: async (params: any) => JSON.parse(JSON.stringify(listObjectsV2(sagemaker.writtenObjects, params ?? {}))),
           [STATE_NAMES.notifySuccess]: async (params: any) => recordPublish(params, notifications),
           [STATE_NAMES.notifyFailure]: async (params: any) => recordPublish(params, notifications),
         },

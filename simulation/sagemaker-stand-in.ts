@@ -70,6 +70,11 @@ export class SageMakerStandIn {
    * only in case are taken to collide (an assumption; the documented rule is only "unique per account and Region").
    */
   private readonly namesInUse = Object.fromEntries(SAGEMAKER_APIS.map((api) => [api, new Set<string>()])) as Record<SageMakerApi, Set<string>>;
+  /**
+   * The S3 objects the simulated jobs wrote, as `s3://bucket/key` (today: the outputs of a transform job
+   * that failed part-way, `outcomes.transform.outputsWritten`), in the order written.
+   */
+  readonly writtenObjects: string[] = [];
   /** Every training job this stand-in ran (alone or for a tuning job), by lower-cased name, for DescribeTrainingJob. */
   private readonly trainingJobs = new Map<string, DescribeTrainingJobResponse>();
 
@@ -137,7 +142,9 @@ export class SageMakerStandIn {
       const name = valid.TransformJobName as string;
       const arn = this.arn('transform-job', name);
       this.reserveName('CreateTransformJob', name, arn);
-      const description = this.describeTransformJob(valid, name, arn, this.outcomes.transform ?? { status: 'Completed' });
+      const outcome = this.outcomes.transform ?? { status: 'Completed' };
+      const description = this.describeTransformJob(valid, name, arn, outcome);
+      if (outcome.status === 'Failed') this.writePartialOutputs(description, outcome.outputsWritten ?? 0);
       if (description.TransformJobStatus !== 'Completed') {
         throw new StepFunctionsTaskError(SAGEMAKER_ERROR_NAMES.taskFailed, JSON.stringify(description));
       }
@@ -614,6 +621,13 @@ export class SageMakerStandIn {
     });
   }
 
+  /** The `.out` files of the first `count` inputs (`image-00001.jpg` …), under the job's S3OutputPath. */
+  private writePartialOutputs(description: DescribeTransformJobResponse, count: number): void {
+    const outputPath = String((description.TransformOutput as { S3OutputPath?: unknown }).S3OutputPath ?? '');
+    const base = outputPath.endsWith('/') ? outputPath : `${outputPath}/`;
+    for (let i = 1; i <= count; i += 1) this.writtenObjects.push(`${base}image-${String(i).padStart(5, '0')}.jpg.out`);
+  }
+
   private arn(resourceType: string, name: string): string {
     // SageMaker lower-cases the name in a resource ARN.
     return `arn:${this.partition}:sagemaker:${this.region}:${this.account}:${resourceType}/${name.toLowerCase()}`;
@@ -751,7 +765,18 @@ export type EarlierTrainingJobOutcome =
 
 export type TransformOutcome =
   | { readonly status: 'Completed' }
-  | { readonly status: 'Failed'; readonly failureReason: string }
+  | {
+      readonly status: 'Failed';
+      readonly failureReason: string;
+      /**
+       * Outputs the job wrote before it failed: SageMaker goes on with the other inputs when one input
+       * fails, and their outputs stay ("Job shows as failed",
+       * https://docs.aws.amazon.com/sagemaker/latest/dg/batch-transform-errors.html#batch-transform-errors-failed).
+       * Recorded in {@link SageMakerStandIn.writtenObjects} as `<output path><image>.out`.
+       * @default 0
+       */
+      readonly outputsWritten?: number;
+    }
   /** Stopped (StopTransformJob, or the execution was stopped): no FailureReason. */
   | { readonly status: 'Stopped' };
 

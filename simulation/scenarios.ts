@@ -42,6 +42,16 @@ export const SCENARIOS = {
     description: 'the batch transform job fails',
     outcomes: { transform: { status: 'Failed', failureReason: 'ClientError: an image could not be decoded (simulated)' } },
   },
+  'transform-fails-part-way': {
+    description: 'the batch transform job fails on one image after writing the outputs of 57 others (SageMaker keeps them)',
+    outcomes: {
+      transform: {
+        status: 'Failed',
+        failureReason: 'ClientError: See job logs for more information (simulated: one image could not be decoded)',
+        outputsWritten: 57,
+      },
+    },
+  },
   'accuracy-low': {
     description:
       'training completes with validation:accuracy 0.41 (train:accuracy 0.52); use it with a request that sets "minValidationAccuracy" above that',

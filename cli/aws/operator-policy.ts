@@ -7,7 +7,7 @@
  * Actions and resource ARNs are those of the Service Authorization Reference
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
-import { DATASETS_PREFIX } from '../prepare-data/run-request';
+import { BATCHES_PREFIX, DATASETS_PREFIX, EVALUATION_FILE, RUNS_PREFIX } from '../../core/s3-layout';
 import { LOG_GROUPS } from './job-logs';
 
 /** What the policy is made of: read from the stack's outputs (cli/aws/stack.ts). */
@@ -40,11 +40,12 @@ export const STATEMENT_PURPOSES: Readonly<Record<string, string>> = {
   FindThePipelineStack: 'every command that calls AWS: the stack\'s outputs name its resources',
   StartAndListRuns: 'start; list, and finding the latest run (status, logs, results, report)',
   FollowAndStopRuns: 'status, stop, logs, results, report: an execution, its history, stopping it',
-  DescribeRunJobs: 'status, stop, logs, report: the training, tuning and transform jobs of a run',
+  DescribeRunJobs: 'status, stop, logs, results, evaluate, report: the training, tuning and transform jobs of a run',
   ReadJobLogs: 'logs, the epochs in report, the last epoch in status: the SageMaker jobs\' CloudWatch logs',
-  ListBuckets: 'results, report (prediction files, images), prepare-data --upload (what is there)',
-  ReadRunData: 'results, report (predictions, images, classes.txt), prepare-data --upload (dataset.json)',
-  UploadDatasets: 'prepare-data --upload: datasets/<name>/, and --force deleting stale files',
+  ListBuckets: 'results, evaluate, report (prediction files, the inputs), prepare-data and prepare-batch --upload (what is there)',
+  ReadRunData: 'results, evaluate, report (predictions, images, classes.txt), prepare-data --upload (dataset.json)',
+  UploadDatasets: 'prepare-data --upload: datasets/<name>/; prepare-batch --upload: batches/<name>/; --force deleting stale files',
+  SaveEvaluations: 'evaluate --save: runs/<run id>/evaluation.json beside the run\'s predictions',
   UseTheBucketKeyThroughS3: 'reading and writing the SSE-KMS buckets: Decrypt to read, GenerateDataKey to write',
 };
 
@@ -123,7 +124,13 @@ export function operatorPolicy(input: OperatorPolicyInput): PolicyDocument {
         // PutObject covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload; DeleteObjects
         // needs s3:DeleteObject on each key.
         Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
-        Resource: [bucket(input.dataBucket, `${DATASETS_PREFIX}*`)],
+        Resource: [bucket(input.dataBucket, `${DATASETS_PREFIX}*`), bucket(input.dataBucket, `${BATCHES_PREFIX}*`)],
+      },
+      {
+        Sid: 'SaveEvaluations',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: [bucket(input.artifactBucket, `${RUNS_PREFIX}*/${EVALUATION_FILE}`)],
       },
       {
         Sid: 'UseTheBucketKeyThroughS3',

@@ -8,8 +8,10 @@ import { type AwsDeps } from '../aws/clients';
 import { jobLogConsoleUrl, readJobLog } from '../aws/job-logs';
 import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { loadClassNames, readClassNames } from '../class-names';
-import { getBytes, parseS3Uri } from '../download/s3-objects';
+import { getBytes } from '../download/s3-objects';
 import { CliError, EXIT, toCliError, UsageError } from '../errors';
+import { type InputLocation, inputLocation, listInputs } from '../evaluation/inputs';
+import { DEFAULT_TOP_K, EvaluationTally } from '../evaluation/metrics';
 import { executionConsoleUrl, regionOfArn } from '../format';
 import { interrupted } from '../interrupt';
 import type { Output } from '../output';
@@ -17,7 +19,7 @@ import { prepareOutDir } from '../out-dir';
 import { className, DEFAULT_CONCURRENCY, LOW_CONFIDENCE, PredictionTally, type PredictionRow, readPredictions } from '../predictions';
 import { showProgress } from '../prepare-data/progress';
 import { makeThumbnail } from '../report/thumbnails';
-import { type GalleryEntry, renderDataJs, renderIndexHtml, REPORT_MARKER, type ReportModel } from '../report/render';
+import { confusionCells, type GalleryEntry, renderDataJs, renderIndexHtml, REPORT_MARKER, type ReportModel } from '../report/render';
 import { predictionsRun, type PredictionsRun } from '../run-predictions';
 import { costLines, costOfRun } from '../run-cost';
 import { EPOCH_FILTER_PATTERN, epochResults, type EpochResult } from '../training-log';
@@ -60,16 +62,25 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
   try {
     const [training, transform] = await Promise.all([
       run.summary.trainingJobName ? describeJob(deps, 'training', run.summary.trainingJobName, warnings) : undefined,
-      run.summary.transformJobName ? describeJob(deps, 'transform', run.summary.transformJobName, warnings) : undefined,
+      run.partial?.transform ?? (run.summary.transformJobName ? describeJob(deps, 'transform', run.summary.transformJobName, warnings) : undefined),
     ]);
+    if (run.partial) {
+      warnings.push(
+        `Run ${run.executionName} is ${run.partial.runStatus}: its transform job ended ${run.partial.transformStatus}${run.partial.failureReason ? ` (${run.partial.failureReason})` : ''}; this report shows the outputs it wrote before it ended.`,
+      );
+    }
     const log = run.summary.trainingJobName ? await epochsOf(deps, run.summary.trainingJobName) : { epochs: [] as EpochResult[], note: 'This run did not train: it classified with an existing model.' };
     const classes = await loadClassNames({ explicit, s3: deps.s3, executionInput: run.execution.input, warn: (text) => warnings.push(text) });
 
     // The predictions, in key order, reduced to the three best classes each; inside the same pool, each
     // classified image is downloaded once and made into a thumbnail in thumbs/ (the two kinds of
     // download overlap, and the thumbnails are made while other files are on their way).
-    const input = imagesLocation(transform, run);
+    const input = inputLocation(transform, run.execution.input);
     if (!input) warnings.push('The batch input of the transform job is not known: the gallery has no images.');
+    // The inputs, to tell which have no output; labels come from their folders (docs/evaluation.md).
+    const inputs = await listInputs(deps, input, warnings);
+    const evaluation = new EvaluationTally(classes.names, DEFAULT_TOP_K);
+    const labels: number[] = [];
     const thumbsDir = join(outDir, 'thumbs');
     rmSync(thumbsDir, { recursive: true, force: true });
     mkdirSync(thumbsDir, { recursive: true });
@@ -82,7 +93,8 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
       s3: deps.s3,
       bucket: run.bucket,
       prefix: run.prefix,
-      topK: GALLERY_TOP_K,
+      // The gallery shows three; top-k accuracy counts the five best, as `evaluate` does by default.
+      topK: Math.max(GALLERY_TOP_K, DEFAULT_TOP_K),
       concurrency,
       signal: deps.signal,
       onProgress: (done, total) => showProgress(out, input ? 'Downloading predictions and images' : 'Downloading predictions', done, total),
@@ -110,6 +122,8 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
       onRow: (row) => {
         tally.add(row);
         rows.push(row);
+        inputs?.delete(row.image);
+        labels.push(evaluation.add(row.image, row.top.map((score) => score.index)) ?? -1);
       },
     });
     out.endProgress();
@@ -125,21 +139,36 @@ export async function reportCommand(options: ReportOptions, deps: AwsDeps, out: 
     // 3. The files of the report; index.html last, so a report folder with one is complete.
     const maxIndex = Math.max(classes.names.length - 1, ...rows.flatMap((row) => row.top.map((score) => score.index)));
     const names = Array.from({ length: maxIndex + 1 }, (_, i) => className(classes.names, i));
-    const entries: GalleryEntry[] = rows.map((row) => [thumbs.get(row.key) ?? null, row.image, ...row.top.flatMap((score) => [score.index, round(score.probability)])]);
-    writeFileSync(join(outDir, 'data.js'), renderDataJs(names, entries, LOW_CONFIDENCE));
+    for (const image of inputs ?? []) evaluation.addMissing(image);
+    const evaluated = evaluation.labeled > 0 ? evaluation.result(run.runId) : undefined;
+    const entries: GalleryEntry[] = rows.map((row) => [
+      thumbs.get(row.key) ?? null,
+      row.image,
+      ...row.top.slice(0, GALLERY_TOP_K).flatMap((score) => [score.index, round(score.probability)]),
+    ]);
+    const galleryEvaluation = evaluated ? { labels, cells: confusionCells(evaluated.confusion.matrix), n: evaluated.confusion.labels.length } : undefined;
+    const allNames = evaluated && evaluated.confusion.labels.length > names.length ? evaluated.confusion.labels : names;
+    writeFileSync(join(outDir, 'data.js'), renderDataJs(allNames, entries, LOW_CONFIDENCE, galleryEvaluation));
     copyFileSync(join(ASSETS, 'report.js'), join(outDir, 'report.js'));
     copyFileSync(join(ASSETS, 'report.css'), join(outDir, 'report.css'));
-    const model = reportModel({ run, training, transform, log, classes, tally, input, warnings, thumbnails: thumbs.size, region, deps });
+    const model = { ...reportModel({ run, training, transform, log, classes, tally, input, warnings, thumbnails: thumbs.size, region, deps }), ...(evaluated ? { evaluation: evaluated } : {}) };
     const indexPath = join(outDir, 'index.html');
     writeFileSync(indexPath, renderIndexHtml(model));
 
     const url = pathToFileURL(resolve(indexPath)).href;
     if (out.jsonMode) {
-      out.json({ executionArn: run.executionArn, runId: run.runId, report: indexPath, url, images: rows.length, thumbnails: model.withThumbnail, epochs: log.epochs, warnings });
+      out.json({
+        executionArn: run.executionArn, runId: run.runId, report: indexPath, url, images: rows.length, thumbnails: model.withThumbnail, epochs: log.epochs,
+        evaluation: evaluated ? { labeled: evaluated.labeled, accuracy: evaluated.accuracy, topK: evaluated.topK, missingOutputs: evaluated.missingOutputs.length } : null,
+        warnings,
+      });
       return EXIT.ok;
     }
     for (const warning of warnings) out.warn(`${out.ce.yellow('Warning:')} ${warning}`);
     out.line(`${out.c.green('Report')} of run ${out.c.bold(run.runId)}: ${rows.length.toLocaleString('en-US')} images (${model.withThumbnail.toLocaleString('en-US')} with a thumbnail), ${log.epochs.length} epoch${log.epochs.length === 1 ? '' : 's'} from the log.`);
+    if (evaluated) {
+      out.line(`  accuracy ${((evaluated.accuracy ?? 0) * 100).toFixed(1)}% on ${evaluated.labeled.toLocaleString('en-US')} labelled images (top-${evaluated.topK.k} ${((evaluated.topK.accuracy ?? 0) * 100).toFixed(1)}%)${evaluated.missingOutputs.length ? `; ${evaluated.missingOutputs.length.toLocaleString('en-US')} inputs without output` : ''}`);
+    }
     out.line(`  written to ${indexPath}: one folder, opens from disk without a server or network`);
     out.line(`  open it: ${url}`);
     return EXIT.ok;
@@ -188,23 +217,6 @@ async function epochsOf(deps: AwsDeps, jobName: string): Promise<{ epochs: Epoch
   }
 }
 
-/** Where the classified images are: the transform job's input (the truth), else the request's batchInput. */
-function imagesLocation(transform: DescribeTransformJobCommandOutput | undefined, run: PredictionsRun): { bucket: string; prefix: string; uri: string } | undefined {
-  const fromJob = transform?.TransformInput?.DataSource?.S3DataSource?.S3Uri;
-  let fromRequest: string | undefined;
-  try {
-    const input = JSON.parse(run.execution.input ?? '{}') as { batchInput?: unknown };
-    if (typeof input.batchInput === 'string') fromRequest = input.batchInput;
-  } catch {
-    fromRequest = undefined;
-  }
-  const uri = fromJob ?? fromRequest;
-  const location = uri ? parseS3Uri(uri) : undefined;
-  if (!uri || !location) return undefined;
-  // The transform reads every object under the prefix; a prediction's name is the key after it.
-  return { ...location, uri };
-}
-
 function reportModel(data: {
   run: PredictionsRun;
   training?: DescribeTrainingJobCommandOutput;
@@ -212,7 +224,7 @@ function reportModel(data: {
   log: { epochs: EpochResult[]; note?: string };
   classes: { source: string; fromDataset: boolean };
   tally: PredictionTally;
-  input?: { uri: string };
+  input?: InputLocation;
   warnings: string[];
   thumbnails: number;
   region: string;

@@ -5,6 +5,8 @@ import { DEFAULT_STACK_NAME } from '../aws/stack';
 import { type ClassNames, loadClassNames, readClassNames } from '../class-names';
 import { CsvWriter } from '../csv';
 import { CliError, EXIT, toCliError } from '../errors';
+import { describeTransformJob, inputLocation, listInputs } from '../evaluation/inputs';
+import { EvaluationTally } from '../evaluation/metrics';
 import { interrupted } from '../interrupt';
 import type { Output } from '../output';
 import { prepareOutDir } from '../out-dir';
@@ -47,19 +49,25 @@ export interface ImagePrediction {
   readonly top: { classIndex: number; className: string; probability: number }[];
 }
 
-/** The CSV header for `k` classes per image: the first class's columns keep their names of one class. */
-export function csvHeader(k: number): string[] {
+/**
+ * The CSV header for `k` classes per image: the first class's columns keep their names of one class.
+ * With `labeled` (some image's folder names a class), `actual` (the class its folder names, empty when
+ * it names none) and `correct` (`true` when the top class is the actual one) follow.
+ */
+export function csvHeader(k: number, labeled = false): string[] {
   const header = ['image', 'top_class', 'probability', 'class_index'];
   for (let rank = 2; rank <= k; rank += 1) header.push(`class_${rank}`, `probability_${rank}`, `class_index_${rank}`);
+  if (labeled) header.push('actual', 'correct');
   return header;
 }
 
-function csvFields(row: PredictionRow, names: readonly string[], k: number): (string | number)[] {
+function csvFields(row: PredictionRow, names: readonly string[], k: number, label: number | undefined | false): (string | number)[] {
   const fields: (string | number)[] = [row.image];
   for (let rank = 0; rank < k; rank += 1) {
     const score = row.top[rank];
     fields.push(score ? className(names, score.index) : '', score ? score.probability : '', score ? score.index : '');
   }
+  if (label !== false) fields.push(label === undefined ? '' : className(names, label), label === undefined ? '' : String(row.top[0]?.index === label));
   return fields;
 }
 
@@ -90,9 +98,13 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
     csv = await CsvWriter.open(partialPath);
     const classes = await loadClassNames({ explicit, s3: deps.s3, executionInput: run.execution.input, warn: (text) => warnings.push(text) });
     const tally = new PredictionTally(classes.names);
+    const evaluation = new EvaluationTally(classes.names, 1);
     const images: ImagePrediction[] = [];
     const listed: PredictionRow[] = [];
-    await csv.write(csvHeader(topK));
+    // The inputs, to tell which have no output (a transform that failed part-way).
+    const transform = run.partial?.transform ?? (run.summary.transformJobName ? await describeTransformJob(deps, run.summary.transformJobName, warnings) : undefined);
+    const inputs = await listInputs(deps, inputLocation(transform, run.execution.input), warnings);
+    let labeled = false;
     const started = Date.now();
     const progress = (done: number, total: number) => showProgress(out, 'Downloading predictions', done, total);
     const writer = csv;
@@ -106,11 +118,17 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
         concurrency,
         signal: deps.signal,
         onListed: (count) => out.tty && out.progress(`Listing predictions: ${count}`),
+        onListComplete: async (_total, names) => {
+          labeled = names.some((image) => evaluation.labelOf(image) !== undefined);
+          await writer.write(csvHeader(topK, labeled));
+        },
         onProgress: progress,
         onSkipped: (key) => warnings.push(`${key}: not a {"prediction": [numbers]} document; skipped`),
         onRow: async (row) => {
           tally.add(row);
-          await writer.write(csvFields(row, classes.names, topK));
+          inputs?.delete(row.image);
+          const label = evaluation.add(row.image, [(row.top[0] as { index: number }).index]);
+          await writer.write(csvFields(row, classes.names, topK, labeled ? label : false));
           if (out.jsonMode) images.push(jsonImage(row, classes.names, topK));
           else if (tally.images <= LIST_IMAGES_UP_TO) listed.push(row);
         },
@@ -122,6 +140,13 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
       out.endProgress();
     }
     const seconds = (Date.now() - started) / 1000;
+    for (const image of inputs ?? []) evaluation.addMissing(image);
+    const missingOutputs = [...evaluation.missingOutputs].sort();
+    if (run.partial) {
+      warnings.unshift(
+        `Run ${run.executionName} is ${run.partial.runStatus}: its transform job ended ${run.partial.transformStatus}${run.partial.failureReason ? ` (${run.partial.failureReason})` : ''}; these are the outputs it wrote before it ended.`,
+      );
+    }
     if (result.files === 0) {
       throw new CliError(`No predictions (*.out) under ${run.predictions}.`, {
         hint: 'The batch transform wrote nothing: check that the batch input prefix held images when the run started.',
@@ -148,6 +173,9 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
         counts,
         summary: {
           images: tally.images,
+          labeled: evaluation.labeled,
+          accuracy: evaluation.labeled === 0 ? null : evaluation.correct / evaluation.labeled,
+          missingOutputs,
           skipped: result.skipped,
           lowConfidence: tally.lowConfidence,
           lowConfidenceBelow: LOW_CONFIDENCE,
@@ -160,7 +188,7 @@ export async function resultsCommand(options: ResultsOptions, deps: AwsDeps, out
       });
       return EXIT.ok;
     }
-    printSummary(out, { run, classes, tally, listed, counts, warnings, csvPath, seconds, concurrency, topK });
+    printSummary(out, { run, classes, tally, listed, counts, warnings, csvPath, seconds, concurrency, topK, evaluation, missingOutputs });
     return EXIT.ok;
   } catch (error) {
     csv?.destroy();
@@ -204,11 +232,14 @@ function printSummary(
     seconds: number;
     concurrency: number;
     topK: number;
+    evaluation: EvaluationTally;
+    missingOutputs: string[];
   },
 ): void {
-  const { run, classes, tally, counts } = data;
+  const { run, classes, tally, counts, evaluation } = data;
   const c = out.c;
-  out.line(`Predictions of run ${c.bold(run.runId)}: ${count(tally.images)} image${tally.images === 1 ? '' : 's'} from ${run.predictions}`);
+  const accuracy = evaluation.labeled > 0 ? `; accuracy ${percent(evaluation.correct / evaluation.labeled)} (${count(evaluation.correct)} of ${count(evaluation.labeled)} labelled)` : '';
+  out.line(`Predictions of run ${c.bold(run.runId)}: ${count(tally.images)} image${tally.images === 1 ? '' : 's'} from ${run.predictions}${accuracy}`);
   out.line(c.dim(`  downloaded in ${data.seconds.toFixed(1)} s, ${data.concurrency} at a time`));
   if (classes.fromDataset) out.line(`Class names: ${classes.source} (the dataset the run trained on)`);
   for (const warning of data.warnings) out.warn(`${out.ce.yellow('Warning:')} ${warning}`);
@@ -236,6 +267,12 @@ function printSummary(
       out.line(`  ${percent(best?.probability ?? 0).padStart(6)}  ${printable(row.image)} → ${className(classes.names, best?.index ?? 0)}${runnerUp}`);
     }
   }
+  if (data.missingOutputs.length > 0) {
+    out.line(`Inputs with no output (${count(data.missingOutputs.length)}):`);
+    for (const image of data.missingOutputs.slice(0, LIST_IMAGES_UP_TO)) out.line(`  ${printable(image)}`);
+    if (data.missingOutputs.length > LIST_IMAGES_UP_TO) out.line(c.dim(`  … ${count(data.missingOutputs.length - LIST_IMAGES_UP_TO)} more (all with --json)`));
+  }
   out.line(`CSV written to ${data.csvPath}${data.topK > 1 ? ` (the ${data.topK} best classes per image)` : ''}`);
   out.line(c.dim(`  see every image with its classes: ic-pipeline report ${run.executionName}`));
+  if (evaluation.labeled > 0) out.line(c.dim(`  per-class precision, recall and confusions: ic-pipeline evaluate ${run.executionName}`));
 }

@@ -3,6 +3,7 @@
  * gallery's data, a script so that the report works from disk) and the gallery script and style from
  * ./assets. Every text that comes from AWS (names, keys, the request) is escaped: it is data, not HTML.
  */
+import type { EvaluationDocument } from '../evaluation/metrics';
 import { formatDuration, formatTime } from '../format';
 import type { EpochResult } from '../training-log';
 
@@ -39,6 +40,73 @@ export interface ReportModel {
   readonly medianConfidence?: number;
   readonly predictions: string;
   readonly warnings: readonly string[];
+  /** The evaluation on the labelled inputs (as `evaluate --json` computes it), when any input is labelled. */
+  readonly evaluation?: EvaluationDocument;
+}
+
+/** The one sentence on why these figures, not the training job's validation accuracy, are the ones to trust. */
+export const TRUST_SENTENCE =
+  'The algorithm crops images in training and resizes them at inference, so accuracy on the test images (these figures) is the number to trust, not the validation accuracy the training job reported.';
+
+const pctOrDash = (value: number | null) => (value === null ? '-' : `${(value * 100).toFixed(1)}%`);
+
+/**
+ * The evaluation section: headline figures, the per-class table (sorted by the gallery script when a
+ * heading is clicked; worst recall first to begin with), the confusion heat map (drawn by the script on a
+ * canvas, with hover) and the inputs without output.
+ */
+export function evaluationHtml(d: EvaluationDocument): string {
+  const figure = (metric: string, label: string, value: string, detail: string) =>
+    `<div class="figure" data-metric="${metric}"><b>${escapeHtml(value)}</b><span>${escapeHtml(label)}</span><small>${escapeHtml(detail)}</small></div>`;
+  const figures = [
+    figure('accuracy', 'accuracy', pctOrDash(d.accuracy), `${d.correct.toLocaleString('en-US')} of ${d.labeled.toLocaleString('en-US')} labelled`),
+    figure('top-k', `top-${d.topK.k} accuracy`, pctOrDash(d.topK.accuracy), `${d.topK.correct.toLocaleString('en-US')} of ${d.labeled.toLocaleString('en-US')}`),
+    figure('macro-precision', 'macro precision', pctOrDash(d.macro.precision), 'mean over predicted classes'),
+    figure('macro-recall', 'macro recall', pctOrDash(d.macro.recall), 'mean over classes with support'),
+    figure('macro-f1', 'macro F1', pctOrDash(d.macro.f1), 'mean over classes with both'),
+  ].join('');
+  const counts =
+    `${d.images.toLocaleString('en-US')} inputs: ${d.labeled.toLocaleString('en-US')} labelled with an output, ${d.unlabeled.toLocaleString('en-US')} unlabelled` +
+    `, ${d.missingOutputs.length.toLocaleString('en-US')} without output.`;
+  const worstFirst = [...d.perClass].sort(
+    (a, b) => (a.recall === null ? 2 : a.recall) - (b.recall === null ? 2 : b.recall) || b.support - a.support || a.classIndex - b.classIndex,
+  );
+  const num = (value: number | null) => (value === null ? '' : String(value));
+  const rows = worstFirst
+    .map(
+      (c) =>
+        `<tr data-class-index="${c.classIndex}"><td data-value="${escapeHtml(c.class)}">${escapeHtml(c.class)}</td>` +
+        `<td data-value="${c.support}">${c.support}</td><td data-value="${c.predicted}">${c.predicted}</td>` +
+        `<td data-value="${num(c.precision)}">${pctOrDash(c.precision)}</td><td data-value="${num(c.recall)}">${pctOrDash(c.recall)}</td>` +
+        `<td data-value="${num(c.f1)}">${pctOrDash(c.f1)}</td></tr>`,
+    )
+    .join('');
+  const heading = (key: string, label: string, type: 'text' | 'number') => `<th><button type="button" data-sort="${key}" data-type="${type}">${label}</button></th>`;
+  const table =
+    `<div class="scroll"><table id="per-class" class="data"><thead><tr>${heading('0', 'class', 'text')}${heading('1', 'support', 'number')}` +
+    `${heading('2', 'predicted', 'number')}${heading('3', 'precision', 'number')}${heading('4', 'recall', 'number')}${heading('5', 'F1', 'number')}</tr></thead>` +
+    `<tbody>${rows}</tbody></table></div>`;
+  const confused = d.mostConfused.length
+    ? `<ol id="most-confused">${d.mostConfused.slice(0, 10).map((p) => `<li><b>${p.count}</b> ${escapeHtml(p.actual)} → ${escapeHtml(p.predicted)}</li>`).join('')}</ol>`
+    : '<p class="note">No labelled input was predicted as another class.</p>';
+  const missing = d.missingOutputs.length
+    ? `<details id="missing-outputs"><summary>${d.missingOutputs.length.toLocaleString('en-US')} input${d.missingOutputs.length === 1 ? '' : 's'} with no output</summary><ul>${d.missingOutputs
+        .slice(0, 1000)
+        .map((key) => `<li><code>${escapeHtml(key)}</code></li>`)
+        .join('')}</ul>${d.missingOutputs.length > 1000 ? '<p class="note">… the rest with <code>ic-pipeline evaluate --json</code>.</p>' : ''}</details>`
+    : '';
+  return (
+    `<section id="evaluation"><h2>How good the model is (labelled inputs)</h2>` +
+    `<div class="figures">${figures}</div>` +
+    `<p class="note" id="evaluation-counts">${escapeHtml(counts)} A label is the folder that holds an image, matched to a class name.</p>` +
+    `<p id="trust">${escapeHtml(TRUST_SENTENCE)}</p>` +
+    `${missing}` +
+    `<div class="grid2"><div><h3>Per class</h3><p class="note">Worst recall first; click a heading to sort.</p>${table}</div>` +
+    `<div><h3>Confusion matrix</h3><p class="note">Rows: actual class; columns: predicted class; darker: a larger share of the row. Hover a cell for its count.</p>` +
+    `<label class="note"><input type="checkbox" id="errors-only"> only classes with errors</label>` +
+    `<div id="confusion-wrap"><canvas id="confusion" aria-label="Confusion matrix"></canvas><div id="confusion-tip" role="status"></div></div>` +
+    `<h3>Most confused (actual → predicted)</h3>${confused}</div></div></section>`
+  );
 }
 
 /** A marker in every report's index.html: a folder with it may be written over by a new report. */
@@ -172,6 +240,7 @@ ${warnings}
 <details><summary>Hyperparameters</summary>${hyperparameters}</details>
 </section>
 </div>
+${model.evaluation ? evaluationHtml(model.evaluation) : ''}
 <div class="grid2">
 <section id="classes"><h2>Images per predicted class</h2>${classChartSvg(model.counts, model.images)}${moreClasses}</section>
 <section id="epochs"><h2>Accuracy per epoch</h2>${epochs}${model.trainingLogUrl ? `<p class="note"><a href="${escapeHtml(model.trainingLogUrl)}">The training log</a> in the CloudWatch console.</p>` : ''}</section>
@@ -181,6 +250,7 @@ ${warnings}
 <label>Class <select id="class-filter"><option value="">all predicted classes</option></select></label>
 <label>Sort <select id="sort"><option value="confidence-desc">most confident first</option><option value="confidence-asc">least confident first</option><option value="name">file name</option></select></label>
 <label>File name <input id="search" type="search" placeholder="contains…"></label>
+${model.evaluation ? '<label><input id="wrong-only" type="checkbox"> wrong only</label>' : ''}
 <span id="count"></span>
 </div>
 <div id="gallery"></div>
@@ -197,10 +267,27 @@ ${warnings}
 /** One gallery entry: thumbnail path (or null), image name, then class index and probability of the best classes. */
 export type GalleryEntry = [string | null, string, ...number[]];
 
-/** `data.js`: the class names and one compact array per image. */
-export function renderDataJs(classNames: readonly string[], images: readonly GalleryEntry[], lowConfidence: number): string {
+/** What the gallery script needs of an evaluation: each image's label, and the confusion matrix as sparse cells. */
+export interface GalleryEvaluation {
+  /** Per gallery entry, in the same order: its label (class index), or -1 when unlabelled. */
+  readonly labels: readonly number[];
+  /** The non-zero cells of the confusion matrix: [actual, predicted, count]. */
+  readonly cells: readonly (readonly [number, number, number])[];
+  /** The number of classes (the matrix is n × n). */
+  readonly n: number;
+}
+
+/** The sparse cells of a confusion matrix. */
+export function confusionCells(matrix: readonly (readonly number[])[]): [number, number, number][] {
+  const cells: [number, number, number][] = [];
+  matrix.forEach((row, i) => row.forEach((count, j) => count > 0 && cells.push([i, j, count])));
+  return cells;
+}
+
+/** `data.js`: the class names and one compact array per image (and the evaluation, when there is one). */
+export function renderDataJs(classNames: readonly string[], images: readonly GalleryEntry[], lowConfidence: number, evaluation?: GalleryEvaluation): string {
   // JSON is valid JavaScript; U+2028/2029 are escaped for older parsers, `<` so that no text can end a script.
-  const json = JSON.stringify({ lowConfidence, classes: classNames, images })
+  const json = JSON.stringify({ lowConfidence, classes: classNames, images, ...(evaluation ? { evaluation } : {}) })
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029')
     .replace(/</g, '\\u003c');

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { acknowledgeNag, acknowledgeWildcardResource } from '../nag';
@@ -10,6 +11,8 @@ export interface IntegrationGrantsProps {
   readonly resolveImage: lambda.IFunction;
   readonly sagemakerRole: iam.IRole;
   readonly notificationTopic: sns.ITopic;
+  /** Where runs write predictions: a failed transform's outputs are counted there (TransformFailure). */
+  readonly artifactBucket: s3.IBucket;
 }
 
 /**
@@ -77,6 +80,11 @@ export function grantIntegrations(stateMachine: sfn.StateMachine, props: Integra
       (rule) => stack.formatArn({ service: 'events', resource: 'rule', resourceName: rule }),
     ),
   );
+  // A failed transform's outputs are counted (ListObjectsV2 through the AWS SDK integration, which needs
+  // s3:ListBucket on the bucket); only the runs' predictions prefixes may be listed.
+  statement('CountTransformOutputs', ['s3:ListBucket'], [props.artifactBucket.bucketArn], {
+    StringLike: { 's3:prefix': 'runs/*/predictions/' },
+  });
   // Publishing to an SSE-KMS topic needs a data key of the topic's key (sns:Publish alone is refused).
   props.notificationTopic.masterKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   statement('PassSageMakerRole', ['iam:PassRole'], [props.sagemakerRole.roleArn], {

@@ -12,6 +12,7 @@ import { at, integrationArn, parameters, passState, sdkIntegrationArn, withDefau
 import type { FailurePath } from './failure-path';
 import { IncrementalTraining } from './incremental-training';
 import { SHORT_TASK_TIMEOUT } from './notification';
+import { TransformFailure } from './transform-failure';
 
 /** Subnets and security groups that SageMaker jobs and the model run in. */
 export interface SageMakerVpcConfig {
@@ -204,7 +205,10 @@ export class SageMakerSteps extends Construct {
         'described.$': withDefaults('$', OPTIONAL_TRANSFORM_RESULT),
       },
       ResultPath: '$.transformJob',
-    });
+    }, { catchErrors: false });
+    // A failed transform may have written many outputs: its failure says how many (TransformFailure).
+    const transformFailure = new TransformFailure(this, 'TransformFailure', { failurePath: props.failurePath, artifactBucket: props.artifactBucket });
+    this.transform.addCatch(transformFailure.start, { errors: ['States.ALL'], resultPath: '$.error' });
   }
 
   /**
@@ -330,13 +334,16 @@ export class SageMakerSteps extends Construct {
     return request;
   }
 
-  /** A SageMaker integration state with the SageMaker retries and the failure path. */
-  private task(stateName: string, api: string, timeout: Duration, state: Record<string, unknown>): sfn.CustomState {
+  /**
+   * A SageMaker integration state with the SageMaker retries and (unless `catchErrors` is false, for a
+   * state that routes its errors itself) the failure path.
+   */
+  private task(stateName: string, api: string, timeout: Duration, state: Record<string, unknown>, options: { catchErrors?: boolean } = {}): sfn.CustomState {
     const task = new sfn.CustomState(this, stateName, {
       stateJson: { Type: 'Task', Resource: integrationArn(api), TimeoutSeconds: timeout.toSeconds(), ...state },
     });
     task.addRetry(SAGEMAKER_CAPACITY_RETRY).addRetry(SAGEMAKER_THROTTLING_RETRY);
-    this.props.failurePath.catchErrorsOf(task, stateName, { spotWaitExceeded: api === 'createTrainingJob.sync' });
+    if (options.catchErrors !== false) this.props.failurePath.catchErrorsOf(task, stateName, { spotWaitExceeded: api === 'createTrainingJob.sync' });
     return task;
   }
 }

@@ -20,9 +20,9 @@ test('--version, --help, and with --json every usage error is one JSON document 
 
   const help = cli('--help');
   expect(help.code).toBe(0);
-  for (const command of ['start', 'status', 'stop', 'logs', 'list', 'results', 'report', 'policy', 'validate', 'dry-run']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  for (const command of ['start', 'status', 'stop', 'logs', 'list', 'results', 'report', 'evaluate', 'policy', 'prepare-batch', 'validate', 'dry-run']) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
 
-  for (const args of [['frobnicate', '--json'], ['validate', '--json'], ['results', '--top', 'zero', '--json'], ['status', '--json', '--bogus']]) {
+  for (const args of [['frobnicate', '--json'], ['validate', '--json'], ['results', '--top', 'zero', '--json'], ['evaluate', '--top-k', '0', '--json'], ['status', '--json', '--bogus']]) {
     const usage = cli(...args);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toBe('');

@@ -40,3 +40,14 @@ test('capacity-busy retries CreateTrainingJob and then succeeds', async () => {
   expect(code).toBe(0);
   expect(report.sagemakerCalls.filter((call: { api: string }) => call.api === 'CreateTrainingJob')).toHaveLength(3);
 });
+
+test('transform-fails-part-way: the failure notification says how many outputs the job wrote before it failed', async () => {
+  const { code, report } = await dryRun('transform-fails-part-way');
+  expect(code).toBe(1);
+  expect(report.error).toBe('Run batch transform failed: States.TaskFailed');
+  expect(report.notifications[0].message).toMatchObject({
+    status: 'FAILED',
+    failedState: 'Run batch transform',
+    cause: expect.stringMatching(/^Run batch transform failed: 57 outputs were written to s3:\/\/[^ ]+\/runs\/[^ ]+\/predictions\/ before it failed .*ClientError: See job logs/),
+  });
+});

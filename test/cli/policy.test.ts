@@ -64,7 +64,13 @@ const IAM_REQUESTS: Readonly<Record<string, readonly IamRequest[]>> = {
     { action: 's3:GetObject', resource: object(DATA_BUCKET, 'datasets/caltech-mini/classes.txt') },
     ...kms('kms:Decrypt'),
   ],
-  PutObjectCommand: [{ action: 's3:PutObject', resource: datasetFile }, ...kms('kms:GenerateDataKey')],
+  // prepare-data --upload, prepare-batch --upload, evaluate --save.
+  PutObjectCommand: [
+    { action: 's3:PutObject', resource: datasetFile },
+    { action: 's3:PutObject', resource: object(DATA_BUCKET, 'batches/holiday/beach/1.jpg') },
+    { action: 's3:PutObject', resource: object(ARTIFACT_BUCKET, 'runs/cli-1a2b3c4d/evaluation.json') },
+    ...kms('kms:GenerateDataKey'),
+  ],
   // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html, Permissions: a multipart upload
   // with SSE-KMS needs kms:Decrypt and kms:GenerateDataKey; every step of it is s3:PutObject.
   CreateMultipartUploadCommand: [{ action: 's3:PutObject', resource: datasetFile }, ...kms('kms:GenerateDataKey', 'kms:Decrypt')],
@@ -81,6 +87,8 @@ const DENIED: readonly IamRequest[] = [
   { action: 'states:StopExecution', resource: `arn:aws:states:${REGION}:${ACCOUNT}:execution:SomeoneElses:x` },
   { action: 's3:PutObject', resource: object(DATA_BUCKET, 'requests/run.json') },
   { action: 's3:PutObject', resource: object(ARTIFACT_BUCKET, 'datasets/x/train/a.rec') },
+  { action: 's3:PutObject', resource: object(ARTIFACT_BUCKET, 'runs/cli-1a2b3c4d/predictions/cat.jpg.out') },
+  { action: 's3:PutObject', resource: object(ARTIFACT_BUCKET, 'runs/cli-1a2b3c4d/model/model.tar.gz') },
   { action: 's3:DeleteObject', resource: object(DATA_BUCKET, 'train/a.rec') },
   { action: 's3:GetObject', resource: object('another-bucket', 'a.jpg') },
   { action: 'kms:Decrypt', resource: KEY_ARN },
@@ -170,7 +178,8 @@ describe('policy', () => {
     expect(document.Statement.find((s) => s.Sid === 'FollowAndStopRuns')?.Resource).toEqual([
       `arn:aws:states:${REGION}:${ACCOUNT}:execution:PipelineStateMachine8C4D1D8B-Qx1kLr0Ab2Cd:*`,
     ]);
-    expect(document.Statement.find((s) => s.Sid === 'UploadDatasets')?.Resource).toEqual([`arn:aws:s3:::${DATA_BUCKET}/datasets/*`]);
+    expect(document.Statement.find((s) => s.Sid === 'UploadDatasets')?.Resource).toEqual([`arn:aws:s3:::${DATA_BUCKET}/datasets/*`, `arn:aws:s3:::${DATA_BUCKET}/batches/*`]);
+    expect(document.Statement.find((s) => s.Sid === 'SaveEvaluations')?.Resource).toEqual([`arn:aws:s3:::${ARTIFACT_BUCKET}/runs/*/evaluation.json`]);
     expect(document.Statement.find((s) => s.Sid === 'UseTheBucketKeyThroughS3')).toEqual({
       Sid: 'UseTheBucketKeyThroughS3',
       Effect: 'Allow',

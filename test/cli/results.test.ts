@@ -56,12 +56,16 @@ test('the latest succeeded run: top class and probability per image, a count per
   expect(mocks.sfn.commandCalls(ListExecutionsCommand)[0]?.args[0].input).toMatchObject({ statusFilter: 'SUCCEEDED' }); // the latest run with predictions
   expect(mocks.s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ Bucket: ARTIFACT_BUCKET, Prefix: PREFIX });
   expect(mocks.s3.commandCalls(GetObjectCommand)).toHaveLength(3); // not manifest.json
-  expect(stdout).toContain(`Predictions of run ${RUN_ID}: 3 images from s3://${ARTIFACT_BUCKET}/${PREFIX}`);
+  // The folder 008.bathtub names class 7 (bathtub): the images are labelled, and the summary gives the accuracy.
+  expect(stdout).toContain(`Predictions of run ${RUN_ID}: 3 images from s3://${ARTIFACT_BUCKET}/${PREFIX}; accuracy 66.7% (2 of 3 labelled)\n`);
   expect(stdout).toMatch(/008\.bathtub\/008_0001\.jpg\s+bathtub \(91\.0%\)/); // line 8 of the class list is class 7
   expect(stdout).toMatch(/008\.bathtub\/008_0003\.jpg\s+ak47 \(40\.0%\)/);
   expect(stdout).toMatch(/Images per predicted class:\n\s+2 {2}bathtub\n\s+1 {2}ak47\n/);
   const csv = readFileSync(join(outDir, 'predictions.csv'), 'utf8');
-  expect(csv).toBe('image,top_class,probability,class_index\n008.bathtub/008_0001.jpg,bathtub,0.91,7\n008.bathtub/008_0002.jpg,bathtub,0.55,7\n008.bathtub/008_0003.jpg,ak47,0.4,0\n');
+  expect(csv).toBe(
+    'image,top_class,probability,class_index,actual,correct\n008.bathtub/008_0001.jpg,bathtub,0.91,7,bathtub,true\n' +
+      '008.bathtub/008_0002.jpg,bathtub,0.55,7,bathtub,true\n008.bathtub/008_0003.jpg,ak47,0.4,0,bathtub,false\n',
+  );
 });
 
 test('--json, a named execution and --classes with a different class list: the size mismatch is reported', async () => {

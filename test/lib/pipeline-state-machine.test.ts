@@ -211,8 +211,10 @@ describe('state machine wiring', () => {
 
   test('every task catches every error into its own failure record, then one notification, then Fail', () => {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Resource !== undefined);
-    expect(tasks.length).toBe(10);
-    for (const [name, task] of tasks.filter(([n]) => n !== STATE_NAMES.notifyFailure)) {
+    expect(tasks.length).toBe(11);
+    // Run batch transform and its output count have a failure path of their own (the next test).
+    const own: string[] = [STATE_NAMES.notifyFailure, STATE_NAMES.transform, STATE_NAMES.countTransformOutputs];
+    for (const [name, task] of tasks.filter(([n]) => !own.includes(n))) {
       // Prepare run's input is the raw request, which may not be an object: its error replaces it.
       const errorPath = name === 'Prepare run' ? '$' : '$.error';
       // A base job that cannot be described: the cause names the request field and its value.
@@ -240,6 +242,35 @@ describe('state machine wiring', () => {
     }
     expect(state(STATE_NAMES.notifyFailure)).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', Next: 'Run failed' });
     expect(state('Run failed')).toEqual({ Type: 'Fail', ErrorPath: '$.failure.error', CausePath: '$.failure.cause' });
+  });
+
+  test('a failed transform counts its outputs (one ListObjectsV2 page on the run\'s predictions prefix) and says how many in the failure', () => {
+    expect(state(STATE_NAMES.transform).Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE_NAMES.countTransformOutputs }]);
+    expect(state(STATE_NAMES.countTransformOutputs)).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::aws-sdk:s3:listObjectsV2',
+      Parameters: { Bucket: expect.any(String), 'Prefix.$': "States.Format('runs/{}/predictions/', $.run.runId)", MaxKeys: 1000 },
+      ResultSelector: { 'KeyCount.$': '$.KeyCount', 'IsTruncated.$': '$.IsTruncated' },
+      ResultPath: '$.transformOutputs',
+      Retry: [expect.objectContaining({ ErrorEquals: ['S3.S3Exception', 'S3.SdkClientException'], MaxAttempts: 1 })],
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.countError', Next: STATE_NAMES.transformOutputsNotCounted }],
+      Next: STATE_NAMES.transformOutputsTruncated,
+    });
+    expect(state(STATE_NAMES.transformOutputsTruncated)).toMatchObject({
+      Choices: [{ Variable: '$.transformOutputs.IsTruncated', BooleanEquals: true, Next: STATE_NAMES.transformFailedAfterManyOutputs }],
+      Default: STATE_NAMES.transformFailedPartWay,
+    });
+    for (const name of [STATE_NAMES.transformFailedPartWay, STATE_NAMES.transformFailedAfterManyOutputs, STATE_NAMES.transformOutputsNotCounted]) {
+      expect(state(name)).toMatchObject({
+        Type: 'Pass',
+        Parameters: { state: STATE_NAMES.transform, 'runId.$': '$.run.runId', 'error.$': "States.Format('Run batch transform failed: {}', $.error.Error)", modelArtifacts: null },
+        ResultPath: '$.failure',
+        Next: STATE_NAMES.notifyFailure,
+      });
+    }
+    expect((state(STATE_NAMES.transformFailedPartWay).Parameters as any)['cause.$']).toContain('{} outputs were written to {} before it failed');
+    // The state machine may list the runs' predictions prefixes of the artifact bucket, and only them.
+    expect(smRoleStatements.find((s) => s.Sid === 'CountTransformOutputs')).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': 'runs/*/predictions/' } } });
   });
 
   test('retries only capacity and throttling on SageMaker, and only service errors on Lambda', () => {

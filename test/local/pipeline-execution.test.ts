@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { LocalPipeline } from '../../simulation/local-run';
 import { SageMakerStandIn } from '../../simulation/sagemaker-stand-in';
 import { tuningJobName } from '../../core/names';
+import { STATE_NAMES } from '../../core/state-names';
 import { logicalIdIn, pipelineTemplateJson, TEST_ENV } from '../support/template';
 import { tuningRequest } from '../support/sagemaker-fixtures';
 
@@ -400,9 +401,34 @@ describe('failures are explained and notified once', () => {
     const reason = 'ClientError: See job logs for more information';
     const sagemaker = new SageMakerStandIn({ outcomes: { transform: { status: 'Failed', failureReason: reason } } });
     const outcome = await failedRun(sagemaker);
-    expectOneFailureNotification(outcome, 'Run batch transform');
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.states.slice(-3)).toEqual([STATE_NAMES.transformFailedPartWay, 'Notify failure', 'Run failed']);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.cause).toMatch(/^Run batch transform failed: 0 outputs were written to s3:\/\/.*\/predictions\/ before it failed/);
     expect(outcome.cause).toContain(reason);
     expect(sagemaker.calls.filter((call) => call.api === 'CreateTransformJob')).toHaveLength(1);
+  });
+
+  test('a transform job that fails part-way: the failure says how many outputs it wrote, and where', async () => {
+    const reason = 'ClientError: See job logs for more information';
+    const sagemaker = new SageMakerStandIn({ artifactBucket: pipeline.buckets.artifact, outcomes: { transform: { status: 'Failed', failureReason: reason, outputsWritten: 57 } } });
+    const outcome = await failedRun(sagemaker);
+    expect(sagemaker.writtenObjects).toHaveLength(57);
+    expect(outcome.states.slice(-6)).toEqual([
+      STATE_NAMES.transform, STATE_NAMES.countTransformOutputs, STATE_NAMES.transformOutputsTruncated, STATE_NAMES.transformFailedPartWay, STATE_NAMES.notifyFailure, STATE_NAMES.failed,
+    ]);
+    expect(outcome.error).toBe('Run batch transform failed: States.TaskFailed');
+    expect(outcome.cause).toMatch(new RegExp(`^Run batch transform failed: 57 outputs were written to s3://${pipeline.buckets.artifact}/runs/[a-z0-9-]+/predictions/ before it failed`));
+    expect(outcome.cause).toContain(reason);
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message).toMatchObject({ failedState: 'Run batch transform', cause: outcome.cause });
+  });
+
+  test('a transform job that fails after more outputs than one listing page: the failure says "at least 1000"', async () => {
+    const sagemaker = new SageMakerStandIn({ outcomes: { transform: { status: 'Failed', failureReason: 'ClientError: See job logs for more information', outputsWritten: 1001 } } });
+    const outcome = await failedRun(sagemaker);
+    expect(outcome.states.slice(-3)).toEqual([STATE_NAMES.transformFailedAfterManyOutputs, STATE_NAMES.notifyFailure, STATE_NAMES.failed]);
+    expect(outcome.cause).toMatch(/^Run batch transform failed: at least 1000 outputs were written to s3:\/\/[^ ]+\/predictions\/ before it failed/);
   });
 
   test('a Lambda error fails the run in its state', async () => {
