@@ -28,6 +28,11 @@ function expectValidSageMakerName(name: string): void {
   expect(name).toBe(name.toLowerCase());
 }
 
+/** expectValidSageMakerName as a predicate, for checking thousands of names with one expect. */
+function isValidSageMakerName(name: string): boolean {
+  return TRAINING_JOB_NAME.test(name) && TRANSFORM_JOB_NAME.test(name) && MODEL_NAME.test(name) && name.length <= MAX_NAME_LENGTH && name === name.toLowerCase();
+}
+
 const sha8 = (input: string): string => createHash('sha256').update(input).digest('hex').slice(0, 8);
 
 describe('run id', () => {
@@ -180,9 +185,11 @@ describe('run ids of generated execution names', () => {
   });
 
   test('all match the TrainingJobName, TransformJobName and ModelName patterns and are lower-case', () => {
-    for (const { executionName, runName } of generated) {
-      expectValidSageMakerName(deriveRunId(executionName, runName));
-    }
+    // One expect over all 3,000 (15,000 expect() calls took 4 s): the failures are listed by name.
+    const invalid = generated
+      .map(({ executionName, runName }) => deriveRunId(executionName, runName))
+      .filter((name) => !isValidSageMakerName(name));
+    expect(invalid).toEqual([]);
   });
 
   test('are distinct for distinct names', () => {
