@@ -199,26 +199,34 @@ async function main(argv: string[]): Promise<number> {
       .option('--quality <1-100>', 'JPEG quality of the written images (default: 90)', wholeNumber)
       .option('--min-side <px>', 'leave out images whose shorter side is below this (default: 32)', wholeNumber)
       .option('--background <colour>', 'what transparent pixels are flattened onto: white, black, gray or #rrggbb (default: white)');
+  /** prepare-data's and prepare-batch's upload options: `what` is where the files go, `uses` what the bucket is for. */
+  const uploadOptions = (command: Command, what: string, uses: string, force: string) =>
+    command
+      .option('--data-bucket <name>', `the deployed data bucket (stack output ${STACK_OUTPUTS.dataBucketName}), for ${uses}`)
+      .option('--upload', `upload ${what} to the data bucket of the deployed stack`)
+      .option('--force', `with --upload: ${force}`)
+      .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
+      .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
+      .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)');
 
-  conversionOptions(
-    program
-      .command('prepare-data')
-      .description('Turn a folder of class folders into a training set (RecordIO or images + .lst), a labelled test set and a run request with its numbers')
-      .argument('<images-dir>', 'images laid out as <images-dir>/<class folder>/<image files> (JPEG, PNG, WebP, GIF, TIFF, AVIF; any depth)')
-      .requiredOption('--out <dir>', 'output folder (new, empty, or an earlier prepare-data output, which is replaced)')
-      .option('--format <format>', 'recordio (RecordIO files) or lst (image files + .lst lists)', 'recordio')
-      .option('--validation-fraction <fraction>', 'share of each class for validation, between 0 and 1', fraction, DEFAULT_VALIDATION_FRACTION)
+  uploadOptions(
+    conversionOptions(
+      program
+        .command('prepare-data')
+        .description('Turn a folder of class folders into a training set (RecordIO or images + .lst), a labelled test set and a run request with its numbers')
+        .argument('<images-dir>', 'images laid out as <images-dir>/<class folder>/<image files> (JPEG, PNG, WebP, GIF, TIFF, AVIF; any depth)')
+        .requiredOption('--out <dir>', 'output folder (new, empty, or an earlier prepare-data output, which is replaced)')
+        .option('--format <format>', 'recordio (RecordIO files) or lst (image files + .lst lists)', 'recordio')
+        .option('--validation-fraction <fraction>', 'share of each class for validation, between 0 and 1', fraction, DEFAULT_VALIDATION_FRACTION)
       .option('--test-fraction <fraction>', 'share of each class held out as labelled test images under test/ (0: none)', fraction, DEFAULT_TEST_FRACTION)
-      .option('--seed <n>', 'seed of the split and the record order', wholeNumber, DEFAULT_SEED),
+        .option('--seed <n>', 'seed of the split and the record order', wholeNumber, DEFAULT_SEED),
+    )
+      .option('--keep-original', 'pack JPEG and PNG files as they are (headers checked only) instead of decoding and converting them')
+      .option('--name <name>', 'dataset name: file names and s3://<data bucket>/datasets/<name>/ (default: the folder name)'),
+    'the dataset',
+    'the run request URIs',
+    'replace a different dataset of the same name',
   )
-    .option('--keep-original', 'pack JPEG and PNG files as they are (headers checked only) instead of decoding and converting them')
-    .option('--name <name>', 'dataset name: file names and s3://<data bucket>/datasets/<name>/ (default: the folder name)')
-    .option('--data-bucket <name>', `the deployed data bucket (stack output ${STACK_OUTPUTS.dataBucketName}), for the run request URIs`)
-    .option('--upload', 'upload to the data bucket of the deployed stack')
-    .option('--force', 'with --upload: replace a different dataset of the same name')
-    .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
-    .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
-    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)')
     .option('--json', 'print dataset.json as one JSON document')
     .action((imagesDir: string, opts) =>
       run(opts, (out) =>
@@ -248,20 +256,18 @@ async function main(argv: string[]): Promise<number> {
       ),
     );
 
-  conversionOptions(
-    program
-      .command('prepare-batch')
-      .description('Convert images to classify as prepare-data does (decoded, oriented, resized, JPEG), folders kept; print the batchInput to use')
-      .argument('<dir>', 'the images to classify, in any folders (kept as they are)')
-      .option('--out <dir>', 'output folder (default: <dir>-batch beside it; new, empty, or an earlier prepare-batch output)'),
+  uploadOptions(
+    conversionOptions(
+      program
+        .command('prepare-batch')
+        .description('Convert images to classify as prepare-data does (decoded, oriented, resized, JPEG), folders kept; print the batchInput to use')
+        .argument('<dir>', 'the images to classify, in any folders (kept as they are)')
+        .option('--out <dir>', 'output folder (default: <dir>-batch beside it; new, empty, or an earlier prepare-batch output)'),
+    ).option('--name <name>', 'batch name: s3://<data bucket>/batches/<name>/ (default: the folder name)'),
+    'the images (to batches/<name>/)',
+    'the printed batchInput',
+    'replace what is under batches/<name>/',
   )
-    .option('--name <name>', 'batch name: s3://<data bucket>/batches/<name>/ (default: the folder name)')
-    .option('--data-bucket <name>', 'the deployed data bucket (stack output DataBucketName), for the printed batchInput')
-    .option('--upload', 'upload the images to batches/<name>/ in the data bucket of the deployed stack')
-    .option('--force', 'with --upload: replace what is under batches/<name>/')
-    .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
-    .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
-    .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)')
     .option('--json', 'print batch.json as one JSON document')
     .action((imagesDir: string, opts) =>
       run(opts, (out) =>

@@ -18,8 +18,8 @@ import { collectImages } from '../prepare-data/collect';
 import { DEFAULT_MAX_PAYLOAD_IN_MB, PLACEHOLDER_BUCKETS } from '../prepare-data/contract';
 import { besideOut, checkOutputFolder, contentHash, type ProcessingSettings, processingSettings, temporaryDir, writeImageCopies } from '../prepare-data/dataset-writer';
 import { type RejectedEntry, scanImageTree } from '../prepare-data/image-tree';
-import { checkConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName } from '../prepare-data/options';
-import { createProgress, type ProgressStream } from '../prepare-data/progress';
+import { checkConvertOptions, type ConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName, type UploadOptions } from '../prepare-data/options';
+import { createProgress } from '../prepare-data/progress';
 import { batchPrefix } from '../prepare-data/run-request';
 import { plural, printRejected, printWrapped } from '../prepare-data/summary';
 import { uploadBatch, type UploadResult } from '../prepare-data/upload';
@@ -30,25 +30,12 @@ export const BATCH_OUTPUT_ENTRIES = ['images', 'batch.json'] as const;
 /** A transform request carries one image; SageMaker's default MaxPayloadInMB (6, the pipeline's too) bounds it. */
 const MAX_PAYLOAD_BYTES = DEFAULT_MAX_PAYLOAD_IN_MB * 1_000_000;
 
-export interface PrepareBatchOptions {
+export interface PrepareBatchOptions extends Omit<ConvertOptions, 'keepOriginal'>, UploadOptions {
   readonly imagesDir: string;
   /** @default `<images-dir>-batch`, beside the images folder */
   readonly out?: string;
   /** @default - the images folder's name, made S3-safe */
   readonly name?: string;
-  readonly shortSide?: number;
-  readonly quality?: number;
-  readonly minSide?: number;
-  readonly background?: string;
-  readonly concurrency?: number;
-  /** The deployed data bucket, for the printed batchInput (not needed with `upload`). */
-  readonly dataBucket?: string;
-  readonly upload?: boolean;
-  /** With `upload`: replace what is under `batches/<name>/`. */
-  readonly force?: boolean;
-  readonly stackName?: string;
-  readonly progressStream?: ProgressStream;
-  readonly partSize?: number;
 }
 
 /** `<out>/batch.json`. */

@@ -5,7 +5,7 @@ import { DEFAULT_STACK_NAME, findPipelineStack } from '../aws/stack';
 import { CliError, EXIT, UsageError } from '../errors';
 import type { Output } from '../output';
 import { type Collected, collectImages, type PrepareMode } from '../prepare-data/collect';
-import { checkConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName, isWhole } from '../prepare-data/options';
+import { checkConvertOptions, type ConvertOptions, DATASET_NAME_PATTERN, defaultDatasetName, isWhole, type UploadOptions } from '../prepare-data/options';
 import { PLACEHOLDER_BUCKETS, prepareRunOrReject, VALIDATE_EXECUTION_NAME } from '../prepare-data/contract';
 import {
   besideOut,
@@ -18,7 +18,7 @@ import {
   writeDataset,
 } from '../prepare-data/dataset-writer';
 import { scanImageTree } from '../prepare-data/image-tree';
-import { createProgress, type ProgressStream } from '../prepare-data/progress';
+import { createProgress } from '../prepare-data/progress';
 import { IMAGE_RECORD_HEADER_SIZE, RECORDIO_MAX_LENGTH } from '../prepare-data/recordio';
 import { DATASET_FORMATS, type DatasetFormat, imageShapeSide, miniBatchSizeFor, referenceMiniBatchSize, resizeFor, resizeNeed } from '../prepare-data/run-request';
 import { plural, printRejected, printWarning, printWrapped } from '../prepare-data/summary';
@@ -36,7 +36,7 @@ export const IMBALANCE_RATIO = 10;
 /** Each class needs one image to train on and one to validate on. */
 export const MIN_CLASS_IMAGES = 2;
 
-export interface PrepareDataOptions {
+export interface PrepareDataOptions extends ConvertOptions, UploadOptions {
   readonly imagesDir: string;
   readonly out: string;
   /** @default 'recordio' */
@@ -49,29 +49,6 @@ export interface PrepareDataOptions {
   readonly seed?: number;
   /** @default - the images folder's name, made S3-safe */
   readonly name?: string;
-  /** The shorter side of every written image. @default 256 */
-  readonly shortSide?: number;
-  /** JPEG quality. @default 90 */
-  readonly quality?: number;
-  /** Images whose shorter side is below this are left out. @default 32 */
-  readonly minSide?: number;
-  /** What transparent pixels are flattened onto: a name or `#rrggbb`. @default white */
-  readonly background?: string;
-  /** Pack JPEG and PNG files as they are (headers checked only), as before images were converted. */
-  readonly keepOriginal?: boolean;
-  /** Images decoded at once. @default - collect.ts defaultConcurrency() */
-  readonly concurrency?: number;
-  /** The deployed data bucket, for the run request's URIs (not needed with `upload`). */
-  readonly dataBucket?: string;
-  /** Upload to the deployed stack's data bucket. */
-  readonly upload?: boolean;
-  /** With `upload`: replace a different dataset of the same name. */
-  readonly force?: boolean;
-  readonly stackName?: string;
-  /** Where the progress bar goes. @default - none */
-  readonly progressStream?: ProgressStream;
-  /** Multipart part size for the upload (tests). */
-  readonly partSize?: number;
 }
 
 /** The JSON document of `--json`: dataset.json, plus where things went. */

@@ -5,6 +5,7 @@
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { type ConvertSettings, DEFAULT_BACKGROUND, DEFAULT_MIN_SIDE, DEFAULT_QUALITY, DEFAULT_SHORT_SIDE, MAX_SHORT_SIDE, NAMED_BACKGROUNDS, parseBackground } from './convert';
+import type { ProgressStream } from './progress';
 import { imageShapeSide } from './run-request';
 
 /** Dataset names become S3 key parts and file names: keep them plain. */
@@ -12,11 +13,33 @@ export const DATASET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 /** The conversion options as a command takes them (undefined: the default). */
 export interface ConvertOptions {
+  /** The shorter side of every written image. @default 256 */
   readonly shortSide?: number;
+  /** JPEG quality. @default 90 */
   readonly quality?: number;
+  /** Images whose shorter side is below this are left out. @default 32 */
   readonly minSide?: number;
+  /** What transparent pixels are flattened onto: a name or `#rrggbb`. @default white */
   readonly background?: string;
+  /** Pack JPEG and PNG files as they are (headers checked only), as before images were converted. */
   readonly keepOriginal?: boolean;
+  /** Images decoded at once. @default - collect.ts defaultConcurrency() */
+  readonly concurrency?: number;
+}
+
+/** Where prepare-data and prepare-batch put their files with `upload`, and what the progress goes to. */
+export interface UploadOptions {
+  /** The deployed data bucket, for the URIs printed and written (not needed with `upload`). */
+  readonly dataBucket?: string;
+  /** Upload to the deployed stack's data bucket. */
+  readonly upload?: boolean;
+  /** With `upload`: replace a different dataset or batch of the same name. */
+  readonly force?: boolean;
+  readonly stackName?: string;
+  /** Where the progress bar goes. @default - none */
+  readonly progressStream?: ProgressStream;
+  /** Multipart part size for the upload (tests). */
+  readonly partSize?: number;
 }
 
 /** The default dataset name: the folder's name with anything but letters, digits, `.`, `_`, `-` made `-`. */
