@@ -24,6 +24,9 @@ const REFERENCE_RUN: PreparedRun = {
   baseTrainingJob: null,
   minValidationAccuracy: null,
   minValidationAccuracyText: null,
+  registry: { modelPackageGroup: 'imageclassificationpipeline-models', approval: 'PendingManualApproval' },
+  endpoint: null,
+  modelPackage: null,
   names: { trainingJob: RUN_ID, model: RUN_ID, transformJob: RUN_ID, tuningJob: tuningJobName(RUN_ID) },
   training: {
     trainingData: 's3://data-bkt/train/',
@@ -218,6 +221,7 @@ describe('modes', () => {
     expect(run).toStrictEqual({
       ...REFERENCE_RUN,
       mode: 'transform',
+      registry: null,
       training: null,
       transform: { ...REFERENCE_RUN.transform, modelName: 'caltech-model-1', batchInput: 's3://data-bkt/more-images/' },
       output: { modelPrefix: null, predictionsPrefix: REFERENCE_RUN.output.predictionsPrefix, checkpointPrefix: null },
@@ -232,7 +236,7 @@ describe('modes', () => {
 
   test('modelName in mode full is rejected: the run trains its own model', () => {
     expect(onlyProblemOf({ modelName: 'my-model' })).toBe(
-      'modelName: "my-model" is not used in mode "full", which trains a model, creates it and runs a batch transform; modelName (the existing SageMaker model to classify with) is only used in mode "transform": remove it or change mode',
+      'modelName: "my-model" is not used in mode "full", which trains a model, creates it and runs a batch transform; modelName (an existing SageMaker model) is only used in modes "transform" and "deploy": remove it or change mode',
     );
   });
 
@@ -262,7 +266,7 @@ describe('modes', () => {
   });
 
   test('an unknown mode is rejected with the allowed modes', () => {
-    expect(onlyProblemOf({ mode: 'Full' })).toBe('mode: "Full" must be one of "full", "train", "transform"');
+    expect(onlyProblemOf({ mode: 'Full' })).toBe('mode: "Full" must be one of "full", "train", "transform", "deploy"');
   });
 });
 
@@ -459,7 +463,7 @@ describe('multiple problems', () => {
 
   test('an invalid mode does not produce follow-on mode errors', () => {
     expect(problemsOf({ mode: 'transfrom', modelName: 'my-model' })).toEqual([
-      'mode: "transfrom" must be one of "full", "train", "transform"',
+      'mode: "transfrom" must be one of "full", "train", "transform", "deploy"',
     ]);
   });
 });

@@ -75,6 +75,31 @@ function referenceModelRequest(runId: string) {
   };
 }
 
+/** The CreateModelPackage request of the reference run: the version of the run's model, PendingManualApproval. */
+function referenceRegisterRequest(runId: string, approval = 'PendingManualApproval') {
+  return {
+    ModelPackageGroupName: `${pipeline.resourceNamePrefix}-models`,
+    ModelPackageDescription: `Run ${runId}: training job ${runId}`,
+    InferenceSpecification: {
+      Containers: [{ Image: IMAGE, ModelDataUrl: `s3://${artifact}/runs/${runId}/model/${runId}/output/model.tar.gz` }],
+      SupportedContentTypes: ['application/x-image', 'image/jpeg', 'image/png'],
+      SupportedResponseMIMETypes: ['application/json'],
+      SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge', 'ml.c5.xlarge', 'ml.c5.2xlarge', 'ml.g4dn.xlarge'],
+      SupportedTransformInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge', 'ml.c5.xlarge', 'ml.c5.2xlarge', 'ml.g4dn.xlarge'],
+    },
+    ModelApprovalStatus: approval,
+    MetadataProperties: { GeneratedBy: `arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`, ProjectId: runId },
+    CustomerMetadataProperties: {
+      runId,
+      modelName: runId,
+      trainingJobName: runId,
+      validationAccuracy: '0.85',
+      trainingData: `s3://${data}/train/`,
+    },
+    Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
+  };
+}
+
 function referenceTransformRequest(runId: string, modelName = runId) {
   return {
     TransformJobName: runId,
@@ -108,6 +133,7 @@ describe('the reference run', () => {
     expect(requestsOf(outcome)).toEqual([
       { api: 'CreateTrainingJob', request: referenceTrainingRequest(RUN_ID) },
       { api: 'CreateModel', request: referenceModelRequest(RUN_ID) },
+      { api: 'CreateModelPackage', request: referenceRegisterRequest(RUN_ID) },
       { api: 'CreateTransformJob', request: referenceTransformRequest(RUN_ID) },
     ]);
     expect(outcome.output).toEqual({
@@ -132,6 +158,9 @@ describe('the reference run', () => {
       trainingInstanceCount: 1,
       modelName: RUN_ID,
       modelArn: expect.stringMatching(new RegExp(`:model/${RUN_ID}$`)),
+      modelPackageArn: `arn:aws:sagemaker:us-east-1:${TEST_ENV.account}:model-package/${pipeline.resourceNamePrefix}-models/1`,
+      endpointName: null,
+      endpointStatus: null,
       transformJobName: RUN_ID,
       predictions: `s3://${artifact}/runs/${RUN_ID}/predictions/`,
       transformInstanceType: 'ml.c5.xlarge',
@@ -152,8 +181,20 @@ describe('the reference run', () => {
       'Build training request',
       'Train model',
       'Read training result',
-      'Accuracy gate?',
+      // No gate, but the metric is looked for by name: the registry records it.
+      'Look for validation accuracy',
+      'Metrics left?',
+      'Read next metric',
+      'Is it validation accuracy?',
+      'Skip metric',
+      'Metrics left?',
+      'Read next metric',
+      'Is it validation accuracy?',
+      'Validation accuracy below gate?',
       'Create model',
+      'Register model',
+      'Deploy endpoint?',
+      'No endpoint',
       'Transform after training?',
       'Run batch transform',
       'Summarize by mode',
@@ -199,7 +240,7 @@ describe('overrides and modes', () => {
       { executionName: EXECUTION },
     );
     expect(outcome.status).toBe('SUCCEEDED');
-    const [training, , transform] = outcome.sagemaker.calls.map((call) => call.request as Record<string, any>);
+    const [training, , , transform] = outcome.sagemaker.calls.map((call) => call.request as Record<string, any>);
     const runId = outcome.output?.runId as string;
     expect(runId).toMatch(/^more-epochs-console-4f1c9e2a-[0-9a-f]{8}$/);
     expect(training).toMatchObject({
@@ -237,6 +278,7 @@ describe('overrides and modes', () => {
     expect(requestsOf(outcome)).toEqual([
       { api: 'CreateTrainingJob', request: referenceTrainingRequest(RUN_ID) },
       { api: 'CreateModel', request: referenceModelRequest(RUN_ID) },
+      { api: 'CreateModelPackage', request: referenceRegisterRequest(RUN_ID) },
     ]);
     expect(outcome.output).toMatchObject({ mode: 'train', modelName: RUN_ID, transformJobName: null, predictions: null });
     expect(outcome.states).toContain('Summarize training run');
@@ -272,7 +314,7 @@ describe('bad requests fail in Prepare run and cost nothing', () => {
   // [what is wrong, request, text the error must contain (the field and the value or what is allowed)]
   const BAD_REQUESTS: Array<[string, Record<string, unknown>, string[]]> = [
     ['unknown top-level field', { epochs: 10 }, ['epochs']],
-    ['unknown mode', { mode: 'deploy' }, ['mode', 'deploy']],
+    ['unknown mode', { mode: 'serve' }, ['mode', 'serve']],
     ['runName with upper case', { runName: 'My-Run' }, ['runName', 'My-Run']],
     ['runName too long', { runName: 'a'.repeat(25) }, ['runName']],
     ['training data outside the pipeline buckets', { trainingData: 's3://someone-elses-bucket/train/' }, ['trainingData', 'someone-elses-bucket']],
@@ -568,7 +610,7 @@ describe('hyperparameter tuning', () => {
     expect(outcome.status).toBe('SUCCEEDED');
     // Every request was checked against the API limits, including the tuning job's and the SDK integration's.
     expect(outcome.sagemaker.calls.filter((call) => call.error)).toEqual([]);
-    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
     // The training job it tunes is the one `Train model` would create, without the tuned hyperparameters.
     expect(outcome.sagemaker.calls[0]?.request).toEqual(tuningRequest(TUNING_JOB, referenceTrainingRequest(RUN_ID)));
     const best = outcome.output?.tuning.bestTrainingJobName as string;
@@ -674,7 +716,7 @@ describe('accuracy gate', () => {
     for (const gate of [0.6, 0.85]) {
       const outcome = await gated(gate);
       expect(outcome.status).toBe('SUCCEEDED');
-      expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+      expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
       expect(outcome.output?.minValidationAccuracy).toBe(gate);
     }
   });
@@ -717,7 +759,7 @@ describe('incremental training', () => {
   test('a compatible base job: the model channel is added and its num_layers, image_shape and num_classes are taken', async () => {
     const outcome = await run({ hyperparameters: { epochs: 4 } });
     expect(outcome.status).toBe('SUCCEEDED');
-    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob', 'CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob', 'CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
     expect(outcome.sagemaker.calls[0]?.request).toEqual({ TrainingJobName: BASE });
     const training = outcome.sagemaker.calls[1]?.request as Record<string, any>;
     expect(training.HyperParameters).toEqual({ ...referenceTrainingRequest(RUN_ID).HyperParameters, epochs: '4' });
