@@ -346,7 +346,9 @@ export class SageMakerStandIn {
         endpoint.describesLeft -= 1;
         if (endpoint.describesLeft <= 0) this.finishEndpoint(endpoint);
       }
-      const { pendingConfig: _pending, describesLeft: _left, ...answer } = endpoint;
+      const answer: Record<string, unknown> = { ...endpoint };
+      delete answer.pendingConfig;
+      delete answer.describesLeft;
       const serving = answer.EndpointStatus === 'InService' || answer.EndpointStatus === 'Updating';
       return jsonCopy<Record<string, unknown>>({
         ...answer,

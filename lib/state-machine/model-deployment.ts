@@ -236,12 +236,12 @@ export class ModelDeployment extends Construct {
       time: sfn.WaitTime.duration(Duration.seconds(ENDPOINT_POLL_SECONDS)),
     });
     start.next(wait);
-    const described = '$.endpointPoll.described';
+    const described = '$.endpointPoll.answer.described';
     const describe = this.sdkTask(STATE_NAMES.describeEndpoint, 'describeEndpoint', {
       Parameters: { 'EndpointName.$': `${endpoint}.name` },
       // EndpointConfigName and FailureReason are not required members of the answer.
-      ResultSelector: withDefaults('$', { EndpointConfigName: null, FailureReason: null }),
-      ResultPath: described,
+      ResultSelector: { 'described.$': withDefaults('$', { EndpointConfigName: null, FailureReason: null }) },
+      ResultPath: '$.endpointPoll.answer',
     });
     wait.next(describe);
     const count = passState(this, STATE_NAMES.countEndpointPoll, { 'count.$': 'States.MathAdd($.endpointPoll.count, 1)' }, '$.endpointPoll');

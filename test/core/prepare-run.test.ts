@@ -578,3 +578,57 @@ describe('managed spot training', () => {
     expect(onlyProblemOf({ training: { spot: 'true' } })).toBe('training.spot: "true" must be true or false (a JSON boolean, not a string)');
   });
 });
+
+describe('registry, endpoint and mode deploy', () => {
+  const PREFIX = 'imageclassificationpipeline';
+
+  test('an endpoint section gets the defaults, a config named after the run, and the key unless the type has local storage', () => {
+    const run = prepare({ endpoint: {}, registry: { approval: 'Approved' } });
+    expect(run.registry).toEqual({ modelPackageGroup: `${PREFIX}-models`, approval: 'Approved' });
+    expect(run.endpoint).toEqual({
+      name: `${PREFIX}-endpoint`,
+      configName: `${PREFIX}-${run.runId}`,
+      modelName: run.names.model,
+      instanceType: 'ml.m5.large',
+      instanceCount: 1,
+      encrypted: false,
+    });
+    const keyed = prepareRun({ endpoint: { instanceType: 'ml.c5d.xlarge' } }, EXECUTION, { ...CONFIG, kmsKeyArn: KMS_KEY_ARN });
+    expect(keyed.endpoint?.encrypted).toBe(false);
+    expect(prepareRun({ endpoint: {} }, EXECUTION, { ...CONFIG, kmsKeyArn: KMS_KEY_ARN }).endpoint?.encrypted).toBe(true);
+  });
+
+  test('the endpoint config name stays within 63 characters and ends with the run id\'s hash', () => {
+    const run = prepare({ runName: 'a'.repeat(24), endpoint: {} });
+    expect(run.endpoint?.configName.length).toBeLessThanOrEqual(63);
+    expect(run.endpoint?.configName.endsWith(run.runId.slice(-8))).toBe(true);
+  });
+
+  test('bad endpoint and registry values are rejected naming the field, the value and what is allowed', () => {
+    expect(onlyProblemOf({ endpoint: { instanceType: 'ml.p9.mega' } })).toBe(
+      'endpoint.instanceType: "ml.p9.mega" is not a SageMaker real-time inference instance type; e.g. "ml.m5.large", "ml.c5.xlarge" or "ml.g4dn.xlarge" (GPU)',
+    );
+    expect(onlyProblemOf({ endpoint: { name: 'prod' } })).toMatch(/^endpoint\.name: "prod" is not one of this stack's endpoint names: they start with "imageclassificationpipeline-"/);
+    expect(onlyProblemOf({ registry: { approval: 'Rejected' } })).toBe('registry.approval: "Rejected" must be one of "Approved", "PendingManualApproval"');
+    expect(onlyProblemOf({ endpoint: { instanceCount: 0 } })).toMatch(/^endpoint\.instanceCount: 0 must be/);
+  });
+
+  test('mode deploy takes a version number or a version ARN of the stack\'s group, or a model name', () => {
+    expect(prepare({ mode: 'deploy', modelPackage: '3' })).toMatchObject({ modelPackage: `${PREFIX}-models/3`, training: null, transform: null, registry: null });
+    const arn = `arn:aws:sagemaker:us-east-1:123456789012:model-package/${PREFIX}-models/12`;
+    expect(prepare({ mode: 'deploy', modelPackage: arn }).modelPackage).toBe(arn);
+    const byName = prepare({ mode: 'deploy', modelName: 'caltech-model-1' });
+    expect(byName.endpoint).toMatchObject({ modelName: 'caltech-model-1', name: `${PREFIX}-endpoint` });
+    expect(byName.modelPackage).toBeNull();
+  });
+
+  test('mode deploy rejects wrong combinations before any SageMaker call', () => {
+    expect(onlyProblemOf({ mode: 'deploy' })).toMatch(/^modelPackage: missing; mode "deploy" deploys a model package version/);
+    expect(onlyProblemOf({ mode: 'deploy', modelPackage: '1', modelName: 'm' })).toMatch(/^modelName: "m" cannot be combined with modelPackage "1"/);
+    expect(onlyProblemOf({ mode: 'deploy', modelPackage: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/other-models/1' })).toMatch(
+      /^modelPackage: "arn:aws:sagemaker:us-east-1:123456789012:model-package\/other-models\/1" is not a version of this stack's model package group "imageclassificationpipeline-models"/,
+    );
+    expect(onlyProblemOf({ mode: 'deploy', modelPackage: '1', registry: {} })).toMatch(/^registry: \{\} is not used in mode "deploy"/);
+    expect(onlyProblemOf({ mode: 'train', modelPackage: '1' })).toMatch(/^modelPackage: "1" is not used in mode "train".*only used in mode "deploy"/);
+  });
+});
