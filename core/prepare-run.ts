@@ -100,7 +100,16 @@ export interface PreparedRun {
     transformResources: { InstanceType: string; InstanceCount: number; VolumeKmsKeyId?: string };
   } | null;
   /** Modes `full` and `train`: how the model is registered in the stack's model package group. */
-  registry: { modelPackageGroup: string; approval: RegistryApproval } | null;
+  registry: {
+    modelPackageGroup: string;
+    approval: RegistryApproval;
+    /**
+     * Where the class names are (the training data set, whose `classes.json` prepare-data writes), as a customer
+     * metadata value: the training data URI when it fits CustomerMetadataProperties' value pattern (letters,
+     * digits, spaces and `_.:/=+-@`, at most 256 characters), else a pointer to the description, which has it.
+     */
+    classNamesLocation: string;
+  } | null;
   /** The endpoint the run deploys to (`endpoint`); null: no deployment. */
   endpoint: PreparedEndpoint | null;
   /**
@@ -546,6 +555,11 @@ function channel(name: string, uri: string, contentType: TrainingContentType): C
   };
 }
 
+/** `value` when it is a valid CustomerMetadataProperties value (CreateModelPackage API reference), else undefined. */
+function metadataValue(value: string): string | undefined {
+  return /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(value) ? value : undefined;
+}
+
 /** The stack's name prefix (core/endpoint.ts). */
 function namePrefixOf(config: PrepareRunConfig): string {
   return config.namePrefix ?? resourceNamePrefix('ImageClassificationPipeline');
@@ -643,7 +657,11 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
     runId,
     runName: run.runName,
     mode: run.mode,
-    registry: run.registry && { modelPackageGroup: modelPackageGroupName(prefix), approval: run.registry.approval },
+    registry: run.registry && {
+      modelPackageGroup: modelPackageGroupName(prefix),
+      approval: run.registry.approval,
+      classNamesLocation: metadataValue(run.training?.trainingData ?? '') ?? 'the training data in ModelPackageDescription',
+    },
     endpoint,
     modelPackage: run.modelPackage,
     source: run.source,

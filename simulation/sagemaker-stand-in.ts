@@ -108,16 +108,7 @@ export class SageMakerStandIn {
     const existing = this.outcomes.existingEndpoint;
     if (existing !== undefined) {
       this.namesInUse.CreateEndpointConfig.add(existing.configName.toLowerCase());
-      this.endpoints.set(existing.name.toLowerCase(), {
-        EndpointName: existing.name,
-        EndpointArn: this.arn('endpoint', existing.name),
-        EndpointConfigName: existing.configName,
-        EndpointStatus: 'InService',
-        CreationTime: this.clock - 86_400_000,
-        LastModifiedTime: this.clock - 86_400_000,
-        pendingConfig: null,
-        describesLeft: 0,
-      });
+      if (existing.name !== undefined) this.addExistingEndpoint(existing.name, existing.configName);
     }
   }
 
@@ -283,7 +274,7 @@ export class SageMakerStandIn {
     return this.call('CreateEndpoint', request, context, (valid, requestId) => {
       const name = String(valid.EndpointName);
       const arn = this.arn('endpoint', name);
-      if (this.endpoints.has(name.toLowerCase())) {
+      if (this.endpointNamed(name) !== undefined) {
         throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Cannot create already existing endpoint "${arn}".`, requestId);
       }
       const config = this.knownEndpointConfig(String(valid.EndpointConfigName), requestId);
@@ -311,7 +302,7 @@ export class SageMakerStandIn {
   async updateEndpoint(request: unknown, context: CallContext = {}): Promise<{ EndpointArn: string }> {
     return this.call('UpdateEndpoint', request, context, (valid, requestId) => {
       const name = String(valid.EndpointName);
-      const endpoint = this.endpoints.get(name.toLowerCase());
+      const endpoint = this.endpointNamed(name);
       if (endpoint === undefined) {
         throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Could not find endpoint "${this.arn('endpoint', name)}".`, requestId);
       }
@@ -337,7 +328,7 @@ export class SageMakerStandIn {
   async describeEndpoint(request: unknown, context: CallContext = {}): Promise<Record<string, unknown>> {
     return this.call('DescribeEndpoint', request, context, (valid, requestId) => {
       const name = String(valid.EndpointName);
-      const endpoint = this.endpoints.get(name.toLowerCase());
+      const endpoint = this.endpointNamed(name);
       if (endpoint === undefined) {
         throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Could not find endpoint "${this.arn('endpoint', name)}".`, requestId);
       }
@@ -355,6 +346,30 @@ export class SageMakerStandIn {
         ...(serving ? { ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 1, DesiredInstanceCount: 1, CurrentWeight: 1, DesiredWeight: 1 }] } : {}),
       });
     });
+  }
+
+  /** An endpoint InService since a day before the run, on `configName`. */
+  private addExistingEndpoint(name: string, configName: string): SimulatedEndpoint {
+    const endpoint: SimulatedEndpoint = {
+      EndpointName: name,
+      EndpointArn: this.arn('endpoint', name),
+      EndpointConfigName: configName,
+      EndpointStatus: 'InService',
+      CreationTime: this.clock - 86_400_000,
+      LastModifiedTime: this.clock - 86_400_000,
+      pendingConfig: null,
+      describesLeft: 0,
+    };
+    this.endpoints.set(name.toLowerCase(), endpoint);
+    return endpoint;
+  }
+
+  /** The endpoint `name`: a known one, or (with `existingEndpoint` without a name) the one that existed before the run. */
+  private endpointNamed(name: string): SimulatedEndpoint | undefined {
+    const known = this.endpoints.get(name.toLowerCase());
+    if (known !== undefined) return known;
+    const existing = this.outcomes.existingEndpoint;
+    return existing !== undefined && existing.name === undefined ? this.addExistingEndpoint(name, existing.configName) : undefined;
   }
 
   private get endpointOutcome(): EndpointOutcome {
@@ -948,8 +963,11 @@ export interface SageMakerOutcomes {
   readonly resourceLimitExceededCalls?: Partial<Record<SageMakerApi, number>>;
   /** How every endpoint creation or update ends. @default { status: 'InService' } after 2 DescribeEndpoint answers */
   readonly endpoint?: EndpointOutcome;
-  /** An endpoint that exists before the run, InService with `configName`. @default - none */
-  readonly existingEndpoint?: { readonly name: string; readonly configName: string };
+  /**
+   * An endpoint that exists before the run, InService with `configName`; without `name`, whatever endpoint the
+   * run deploys to. @default - none
+   */
+  readonly existingEndpoint?: { readonly name?: string; readonly configName: string };
   /**
    * Versions registered before the run, in every group: their approval statuses, version 1 first.
    * @default - none

@@ -71,12 +71,13 @@ export class ModelDeployment extends Construct {
     // a versioned model package of the group (ModelPackageGroupName; no ModelPackageName, which is for unversioned
     // ones). The Model Registry numbers versions from 1 within the group
     // (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-models.html). CustomerMetadataProperties are
-    // strings of letters, digits, spaces and `_.:/=+-@` (at most 256 characters): the run id, the accuracy and an
-    // S3 URI fit.
+    // strings of letters, digits, spaces and `_.:/=+-@` (at most 256 characters): the run id and the accuracy fit,
+    // an S3 URI may not (Prepare run checks it); the description takes any printable text.
     this.registerModel = this.sdkTask(STATE_NAMES.registerModel, 'createModelPackage', {
       Parameters: {
         ModelPackageGroupName: props.modelPackageGroupName,
-        'ModelPackageDescription.$': "States.Format('Run {}: training job {}', $.run.runId, $.trainingJob.TrainingJobName)",
+        'ModelPackageDescription.$':
+          "States.Format('Run {}: training job {}, trained on {}', $.run.runId, $.trainingJob.TrainingJobName, $.run.training.trainingData)",
         InferenceSpecification: {
           Containers: [{ 'Image.$': '$.image.imageUri', 'ModelDataUrl.$': '$.trainingJob.ModelArtifacts' }],
           SupportedContentTypes: [...INFERENCE_CONTENT_TYPES],
@@ -92,8 +93,8 @@ export class ModelDeployment extends Construct {
           'trainingJobName.$': '$.trainingJob.TrainingJobName',
           // "null" when training reported no validation:accuracy (no gate looked for it, or none was reported).
           'validationAccuracy.$': "States.Format('{}', $.gate.metric.Value)",
-          // The class names are those of the training data set: its prefix, where prepare-data writes classes.json.
-          'trainingData.$': '$.run.training.trainingData',
+          // The class names are those of the training data set (prepare-data writes its classes.json there).
+          'classNames.$': '$.run.registry.classNamesLocation',
         },
         Tags: tags,
       },

@@ -24,7 +24,7 @@ const REFERENCE_RUN: PreparedRun = {
   baseTrainingJob: null,
   minValidationAccuracy: null,
   minValidationAccuracyText: null,
-  registry: { modelPackageGroup: 'imageclassificationpipeline-models', approval: 'PendingManualApproval' },
+  registry: { modelPackageGroup: 'imageclassificationpipeline-models', approval: 'PendingManualApproval', classNamesLocation: 's3://data-bkt/train/' },
   endpoint: null,
   modelPackage: null,
   names: { trainingJob: RUN_ID, model: RUN_ID, transformJob: RUN_ID, tuningJob: tuningJobName(RUN_ID) },
@@ -584,7 +584,9 @@ describe('registry, endpoint and mode deploy', () => {
 
   test('an endpoint section gets the defaults, a config named after the run, and the key unless the type has local storage', () => {
     const run = prepare({ endpoint: {}, registry: { approval: 'Approved' } });
-    expect(run.registry).toEqual({ modelPackageGroup: `${PREFIX}-models`, approval: 'Approved' });
+    expect(run.registry).toEqual({ modelPackageGroup: `${PREFIX}-models`, approval: 'Approved', classNamesLocation: 's3://data-bkt/train/' });
+    // A prefix with characters customer metadata does not take points to the description instead.
+    expect(prepare({ trainingData: 's3://data-bkt/photos (2024)/' }).registry?.classNamesLocation).toBe('the training data in ModelPackageDescription');
     expect(run.endpoint).toEqual({
       name: `${PREFIX}-endpoint`,
       configName: `${PREFIX}-${run.runId}`,

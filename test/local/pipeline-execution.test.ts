@@ -79,7 +79,7 @@ function referenceModelRequest(runId: string) {
 function referenceRegisterRequest(runId: string, approval = 'PendingManualApproval') {
   return {
     ModelPackageGroupName: `${pipeline.resourceNamePrefix}-models`,
-    ModelPackageDescription: `Run ${runId}: training job ${runId}`,
+    ModelPackageDescription: `Run ${runId}: training job ${runId}, trained on s3://${data}/train/`,
     InferenceSpecification: {
       Containers: [{ Image: IMAGE, ModelDataUrl: `s3://${artifact}/runs/${runId}/model/${runId}/output/model.tar.gz` }],
       SupportedContentTypes: ['application/x-image', 'image/jpeg', 'image/png'],
@@ -94,7 +94,7 @@ function referenceRegisterRequest(runId: string, approval = 'PendingManualApprov
       modelName: runId,
       trainingJobName: runId,
       validationAccuracy: '0.85',
-      trainingData: `s3://${data}/train/`,
+      classNames: `s3://${data}/train/`,
     },
     Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
   };
