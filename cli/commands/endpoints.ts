@@ -21,11 +21,17 @@ export interface StackOption {
 /** The sentence every place that creates or lists endpoints shows. */
 export const ENDPOINT_BILLING_NOTE = 'An endpoint bills every hour it exists, used or not: ic-pipeline undeploy <endpoint> deletes it.';
 
-/** A table of `rows` with the columns left-aligned, cut to `width` (live terminals) by the Output. */
-function table(header: string[], rows: string[][]): string[] {
+/**
+ * `rows` as a table with left-aligned columns when it fits in `width` (2 columns of indent included), else as one
+ * block per row (its first cell, then `header: value` lines), so that nothing wraps at 60 columns.
+ */
+export function table(header: string[], rows: string[][], width: number): string[] {
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(header), ...rows.map(line)];
+  const lines = [line(header), ...rows.map(line)];
+  if (Math.max(...lines.map((text) => text.length)) + 2 <= width) return lines;
+  const label = (title: string) => `${title.charAt(0)}${title.slice(1).toLowerCase()}:`;
+  return rows.flatMap((row) => [row[0] ?? '', ...header.slice(1).map((title, i) => `  ${label(title)} ${row[i + 1] ?? ''}`)]);
 }
 
 /** `endpoints`: this stack's endpoints with status, instance, age, cost so far and per hour. */
@@ -64,7 +70,8 @@ export async function endpointsCommand(options: StackOption, deps: AwsDeps, out:
     out.line(`No endpoints of stack ${stackName} in ${region}: nothing is billed for endpoints.`);
     return EXIT.ok;
   }
-  out.line(`${out.c.bold(`${rows.length} endpoint${rows.length === 1 ? '' : 's'}`)} of stack ${stackName} in ${region} (list prices as of ${pricesAsOf(region)}):`);
+  out.line(`${out.c.bold(`${rows.length} endpoint${rows.length === 1 ? '' : 's'}`)} of stack ${stackName} in ${region}`);
+  out.line(`(list prices as of ${pricesAsOf(region)}):`);
   for (const text of table(
     ['ENDPOINT', 'STATUS', 'INSTANCES', 'AGE', '$/HOUR', 'SO FAR'],
     rows.map((row) => [
@@ -75,9 +82,11 @@ export async function endpointsCommand(options: StackOption, deps: AwsDeps, out:
       formatCost(row.cost.perHour),
       formatCost(row.cost.soFar),
     ]),
+    out.columns(),
   )) out.line(`  ${text}`);
   for (const row of rows) if (row.failureReason) out.line(`  ${row.name}: ${out.c.red(row.failureReason)}`);
-  out.line(ENDPOINT_BILLING_NOTE);
+  out.line('An endpoint bills every hour it exists, used or not:');
+  out.line('ic-pipeline undeploy <endpoint> deletes it.');
   return EXIT.ok;
 }
 
@@ -133,8 +142,10 @@ export async function modelsCommand(options: StackOption, deps: AwsDeps, out: Ou
       v.created?.toISOString().slice(0, 16).replace('T', ' ') ?? '?',
       v.runId ?? '?',
     ]),
+    out.columns(),
   )) out.line(`  ${text}`);
-  out.line('Approve one with ic-pipeline approve <version>; deploy an approved one with ic-pipeline deploy <version>.');
+  out.line('Approve one: ic-pipeline approve <version>');
+  out.line('Deploy an approved one: ic-pipeline deploy <version>');
   return EXIT.ok;
 }
 
