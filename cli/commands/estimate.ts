@@ -61,7 +61,7 @@ export function estimateCommand(options: EstimateOptions, out: Output, env: Node
     );
     if (endpoint.costPerHour !== null) out.line(`  ${formatCost(endpoint.costPerMonth)} a month (${HOURS_PER_MONTH} h)`);
     out.line('  An endpoint bills every hour it exists, used or not,');
-    out.line('  until ic-pipeline undeploy deletes it: not in the total above.');
+    out.line('  until ic-pipeline undeploy deletes it (not in the total).');
     out.line();
   }
   for (const warning of warnings) out.warn(`${out.c.yellow('Warning:')} ${warning}`);
