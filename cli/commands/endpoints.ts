@@ -197,6 +197,5 @@ export async function deployCommand(
     ...(isVersion ? { modelPackage: options.target } : { modelName: options.target }),
     endpoint: { ...(options.endpoint ? { name: options.endpoint } : {}), ...(options.instanceType ? { instanceType: options.instanceType } : {}) },
   };
-  if (!out.jsonMode) out.line(out.c.yellow(ENDPOINT_BILLING_NOTE));
   return startCommand({ requestBody: request, requestLabel: 'deploy', stackName: options.stackName, wait: options.wait }, deps, out);
 }
