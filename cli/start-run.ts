@@ -66,9 +66,8 @@ export async function startCommand(options: StartOptions, deps: AwsDeps, out: Ou
   const consoleUrl = executionConsoleUrl(executionArn);
 
   // An endpoint bills every hour it exists: say so wherever a run will create one.
-  if (!out.jsonMode && typeof request === 'object' && request !== null && 'endpoint' in request && request.endpoint !== undefined) {
-    out.line(out.c.yellow('This run deploys an endpoint: it bills every hour it exists, used or not (ic-pipeline undeploy deletes it).'));
-  } else if (!out.jsonMode && (request as { mode?: unknown } | null)?.mode === 'deploy') {
+  const fields = (request ?? {}) as { endpoint?: unknown; mode?: unknown };
+  if (!out.jsonMode && (fields.endpoint !== undefined || fields.mode === 'deploy')) {
     out.line(out.c.yellow('This run deploys an endpoint: it bills every hour it exists, used or not (ic-pipeline undeploy deletes it).'));
   }
   if (!options.wait) {
