@@ -17,8 +17,9 @@ async function dryRun(scenario: (typeof SCENARIO_NAMES)[number], request?: strin
   return { code, report: json ? JSON.parse(out.stdout()) : undefined, text: out.stdout() };
 }
 
-// One test per scenario: each run gets its own time budget on a loaded machine.
-test.each(SCENARIO_NAMES)('scenario %s ends with exactly one notification, never a runtime error', async (scenario) => {
+// One test per scenario: each run gets its own time budget on a loaded machine. The endpoint scenarios need a
+// request that deploys: their own tests below run them with one.
+test.each(SCENARIO_NAMES.filter((name) => !name.startsWith('endpoint-')))('scenario %s ends with exactly one notification, never a runtime error', async (scenario) => {
   const { report } = await dryRun(scenario);
   expect(report.notifications).toHaveLength(1);
   expect(report.error ?? '').not.toContain('States.Runtime');
