@@ -96,7 +96,7 @@ export async function predictCommand(options: PredictOptions, deps: AwsDeps, out
   if (runtime === undefined) throw new CliError('predict needs the SageMaker Runtime client');
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   let endpoint: string;
-  let names: { names: string[]; source: string };
+  let names: { names: string[]; source: string; fromDataset: boolean };
   try {
     const stack = await findPipelineStack(deps.cloudFormation, stackName, deps.region);
     endpoint = options.endpoint ?? defaultEndpointName(stackPrefix(stack, stackName));
@@ -136,7 +136,9 @@ export async function predictCommand(options: PredictOptions, deps: AwsDeps, out
     out.json({ endpoint, predictions });
     return EXIT.ok;
   }
-  out.line(`${out.c.bold(endpoint)} (class names from ${names.source})`);
+  out.line(out.c.bold(endpoint));
+  // The default list's path is long and says nothing to the reader: its name does.
+  out.line(out.c.dim(`class names: ${names.fromDataset ? names.source : 'Caltech-256 (the default list)'}`));
   for (const prediction of predictions) {
     out.line(prediction.image);
     for (const entry of prediction.top) out.line(`  ${(entry.probability * 100).toFixed(1).padStart(5)} %  ${entry.class} (${entry.index})`);

@@ -1,13 +1,13 @@
 import { DeleteEndpointCommand, DeleteEndpointConfigCommand, DescribeEndpointCommand, DescribeEndpointConfigCommand, DescribeModelPackageCommand, ListEndpointsCommand, ListModelPackagesCommand, UpdateModelPackageCommand } from '@aws-sdk/client-sagemaker';
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { approvalCommand, endpointsCommand, modelsCommand, undeployCommand } from '../../cli/commands/endpoints';
+import { approvalCommand, deployCommand, endpointsCommand, modelsCommand, undeployCommand } from '../../cli/commands/endpoints';
 import { MAX_REQUEST_BYTES, predictCommand, prepareImage } from '../../cli/commands/predict';
 import { runCommand } from '../../cli/run-command';
 import { visibleLength } from '../../cli/output';
@@ -154,6 +154,27 @@ describe('models, approve, reject', () => {
   });
 });
 
+describe('deploy', () => {
+  test('a version number starts a run in mode deploy of that version, validated locally first', async () => {
+    const aws = mockedAws();
+    aws.mocks.sfn.on(StartExecutionCommand).resolves({ executionArn: executionArn('deploy-x'), startDate: new Date() });
+    const { code, stdout } = await capture(false, (out) => deployCommand({ target: '3', instanceType: 'ml.c5.xlarge' }, aws.deps, out));
+    expect(code).toBe(0);
+    const input = JSON.parse(aws.mocks.sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.input as string);
+    expect(input).toEqual({ mode: 'deploy', modelPackage: '3', endpoint: { instanceType: 'ml.c5.xlarge' } });
+    expect(aws.mocks.sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name).toMatch(/^deploy-\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(stdout).toContain('it bills every hour it exists');
+  });
+
+  test('a bad instance type is rejected before anything starts', async () => {
+    const aws = mockedAws();
+    const { code, stderr } = await capture(false, (out) => deployCommand({ target: RUN_ID, instanceType: 'ml.p9.mega' }, aws.deps, out));
+    expect(code).toBe(1);
+    expect(stderr).toContain('endpoint.instanceType: "ml.p9.mega" is not a SageMaker real-time inference instance type');
+    expect(aws.mocks.sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+});
+
 describe('predict', () => {
   let folder: string;
   let bigPng: string;
@@ -217,6 +238,26 @@ describe('predict', () => {
       [ENDPOINT, 'image/jpeg', 'application/json'],
     ]);
     expect((calls[1]?.Body as Uint8Array).length).toBeLessThan(MAX_REQUEST_BYTES);
+    runtime.restore();
+  });
+
+  test.each([
+    [80, true],
+    [60, false],
+  ])('at %i columns (terminal: %s): each image with its top classes in per cent, no line wider', async (columns, tty) => {
+    const aws = withEndpoint();
+    const runtime = mockClient(SageMakerRuntimeClient);
+    runtime.on(InvokeEndpointCommand).resolves({ Body: new TextEncoder().encode(JSON.stringify([0.1, 0.7, 0.2])) as never });
+    aws.mocks.sfn.on(DescribeExecutionCommand).rejects(awsError('ExecutionDoesNotExist', 'Execution Does Not Exist'));
+    aws.mocks.sfn.on(ListExecutionsCommand).resolves({ executions: [] });
+    const out = bufferOutput({ tty, columns });
+    const deps = { ...aws.deps, sagemakerRuntime: new SageMakerRuntimeClient({ region: REGION }) };
+    expect(await runCommand(out, () => predictCommand({ images: [photo], top: 2 }, deps, out))).toBe(0);
+    const text = out.stdout();
+    for (const line of text.split('\n')) expect({ line, fits: visibleLength(line) <= columns }).toEqual({ line, fits: true });
+    // No run found for the model: the Caltech-256 names, and a warning saying so.
+    expect(text).toContain(`class names: Caltech-256 (the default list)\n${photo}\n   70.0 %  american-flag (1)\n   20.0 %  backpack (2)`);
+    expect(out.stderr()).toContain('using the default class names');
     runtime.restore();
   });
 
