@@ -141,6 +141,7 @@ export class PipelineStateMachine extends Construct {
       modelPackageGroupName: props.modelPackageGroupName,
       encryptionKey: props.encryptionKey,
       sagemakerRole: props.sagemakerRole,
+      vpcConfig: props.vpcConfig,
       next: afterModel,
     });
     steps.createModel.next(deployment.registerModel);

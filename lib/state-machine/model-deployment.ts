@@ -18,6 +18,7 @@ import { RUN_ID_TAG, RUN_REQUEST_REJECTED_ERROR, STATE_NAMES } from '../../core/
 import { SAGEMAKER_CAPACITY_RETRY, SAGEMAKER_SDK_THROTTLING_RETRY, SAGEMAKER_THROTTLING_RETRY } from '../retry-policies';
 import { at, integrationArn, passState, sdkIntegrationArn, withDefaults } from './asl';
 import type { FailurePath } from './failure-path';
+import type { SageMakerVpcConfig } from './sagemaker-steps';
 import { SHORT_TASK_TIMEOUT } from './notification';
 
 /** The error name of a SageMaker ValidationException through the AWS SDK integration (`<Service>.<Exception>`). */
@@ -33,6 +34,8 @@ export interface ModelDeploymentProps {
   readonly sagemakerRole: iam.IRole;
   /** Where a run goes after its model is registered and, if asked, deployed. */
   readonly next: sfn.IChainable;
+  /** The subnets and security groups of the stack's models: a model created from a version gets them too. @default - none */
+  readonly vpcConfig?: SageMakerVpcConfig;
 }
 
 /**
@@ -142,6 +145,7 @@ export class ModelDeployment extends Construct {
           ExecutionRoleArn: props.sagemakerRole.roleArn,
           PrimaryContainer: { 'ModelPackageName.$': '$.modelPackage.ModelPackageArn' },
           EnableNetworkIsolation: true,
+          ...(props.vpcConfig ? { VpcConfig: { SecurityGroupIds: props.vpcConfig.securityGroupIds, Subnets: props.vpcConfig.subnetIds } } : {}),
           Tags: tags,
         },
         ResultPath: '$.model',
