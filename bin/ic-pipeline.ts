@@ -46,6 +46,8 @@ const load = {
   report: () => require('../cli/commands/report') as typeof import('../cli/commands/report'),
   policy: () => require('../cli/commands/policy') as typeof import('../cli/commands/policy'),
   evaluate: () => require('../cli/commands/evaluate') as typeof import('../cli/commands/evaluate'),
+  endpoints: () => require('../cli/commands/endpoints') as typeof import('../cli/commands/endpoints'),
+  predict: () => require('../cli/commands/predict') as typeof import('../cli/commands/predict'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -324,6 +326,57 @@ async function main(argv: string[]): Promise<number> {
   ).action((execution: string | undefined, opts) =>
     runAws(opts, (deps, out) => load.status().statusCommand({ execution, stackName: opts.stack, wait: opts.wait, pollSeconds: opts.interval }, deps, out)),
   );
+
+  aws(
+    program
+      .command('predict')
+      .description('Classify images with a real-time endpoint of the stack (InvokeEndpoint); other formats and files over 6 MB are converted')
+      .argument('<image...>', 'JPEG or PNG images (others that decode are converted)')
+      .option('--endpoint <name>', 'the endpoint (default: <prefix>-endpoint)')
+      .option('--top <n>', 'how many classes to show per image', positiveInteger, 5),
+  ).action((images: string[], opts) =>
+    runAws(opts, (deps, out) => load.predict().predictCommand({ images, endpoint: opts.endpoint, top: opts.top, stackName: opts.stack }, deps, out)),
+  );
+
+  aws(
+    program
+      .command('deploy')
+      .description('Start a run that deploys a model package version (number or ARN) or a run\'s model to an endpoint; an endpoint bills every hour it exists')
+      .argument('<target>', 'model package version (e.g. 3) or run id')
+      .option('--endpoint <name>', 'the endpoint (default: <prefix>-endpoint)')
+      .option('--instance-type <type>', 'the endpoint instance type (default: ml.m5.large)')
+      .option('--wait', 'follow the run until it ends'),
+  ).action((target: string, opts) =>
+    runAws(opts, (deps, out) =>
+      load.endpoints().deployCommand({ target, endpoint: opts.endpoint, instanceType: opts.instanceType, wait: opts.wait, stackName: opts.stack }, deps, out),
+    ),
+  );
+
+  aws(
+    program
+      .command('undeploy')
+      .description('Delete an endpoint of the stack and its endpoint config (the model and its registry version stay)')
+      .argument('<endpoint>', 'endpoint name'),
+  ).action((endpoint: string, opts) => runAws(opts, (deps, out) => load.endpoints().undeployCommand({ endpoint, stackName: opts.stack }, deps, out)));
+
+  aws(program.command('endpoints').description('List the stack\'s endpoints: status, instances, age, cost so far and per hour')).action((opts) =>
+    runAws(opts, (deps, out) => load.endpoints().endpointsCommand({ stackName: opts.stack }, deps, out)),
+  );
+
+  aws(program.command('models').description('List the model registry versions: version, approval, validation accuracy, created, run')).action((opts) =>
+    runAws(opts, (deps, out) => load.endpoints().modelsCommand({ stackName: opts.stack }, deps, out)),
+  );
+
+  for (const [name, status] of [['approve', 'Approved'], ['reject', 'Rejected']] as const) {
+    aws(
+      program
+        .command(name)
+        .description(`Set a model registry version to ${status}`)
+        .argument('<version>', 'version number or ARN'),
+    ).action((version: string, opts) =>
+      runAws(opts, (deps, out) => load.endpoints().approvalCommand({ version, status, stackName: opts.stack }, deps, out)),
+    );
+  }
 
   aws(
     program

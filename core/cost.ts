@@ -308,3 +308,31 @@ export function spotSavingsPercent(summary: Partial<RunSummary>): number | undef
   if (typeof billable !== 'number' || typeof trained !== 'number' || trained <= 0) return undefined;
   return Math.round((1 - billable / trained) * 100);
 }
+
+/** Hours in the monthly figure of an endpoint's cost (365 × 24 / 12). */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * The list price of one instance-hour of a real-time endpoint, or undefined when none was sourced. The
+ * `transform` table holds SageMaker's real-time inference (hosting) prices (its source's note in
+ * reference/prices.json), which are what an endpoint bills: every hour it exists, used or not.
+ */
+export function endpointPricePerHour(region: string, instanceType: string): number | undefined {
+  return pricePerHour('transform', region, instanceType);
+}
+
+/** What an endpoint costs an hour, a month (730 h) and since `created`; null parts where no price was sourced. */
+export function endpointCost(
+  region: string,
+  instanceType: string | undefined,
+  instanceCount: number | undefined,
+  created?: Date,
+  now: Date = new Date(),
+): { perHour: number | null; perMonth: number | null; soFar: number | null; hours: number | null } {
+  const price = instanceType === undefined ? undefined : endpointPricePerHour(region, instanceType);
+  const count = instanceCount ?? 1;
+  const hours = created === undefined ? null : Math.max(0, (now.getTime() - created.getTime()) / 3_600_000);
+  if (price === undefined) return { perHour: null, perMonth: null, soFar: null, hours };
+  const perHour = costOf(price, count, 3600);
+  return { perHour, perMonth: costOf(price, count, HOURS_PER_MONTH * 3600), soFar: hours === null ? null : costOf(price, count, hours * 3600), hours };
+}

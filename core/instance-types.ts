@@ -123,3 +123,12 @@ export function trainingInstanceWarning(instanceType: string): string | undefine
     'but capacity may shrink and it costs more per run than ml.g4dn.xlarge, the default; G4dn and G5 are the current families'
   );
 }
+
+/** Every real-time inference instance type of the SageMaker API (ProductionVariantInstanceType). */
+export const ENDPOINT_INSTANCE_TYPES: readonly string[] = limits.shapes.ProductionVariantInstanceType.enum;
+
+/** Why `instanceType` cannot serve an endpoint, or undefined when it can. */
+export function endpointInstanceTypeProblem(instanceType: string): string | undefined {
+  if (ENDPOINT_INSTANCE_TYPES.includes(instanceType)) return undefined;
+  return `${JSON.stringify(instanceType)} is not a SageMaker real-time inference instance type; e.g. "ml.m5.large", "ml.c5.xlarge" or "ml.g4dn.xlarge" (GPU)`;
+}

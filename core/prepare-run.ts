@@ -14,6 +14,19 @@ import { type PreparedTuning, resolveTuning, tunedNamesOf, tunedOptimizersOf } f
 import { type RunRequest, type TrainingRequest, parseRunRequest, parseSource } from './request';
 import { type BatchStrategy, DEFAULT_RUN_MODE, type RunMode, type TrainingContentType, type TrainingInputMode, type TransformContentType } from './vocabularies';
 import { isPlainObject } from './json';
+import {
+  DEFAULT_ENDPOINT_INSTANCE_COUNT,
+  DEFAULT_ENDPOINT_INSTANCE_TYPE,
+  DEFAULT_REGISTRY_APPROVAL,
+  defaultEndpointName,
+  endpointConfigName,
+  isStackEndpointName,
+  modelPackageGroupName,
+  modelPackageReference,
+  type RegistryApproval,
+  resourceNamePrefix,
+} from './endpoint';
+import { endpointInstanceTypeProblem } from './instance-types';
 import type { RunRequestSource } from './request-file';
 import { DEFAULT_INPUT_PREFIXES, runPrefix } from './s3-layout';
 import { type PipelineBuckets, s3Uri, s3UriProblem } from './s3-uri';
@@ -86,6 +99,24 @@ export interface PreparedRun {
     maxPayloadInMB: number;
     transformResources: { InstanceType: string; InstanceCount: number; VolumeKmsKeyId?: string };
   } | null;
+  /** Modes `full` and `train`: how the model is registered in the stack's model package group. */
+  registry: {
+    modelPackageGroup: string;
+    approval: RegistryApproval;
+    /**
+     * Where the class names are (the training data set, whose `classes.json` prepare-data writes), as a customer
+     * metadata value: the training data URI when it fits CustomerMetadataProperties' value pattern (letters,
+     * digits, spaces and `_.:/=+-@`, at most 256 characters), else a pointer to the description, which has it.
+     */
+    classNamesLocation: string;
+  } | null;
+  /** The endpoint the run deploys to (`endpoint`); null: no deployment. */
+  endpoint: PreparedEndpoint | null;
+  /**
+   * Mode `deploy` with `modelPackage`: the version to deploy, as DescribeModelPackage takes it (`<group>/<n>` or
+   * its ARN); the model `names.model` is created from it once it is found Approved. Null otherwise.
+   */
+  modelPackage: string | null;
   /** The S3 prefixes this run writes; null when the mode writes none there. */
   output: { modelPrefix: string | null; predictionsPrefix: string | null; checkpointPrefix: string | null };
 }
@@ -106,10 +137,32 @@ export interface PreparedIncremental {
   requestedHyperparameters: Record<InheritedHyperparameter, string | null>;
 }
 
+/** The endpoint deployment of a run, with every default applied. */
+export interface PreparedEndpoint {
+  /** The endpoint to create or update. */
+  name: string;
+  /** The endpoint config this run creates: `<prefix>-<run id>` (core/endpoint.ts). */
+  configName: string;
+  /** The model the endpoint serves: the run's, or mode deploy's. */
+  modelName: string;
+  instanceType: string;
+  instanceCount: number;
+  /**
+   * Whether the endpoint config carries the stack's key (KmsKeyId): not for instance types with local NVMe
+   * storage, for which CreateEndpointConfig rejects a KmsKeyId (CreateEndpointConfig API reference, KmsKeyId).
+   */
+  encrypted: boolean;
+}
+
 /** What the Lambda's environment provides. */
 export interface PrepareRunConfig extends PipelineBuckets {
   /** Customer managed key for training and transform volumes; unset = SageMaker's default encryption. */
   kmsKeyArn?: string;
+  /**
+   * The stack's name prefix (core/endpoint.ts): endpoints, endpoint configs and the model package group are named
+   * with it. @default - the prefix of the app's stack, ImageClassificationPipeline
+   */
+  namePrefix?: string;
 }
 
 /** Training settings with every default applied; the spot wait is null without spot. */
@@ -150,11 +203,15 @@ const MODE_PURPOSE: Record<RunMode, string> = {
   full: 'which trains a model, creates it and runs a batch transform',
   train: 'which stops after creating the model',
   transform: 'which classifies with an existing model',
+  deploy: 'which deploys a registered version or an existing model to an endpoint',
 };
 
 /** Request fields that only some modes use: setting one in another mode is an error, not silently ignored. */
 const MODE_SCOPED_FIELDS: readonly { field: keyof RunRequest; modes: readonly RunMode[]; what: string }[] = [
-  { field: 'modelName', modes: ['transform'], what: 'the existing SageMaker model to classify with' },
+  { field: 'modelName', modes: ['transform', 'deploy'], what: 'an existing SageMaker model' },
+  { field: 'modelPackage', modes: ['deploy'], what: 'the model package version to deploy' },
+  { field: 'registry', modes: ['full', 'train'], what: 'the registration of the model the run creates' },
+  { field: 'endpoint', modes: ['full', 'train', 'deploy'], what: 'the endpoint the model is deployed to' },
   { field: 'trainingData', modes: ['full', 'train'], what: 'training input' },
   { field: 'validationData', modes: ['full', 'train'], what: 'training input' },
   { field: 'trainingLst', modes: ['full', 'train'], what: 'training input' },
@@ -168,8 +225,8 @@ const MODE_SCOPED_FIELDS: readonly { field: keyof RunRequest; modes: readonly Ru
   { field: 'transform', modes: ['full', 'transform'], what: 'batch transform settings' },
 ];
 
-const trains = (mode: RunMode): boolean => mode !== 'transform';
-const transforms = (mode: RunMode): boolean => mode !== 'train';
+const trains = (mode: RunMode): boolean => mode === 'full' || mode === 'train';
+const transforms = (mode: RunMode): boolean => mode === 'full' || mode === 'transform';
 
 /**
  * Validates `request` (the execution input) and prepares the run of execution `executionName`.
@@ -215,6 +272,23 @@ function checkModeFields(mode: RunMode, raw: Record<string, unknown>, problems: 
         `${field} (${what}) is only used in ${where}: remove it or change mode`,
     );
   }
+  if (mode === 'deploy') {
+    const both = Object.hasOwn(raw, 'modelName') && Object.hasOwn(raw, 'modelPackage');
+    const neither = !Object.hasOwn(raw, 'modelName') && !Object.hasOwn(raw, 'modelPackage');
+    if (both) {
+      problems.add(
+        'modelName',
+        `${describeValue(raw.modelName)} cannot be combined with modelPackage ${describeValue(raw.modelPackage)}: mode "deploy" ` +
+          'deploys either a model package version (modelPackage) or an existing model (modelName); remove one',
+      );
+    } else if (neither) {
+      problems.add(
+        'modelPackage',
+        'missing; mode "deploy" deploys a model package version: set modelPackage to its version number (e.g. "3", see ' +
+          'ic-pipeline models) or its ARN, or set modelName to an existing SageMaker model instead',
+      );
+    }
+  }
   if (mode === 'transform' && !Object.hasOwn(raw, 'modelName')) {
     problems.add(
       'modelName',
@@ -227,6 +301,9 @@ function checkModeFields(mode: RunMode, raw: Record<string, unknown>, problems: 
 /** The validated request with every default applied. */
 interface ResolvedRun {
   mode: RunMode;
+  registry: { approval: RegistryApproval } | null;
+  endpoint: { name: string | null; instanceType: string; instanceCount: number; modelName: string | null } | null;
+  modelPackage: string | null;
   runName: string | null;
   source: RunSource | null;
   baseTrainingJob: string | null;
@@ -319,8 +396,47 @@ function resolveRun(mode: RunMode, request: RunRequest, config: PrepareRunConfig
     transform = { settings, batchInput: input('batchInput'), modelName: mode === 'transform' ? (request.modelName ?? null) : null };
   }
 
+  const prefix = namePrefixOf(config);
+  let endpoint: ResolvedRun['endpoint'] = null;
+  if (request.endpoint !== undefined || mode === 'deploy') {
+    const requested = request.endpoint ?? {};
+    const instanceType = requested.instanceType ?? DEFAULT_ENDPOINT_INSTANCE_TYPE;
+    const typeProblem = endpointInstanceTypeProblem(instanceType);
+    if (typeProblem !== undefined && !problems.touches('endpoint.instanceType')) problems.add('endpoint.instanceType', typeProblem);
+    if (requested.name !== undefined && !problems.touches('endpoint.name') && !isStackEndpointName(requested.name, prefix)) {
+      problems.add(
+        'endpoint.name',
+        `${describeValue(requested.name)} is not one of this stack's endpoint names: they start with "${prefix}-" (the stack's ` +
+          `name prefix), so that the pipeline's role may manage them and no other endpoint; e.g. "${prefix}-${requested.name.toLowerCase()}"`,
+      );
+    }
+    endpoint = {
+      name: requested.name ?? null,
+      instanceType,
+      instanceCount: requested.instanceCount ?? DEFAULT_ENDPOINT_INSTANCE_COUNT,
+      modelName: mode === 'deploy' ? (request.modelName ?? null) : null,
+    };
+  }
+  let modelPackage: string | null = null;
+  if (mode === 'deploy' && request.modelPackage !== undefined && !problems.touches('modelPackage')) {
+    const group = modelPackageGroupName(prefix);
+    const reference = modelPackageReference(request.modelPackage, group);
+    if (reference === undefined) {
+      problems.add(
+        'modelPackage',
+        `${describeValue(request.modelPackage)} is not a version of this stack's model package group "${group}": give its ` +
+          `version number (e.g. "3", see ic-pipeline models) or its ARN (arn:aws:sagemaker:<region>:<account>:model-package/${group}/<version>)`,
+      );
+    } else {
+      modelPackage = reference;
+    }
+  }
+
   return {
     mode,
+    registry: trains(mode) ? { approval: request.registry?.approval ?? DEFAULT_REGISTRY_APPROVAL } : null,
+    endpoint,
+    modelPackage,
     runName: request.runName ?? null,
     source: request.source ?? null,
     baseTrainingJob: trains(mode) ? (request.baseTrainingJob ?? null) : null,
@@ -439,6 +555,16 @@ function channel(name: string, uri: string, contentType: TrainingContentType): C
   };
 }
 
+/** `value` when it is a valid CustomerMetadataProperties value (CreateModelPackage API reference), else undefined. */
+function metadataValue(value: string): string | undefined {
+  return /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u.test(value) ? value : undefined;
+}
+
+/** The stack's name prefix (core/endpoint.ts). */
+function namePrefixOf(config: PrepareRunConfig): string {
+  return config.namePrefix ?? resourceNamePrefix('ImageClassificationPipeline');
+}
+
 /** Builds the PreparedRun of a valid, resolved request. */
 function assemble(run: ResolvedRun, executionName: string, config: PrepareRunConfig): PreparedRun {
   const runId = deriveRunId(executionName, run.runName);
@@ -517,10 +643,27 @@ function assemble(run: ResolvedRun, executionName: string, config: PrepareRunCon
     };
   }
 
+  const prefix = namePrefixOf(config);
+  const endpoint: PreparedEndpoint | null = run.endpoint && {
+    name: run.endpoint.name ?? defaultEndpointName(prefix),
+    configName: endpointConfigName(prefix, runId),
+    modelName: run.endpoint.modelName ?? names.model,
+    instanceType: run.endpoint.instanceType,
+    instanceCount: run.endpoint.instanceCount,
+    encrypted: volumeKmsKeyFor(run.endpoint.instanceType, config.kmsKeyArn) !== undefined,
+  };
+
   return {
     runId,
     runName: run.runName,
     mode: run.mode,
+    registry: run.registry && {
+      modelPackageGroup: modelPackageGroupName(prefix),
+      approval: run.registry.approval,
+      classNamesLocation: metadataValue(run.training?.trainingData ?? '') ?? 'the training data in ModelPackageDescription',
+    },
+    endpoint,
+    modelPackage: run.modelPackage,
     source: run.source,
     baseTrainingJob: run.baseTrainingJob,
     minValidationAccuracy: run.minValidationAccuracy,

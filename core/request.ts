@@ -8,6 +8,14 @@
  * Each field's `doc` is its documentation: run-request.schema.json (for editors) and docs/run-request.md
  * are generated from this file with `npm run docs`, and a test fails when they are stale.
  */
+import {
+  DEFAULT_ENDPOINT_INSTANCE_COUNT,
+  DEFAULT_ENDPOINT_INSTANCE_TYPE,
+  DEFAULT_REGISTRY_APPROVAL,
+  ENDPOINT_NAME_PATTERN,
+  MAX_ENDPOINT_NAME_LENGTH,
+  REGISTRY_APPROVALS,
+} from './endpoint';
 import { DEFAULT_SPOT_EXTRA_WAIT_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS, MAX_WAIT_TIME_IN_SECONDS } from './api-limits';
 import { describeHyperparameter, HYPERPARAMETERS } from './hyperparameters';
 import limits from './reference/sagemaker-api-limits.json';
@@ -125,6 +133,48 @@ export const tuningSchema = section(
   'an object of tuning settings {strategy?, maxJobs?, maxParallelJobs?, earlyStopping?, ranges?} ({} tunes with the defaults)',
 );
 
+/** Model registry settings of a run that creates a model. */
+export const registrySchema = section(
+  {
+    approval: doc(oneOf(REGISTRY_APPROVALS), {
+      description:
+        'The approval status of the model package version the run registers: `Approved` lets it be deployed at once ' +
+        '(`mode` `deploy`), `PendingManualApproval` waits for `ic-pipeline approve`.',
+      whenOmitted: `\`${DEFAULT_REGISTRY_APPROVAL}\``,
+    }),
+  },
+  'an object of model registry settings {approval?}',
+);
+
+/** The real-time endpoint a run deploys its model to. */
+export const endpointSchema = section(
+  {
+    name: doc(
+      text('a string', {
+        maxLength: MAX_ENDPOINT_NAME_LENGTH,
+        pattern: ENDPOINT_NAME_PATTERN,
+        patternAllowed: 'a SageMaker endpoint name: letters, digits and hyphens, starting and ending with a letter or digit, that starts with the stack\'s name prefix and `-`',
+      }),
+      {
+        description:
+          'The endpoint to create, or to update when it exists (SageMaker then switches traffic without downtime and rolls back ' +
+          'by itself when the new model fails). It must start with the stack\'s name prefix (the stack name, lower-case) and `-`: ' +
+          'the pipeline may manage only its own endpoints.',
+        whenOmitted: '`<prefix>-endpoint`',
+      },
+    ),
+    instanceType: doc(text('an instance type string like "ml.m5.large"'), {
+      description: 'The endpoint\'s instance type: any SageMaker real-time inference instance type. An endpoint bills every hour it exists.',
+      whenOmitted: `\`${DEFAULT_ENDPOINT_INSTANCE_TYPE}\``,
+    }),
+    instanceCount: doc(int(1, 10, ' (the pipeline\'s cap)'), {
+      description: 'How many instances serve the endpoint.',
+      whenOmitted: `${DEFAULT_ENDPOINT_INSTANCE_COUNT}`,
+    }),
+  },
+  'an object of endpoint settings {name?, instanceType?, instanceCount?} ({} deploys with the defaults)',
+);
+
 /** Set by the S3 trigger (start-run Lambda): the request file a run came from. */
 export const sourceSchema = section(
   {
@@ -148,7 +198,8 @@ export const runRequestSchema = section(
     mode: doc(oneOf(RUN_MODES), {
       description:
         '`full`: train, create the model, run the batch transform. `train`: stop after the model. ' +
-        '`transform`: classify with an existing model (`modelName`). Fields the mode does not use are rejected.',
+        '`transform`: classify with an existing model (`modelName`). `deploy`: deploy an approved model package version ' +
+        '(`modelPackage`) or an existing model (`modelName`) to an endpoint, without training. Fields the mode does not use are rejected.',
     }),
     runName: doc(
       text('a string', {
@@ -186,7 +237,12 @@ export const runRequestSchema = section(
         pattern: MODEL_NAME_PATTERN,
         patternAllowed: 'a SageMaker model name: letters, digits and hyphens, starting and ending with a letter or digit',
       }),
-      { description: 'Mode `transform` only, and required there: the existing SageMaker model to classify with.', whenOmitted: 'none' },
+      {
+        description:
+          'The existing SageMaker model to use: in mode `transform` (required there) to classify with, in mode `deploy` ' +
+          '(instead of `modelPackage`) to deploy.',
+        whenOmitted: 'none',
+      },
     ),
     // Values are checked against the algorithm's table (hyperparameters.ts), which reports them one by one.
     hyperparameters: doc(
@@ -228,6 +284,20 @@ export const runRequestSchema = section(
       },
     ),
     transform: doc(transformSchema, { description: 'The batch transform job: instances, request sizes, content type.' }),
+    registry: doc(registrySchema, {
+      description: 'Modes `full` and `train`: every model a run creates (and that passed the gate) is registered as a new version of the stack\'s model package group.',
+      whenOmitted: `registered with approval \`${DEFAULT_REGISTRY_APPROVAL}\``,
+    }),
+    endpoint: doc(endpointSchema, {
+      description:
+        'Deploy the model to a real-time endpoint after it is created (modes `full` and `train`), or the `deploy` mode\'s ' +
+        'model. An endpoint bills every hour it exists, used or not: `ic-pipeline undeploy` deletes it.',
+      whenOmitted: 'no endpoint (mode `deploy`: `{}`, the defaults)',
+    }),
+    modelPackage: doc(
+      text('a model package version ARN, or its version number in the stack\'s group, e.g. "3"', { minLength: 1, maxLength: 176 }),
+      { description: 'Mode `deploy`: the model package version to deploy; it must be `Approved`.', whenOmitted: 'none' },
+    ),
     source: doc(sourceSchema, { description: 'Reserved: the S3 trigger sets it to the request file (bucket, key, version) a run came from.' }),
   },
   'a JSON object (every field is optional: {} runs the reference configuration)',
@@ -241,6 +311,7 @@ export type TrainingRequest = Infer<typeof trainingSchema>;
 export type TransformRequest = Infer<typeof transformSchema>;
 export type TuningSectionRequest = Infer<typeof tuningSchema>;
 export type SourceRequest = Infer<typeof sourceSchema>;
+export type EndpointRequest = Infer<typeof endpointSchema>;
 
 /**
  * Checks the structure of `raw`. Every problem is added to `problems`; what is returned is the part of the

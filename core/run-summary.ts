@@ -56,6 +56,12 @@ export interface RunSummary {
   readonly trainingInstanceCount: number | null;
   readonly modelName: string | null;
   readonly modelArn: string | null;
+  /** The model package version the run registered (modes full and train) or deployed (mode deploy). */
+  readonly modelPackageArn: string | null;
+  /** The endpoint the run deployed to; null when it deployed none. An endpoint bills every hour it exists. */
+  readonly endpointName: string | null;
+  /** The endpoint's status when the run ended (`InService`); null when the run deployed none. */
+  readonly endpointStatus: string | null;
   readonly transformJobName: string | null;
   /** `s3://…/runs/<run id>/predictions/` */
   readonly predictions: string | null;

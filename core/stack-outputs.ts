@@ -19,5 +19,9 @@ export const STACK_OUTPUTS = {
   encryptionKeyArn: 'EncryptionKeyArn',
   /** The topic that gets one message per run. */
   notificationTopicArn: 'NotificationTopicArn',
+  /** The model package group every run registers its model in. */
+  modelPackageGroupName: 'ModelPackageGroupName',
+  /** The prefix of the stack's endpoint and endpoint config names (core/endpoint.ts). */
+  resourceNamePrefix: 'ResourceNamePrefix',
 } as const;
 export type StackOutputKey = (typeof STACK_OUTPUTS)[keyof typeof STACK_OUTPUTS];

@@ -5,8 +5,11 @@
  * (tuning.ts) can all use it without importing each other.
  */
 
-/** `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an existing model. */
-export const RUN_MODES = ['full', 'train', 'transform'] as const;
+/**
+ * `full`: train, create the model, batch transform. `train`: stop after the model. `transform`: classify with an
+ * existing model. `deploy`: deploy a registered version or an existing model to an endpoint, without training.
+ */
+export const RUN_MODES = ['full', 'train', 'transform', 'deploy'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 /** The mode of a request that sets none. */
 export const DEFAULT_RUN_MODE: RunMode = 'full';

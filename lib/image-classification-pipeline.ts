@@ -8,8 +8,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { MAX_NAME_PREFIX_LENGTH, modelPackageGroupName, resourceNamePrefix } from '../core/endpoint';
 import { AlgorithmRegistry } from './algorithm-registry';
 import { acknowledgeNag } from './nag';
 import { PipelineAlarms } from './pipeline-alarms';
@@ -24,6 +26,13 @@ const MAX_SUBNETS = 16;
 const MAX_SECURITY_GROUPS = 5;
 
 export interface ImageClassificationPipelineProps {
+  /**
+   * The prefix of the names of the pipeline's model package group (`<prefix>-models`), endpoints
+   * (`<prefix>-endpoint` by default, always `<prefix>-…`) and endpoint configs: the state machine may manage only
+   * those. Lower-case letters, digits and hyphens, at most 30 characters.
+   * @default - the stack name, lower-cased (core/endpoint.ts `resourceNamePrefix`)
+   */
+  readonly resourceNamePrefix?: string;
   /**
    * Email address subscribed to the run notifications (it must confirm the subscription).
    * @default - the topic gets no subscription from the pipeline
@@ -142,6 +151,29 @@ export class ImageClassificationPipeline extends Construct {
   readonly securityGroup?: ec2.SecurityGroup;
   /** The S3 gateway endpoint, with `createS3GatewayEndpoint`. */
   readonly s3GatewayEndpoint?: ec2.CfnVPCEndpoint;
+  /** The prefix of the names of the model package group, endpoints and endpoint configs. */
+  readonly resourceNamePrefix: string;
+  /** The model registry: every model a run creates (and that passed the gate) is a version of this group. */
+  readonly modelPackageGroup: sagemaker.CfnModelPackageGroup;
+  /** The model package group's name, `<prefix>-models`. */
+  readonly modelPackageGroupName: string;
+
+  /** The name prefix: the prop, checked, or the stack name's. */
+  private namePrefix(props: ImageClassificationPipelineProps): string {
+    if (props.resourceNamePrefix !== undefined) {
+      if (!/^[a-z0-9](-?[a-z0-9])*$/.test(props.resourceNamePrefix) || props.resourceNamePrefix.length > MAX_NAME_PREFIX_LENGTH) {
+        throw new Error(
+          `resourceNamePrefix must be 1-${MAX_NAME_PREFIX_LENGTH} lower-case letters, digits and single hyphens; got ${JSON.stringify(props.resourceNamePrefix)}`,
+        );
+      }
+      return props.resourceNamePrefix;
+    }
+    const stackName = Stack.of(this).stackName;
+    if (Token.isUnresolved(stackName)) {
+      throw new Error('The stack name is not known at synthesis: set resourceNamePrefix, the prefix of the endpoint and model registry names');
+    }
+    return resourceNamePrefix(stackName);
+  }
 
   constructor(scope: Construct, id: string, props: ImageClassificationPipelineProps = {}) {
     super(scope, id);
@@ -184,6 +216,15 @@ export class ImageClassificationPipeline extends Construct {
     this.securityGroup = network?.created;
     this.s3GatewayEndpoint = network?.endpoint;
 
+    this.resourceNamePrefix = this.namePrefix(props);
+    this.modelPackageGroupName = modelPackageGroupName(this.resourceNamePrefix);
+    this.modelPackageGroup = new sagemaker.CfnModelPackageGroup(this, 'ModelPackageGroup', {
+      modelPackageGroupName: this.modelPackageGroupName,
+      modelPackageGroupDescription: 'Image-classification models registered by the pipeline runs, one version per model',
+    });
+    // Versions are the record of which model came from which run: the group outlives the stack.
+    this.modelPackageGroup.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
     const registry = new AlgorithmRegistry(this, 'AlgorithmRegistry');
     const sagemakerRole = new SageMakerExecutionRole(this, 'SageMakerExecutionRole', {
       dataBucket: this.dataBucket,
@@ -222,6 +263,7 @@ export class ImageClassificationPipeline extends Construct {
         DATA_BUCKET: this.dataBucket.bucketName,
         ARTIFACT_BUCKET: this.artifactBucket.bucketName,
         KMS_KEY_ARN: this.encryptionKey.keyArn,
+        RESOURCE_NAME_PREFIX: this.resourceNamePrefix,
       },
     });
     this.prepareRunFunction = prepareRun.function;
@@ -239,6 +281,8 @@ export class ImageClassificationPipeline extends Construct {
       encryptionKey: this.encryptionKey,
       artifactBucket: this.artifactBucket,
       notificationTopic: this.notificationTopic,
+      modelPackageGroupName: this.modelPackageGroupName,
+      resourceNamePrefix: this.resourceNamePrefix,
       vpcConfig: network && { subnetIds: network.subnetIds, securityGroupIds: network.securityGroups.map((group) => group.securityGroupId) },
     });
     this.stateMachine = pipeline.stateMachine;

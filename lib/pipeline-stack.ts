@@ -75,6 +75,14 @@ export class ImageClassificationPipelineStack extends Stack {
       description: 'One message per run: its summary, or what failed and why',
       value: pipeline.notificationTopic.topicArn,
     });
+    new CfnOutput(this, STACK_OUTPUTS.modelPackageGroupName, {
+      description: 'The model registry: one model package version per model a run creates (ic-pipeline models, approve, reject)',
+      value: pipeline.modelPackageGroupName,
+    });
+    new CfnOutput(this, STACK_OUTPUTS.resourceNamePrefix, {
+      description: 'The prefix of this stack\'s endpoint names (ic-pipeline endpoints): <prefix>-endpoint by default',
+      value: pipeline.resourceNamePrefix,
+    });
   }
 
   /**

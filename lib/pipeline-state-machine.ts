@@ -15,6 +15,7 @@ import { FailurePath } from './state-machine/failure-path';
 import { notification, SHORT_TASK_TIMEOUT } from './state-machine/notification';
 import { grantIntegrations } from './state-machine/permissions';
 import { summaryState } from './state-machine/run-summary';
+import { ModelDeployment } from './state-machine/model-deployment';
 import { SageMakerSteps, type SageMakerVpcConfig } from './state-machine/sagemaker-steps';
 
 export { RUN_ID_TAG, STATE_NAMES, type SageMakerVpcConfig };
@@ -32,6 +33,10 @@ export interface PipelineStateMachineProps {
   readonly artifactBucket: s3.IBucket;
   /** Topic that gets one message per run: its summary, or what failed and why. */
   readonly notificationTopic: sns.ITopic;
+  /** The stack's model package group: every model a run creates is registered there (core/endpoint.ts). */
+  readonly modelPackageGroupName: string;
+  /** The stack's name prefix: the endpoints and endpoint configs the runs may create or update start with it. */
+  readonly resourceNamePrefix: string;
   /**
    * Run training, the model and transform inside these subnets.
    * @default - SageMaker's network (with network isolation: no network access for the containers)
@@ -83,7 +88,9 @@ export function checkTrainingTaskTimeout(timeout: Duration): void {
  *                   full/train: Incremental training? (→ check the base job, add its model)
  *                               → Tune hyperparameters? → Tune model … or Spot training? → … Train model
  *                               → Read training result → Accuracy gate? → Create model → Transform after training?
+ *                   full/train: … → Register model → Deploy endpoint? (→ ModelDeployment) → Transform after training?
  *                   transform:  Run batch transform
+ *                   deploy:     Deploy a model package? (→ approved version → Create model from package) → ModelDeployment
  *               → Summarize … → Notify success → Run succeeded
  *
  * Every task's failure is recorded with the failing state's name, notified once and ends in
@@ -122,14 +129,22 @@ export class PipelineStateMachine extends Construct {
     const isMode = (mode: string) => sfn.Condition.stringEquals('$.run.mode', mode);
     steps.transform.next(
       new sfn.Choice(this, 'SummarizeByMode', { stateName: STATE_NAMES.summarizeByMode })
-        .when(isMode('transform'), summarize(STATE_NAMES.summarizeTransform, { training: false, model: false, transform: true }))
-        .otherwise(summarize(STATE_NAMES.summarizeFull, { training: true, model: true, transform: true })),
+        .when(isMode('transform'), summarize(STATE_NAMES.summarizeTransform, { training: false, model: false, transform: true, registry: false }))
+        .otherwise(summarize(STATE_NAMES.summarizeFull, { training: true, model: true, transform: true, registry: true })),
     );
-    steps.createModel.next(
-      new sfn.Choice(this, 'TransformAfterTraining', { stateName: STATE_NAMES.transformAfterTraining })
-        .when(isMode('train'), summarize(STATE_NAMES.summarizeTraining, { training: true, model: true, transform: false }))
-        .otherwise(steps.transform),
-    );
+    const afterModel = new sfn.Choice(this, 'TransformAfterTraining', { stateName: STATE_NAMES.transformAfterTraining })
+      .when(isMode('train'), summarize(STATE_NAMES.summarizeTraining, { training: true, model: true, transform: false, registry: true }))
+      .when(isMode('deploy'), summarize(STATE_NAMES.summarizeDeploy, { training: false, model: false, transform: false, registry: true, deploy: true }))
+      .otherwise(steps.transform);
+    const deployment = new ModelDeployment(this, 'Deployment', {
+      failurePath,
+      modelPackageGroupName: props.modelPackageGroupName,
+      encryptionKey: props.encryptionKey,
+      sagemakerRole: props.sagemakerRole,
+      vpcConfig: props.vpcConfig,
+      next: afterModel,
+    });
+    steps.createModel.next(deployment.registerModel);
 
     const definition = this.prepareRun(props.prepareRun, failurePath)
       .next(
@@ -139,6 +154,7 @@ export class PipelineStateMachine extends Construct {
             this.resolveImage(props.resolveImage, failurePath).next(
               new sfn.Choice(this, 'ChooseMode', { stateName: STATE_NAMES.chooseMode })
                 .when(isMode('transform'), steps.transform)
+                .when(isMode('deploy'), deployment.deployMode)
                 .otherwise(steps.train),
             ),
           ),

@@ -103,6 +103,11 @@ export class LocalPipeline {
     return { data: this.prepareRunEnv.DATA_BUCKET as string, artifact: this.prepareRunEnv.ARTIFACT_BUCKET as string };
   }
 
+  /** The stack's name prefix (endpoint and model package group names). */
+  get resourceNamePrefix(): string {
+    return this.prepareRunEnv.RESOURCE_NAME_PREFIX as string;
+  }
+
   get kmsKeyArn(): string {
     return this.prepareRunEnv.KMS_KEY_ARN as string;
   }
@@ -139,6 +144,13 @@ export class LocalPipeline {
             transform: STATE_NAMES.transform,
             tune: STATE_NAMES.tune,
             describeTrainingJob: [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob],
+            registerModel: STATE_NAMES.registerModel,
+            describeModelPackage: STATE_NAMES.describeModelPackage,
+            createModelFromPackage: STATE_NAMES.createModelFromPackage,
+            createEndpointConfig: STATE_NAMES.createEndpointConfig,
+            createEndpoint: STATE_NAMES.createEndpoint,
+            updateEndpoint: STATE_NAMES.updateEndpoint,
+            describeEndpoint: [STATE_NAMES.findEndpoint, STATE_NAMES.describeEndpoint],
           }),
           // A failed transform's outputs are counted in S3: the objects the stand-in's jobs wrote.
           [STATE_NAMES.countTransformOutputs]: async (params: any) => JSON.parse(JSON.stringify(listObjectsV2(sagemaker.writtenObjects, params ?? {}))),
@@ -146,6 +158,13 @@ export class LocalPipeline {
           [STATE_NAMES.notifyFailure]: async (params: any) => recordPublish(params, notifications),
         },
         retryIntervalOverrides,
+        // The endpoint poll waits a minute between DescribeEndpoint calls on AWS; locally it does not wait
+        // (the stand-in's clock advances a minute per answer instead).
+        waitTimeOverrides: Object.fromEntries(
+          Object.entries(this.definition.States)
+            .filter(([, state]) => state.Type === 'Wait')
+            .map(([name]) => [name, 0]),
+        ),
       },
       context: {
         Execution: {

@@ -22,7 +22,18 @@ import limits from '../core/reference/sagemaker-api-limits.json';
  * and irrelevant here.
  */
 
-export type SageMakerApi = 'CreateTrainingJob' | 'CreateModel' | 'CreateTransformJob' | 'CreateHyperParameterTuningJob' | 'DescribeTrainingJob';
+export type SageMakerApi =
+  | 'CreateTrainingJob'
+  | 'CreateModel'
+  | 'CreateTransformJob'
+  | 'CreateHyperParameterTuningJob'
+  | 'DescribeTrainingJob'
+  | 'CreateModelPackage'
+  | 'DescribeModelPackage'
+  | 'CreateEndpointConfig'
+  | 'CreateEndpoint'
+  | 'UpdateEndpoint'
+  | 'DescribeEndpoint';
 
 /** Every API, for tables keyed by API. */
 export const SAGEMAKER_APIS: readonly SageMakerApi[] = [
@@ -31,6 +42,12 @@ export const SAGEMAKER_APIS: readonly SageMakerApi[] = [
   'CreateTransformJob',
   'CreateHyperParameterTuningJob',
   'DescribeTrainingJob',
+  'CreateModelPackage',
+  'DescribeModelPackage',
+  'CreateEndpointConfig',
+  'CreateEndpoint',
+  'UpdateEndpoint',
+  'DescribeEndpoint',
 ];
 
 interface StringShape {
@@ -336,6 +353,122 @@ const CREATE_HYPER_PARAMETER_TUNING_JOB = structure('CreateHyperParameterTuningJ
 /** DescribeTrainingJob, as the AWS SDK integration (`aws-sdk:sagemaker:describeTrainingJob`) takes it. */
 const DESCRIBE_TRAINING_JOB = structure('DescribeTrainingJob', { TrainingJobName: shape('TrainingJobName') });
 
+/**
+ * The model registry and endpoint operations (botocore 1.43.11 service description: CreateModelPackageInput,
+ * CreateEndpointConfigInput, CreateEndpointInput, UpdateEndpointInput, DescribeEndpointInput,
+ * DescribeModelPackageInput), as the AWS SDK integration takes them. Members the pipeline never sends are documents.
+ */
+const CREATE_MODEL_PACKAGE = structure('CreateModelPackage', {
+  ModelPackageName: shape('EntityName'),
+  ModelPackageGroupName: shape('ArnOrName'),
+  ModelPackageDescription: shape('EntityDescription'),
+  ModelPackageRegistrationType: STRING,
+  InferenceSpecification: structure('InferenceSpecification', {
+    Containers: list(
+      structure('ModelPackageContainerDefinition', {
+        ContainerHostname: STRING,
+        Image: shape('ContainerImage'),
+        ImageDigest: STRING,
+        ModelDataUrl: shape('Url'),
+        ModelDataSource: DOCUMENT,
+        ProductId: STRING,
+        Environment: shape('EnvironmentMap'),
+        ModelInput: DOCUMENT,
+        Framework: STRING,
+        FrameworkVersion: STRING,
+        NearestModelName: STRING,
+        AdditionalModelDataSources: list(DOCUMENT),
+        AdditionalS3DataSource: DOCUMENT,
+        ModelDataETag: STRING,
+        IsCheckpoint: BOOLEAN,
+        BaseModel: DOCUMENT,
+      }),
+      'ModelPackageContainerDefinitionList',
+    ),
+    SupportedTransformInstanceTypes: list(shape('TransformInstanceType'), 'TransformInstanceTypes'),
+    SupportedRealtimeInferenceInstanceTypes: list(shape('ProductionVariantInstanceType'), 'RealtimeInferenceInstanceTypes'),
+    SupportedContentTypes: list(shape('ContentType'), 'ContentTypes'),
+    SupportedResponseMIMETypes: list(shape('ResponseMIMEType'), 'ResponseMIMETypes'),
+  }),
+  ValidationSpecification: DOCUMENT,
+  SourceAlgorithmSpecification: DOCUMENT,
+  CertifyForMarketplace: BOOLEAN,
+  Tags: TAGS,
+  ModelApprovalStatus: shape('ModelApprovalStatus'),
+  MetadataProperties: structure('MetadataProperties', {
+    CommitId: shape('MetadataPropertyValue'),
+    Repository: shape('MetadataPropertyValue'),
+    GeneratedBy: shape('MetadataPropertyValue'),
+    ProjectId: shape('MetadataPropertyValue'),
+  }),
+  ModelMetrics: DOCUMENT,
+  ClientToken: STRING,
+  Domain: STRING,
+  Task: STRING,
+  SamplePayloadUrl: shape('S3Uri'),
+  CustomerMetadataProperties: shape('CustomerMetadataMap'),
+  DriftCheckBaselines: DOCUMENT,
+  AdditionalInferenceSpecifications: list(DOCUMENT),
+  SkipModelValidation: STRING,
+  SourceUri: STRING,
+  SecurityConfig: DOCUMENT,
+  ModelCard: DOCUMENT,
+  ModelLifeCycle: DOCUMENT,
+  ManagedStorageType: STRING,
+});
+const DESCRIBE_MODEL_PACKAGE = structure('DescribeModelPackage', { ModelPackageName: shape('VersionedArnOrName') });
+const CREATE_ENDPOINT_CONFIG = structure('CreateEndpointConfig', {
+  EndpointConfigName: shape('EndpointConfigName'),
+  ProductionVariants: list(
+    structure('ProductionVariant', {
+      VariantName: shape('VariantName'),
+      ModelName: shape('ModelName'),
+      InitialInstanceCount: shape('InitialTaskCount'),
+      InstanceType: shape('ProductionVariantInstanceType'),
+      InstancePools: list(DOCUMENT),
+      VariantInstanceProvisionTimeoutInSeconds: INTEGER,
+      InitialVariantWeight: DOCUMENT,
+      AcceleratorType: STRING,
+      CoreDumpConfig: DOCUMENT,
+      ServerlessConfig: DOCUMENT,
+      VolumeSizeInGB: INTEGER,
+      ModelDataDownloadTimeoutInSeconds: INTEGER,
+      ContainerStartupHealthCheckTimeoutInSeconds: INTEGER,
+      EnableSSMAccess: BOOLEAN,
+      ManagedInstanceScaling: DOCUMENT,
+      RoutingConfig: DOCUMENT,
+      InferenceAmiVersion: STRING,
+      CapacityReservationConfig: DOCUMENT,
+    }),
+    'ProductionVariantList',
+  ),
+  DataCaptureConfig: DOCUMENT,
+  Tags: TAGS,
+  KmsKeyId: shape('KmsKeyId'),
+  AsyncInferenceConfig: DOCUMENT,
+  ExplainerConfig: DOCUMENT,
+  ShadowProductionVariants: list(DOCUMENT),
+  ExecutionRoleArn: shape('RoleArn'),
+  VpcConfig: VPC_CONFIG,
+  EnableNetworkIsolation: BOOLEAN,
+  MetricsConfig: DOCUMENT,
+});
+const CREATE_ENDPOINT = structure('CreateEndpoint', {
+  EndpointName: shape('EndpointName'),
+  EndpointConfigName: shape('EndpointConfigName'),
+  DeploymentConfig: DOCUMENT,
+  Tags: TAGS,
+});
+const UPDATE_ENDPOINT = structure('UpdateEndpoint', {
+  EndpointName: shape('EndpointName'),
+  EndpointConfigName: shape('EndpointConfigName'),
+  RetainAllVariantProperties: BOOLEAN,
+  ExcludeRetainedVariantProperties: list(DOCUMENT),
+  DeploymentConfig: DOCUMENT,
+  RetainDeploymentConfig: BOOLEAN,
+});
+const DESCRIBE_ENDPOINT = structure('DescribeEndpoint', { EndpointName: shape('EndpointName') });
+
 /** The request model of each operation. */
 export const REQUEST_MODELS: Readonly<Record<SageMakerApi, MemberSpec>> = {
   CreateTrainingJob: CREATE_TRAINING_JOB,
@@ -343,6 +476,12 @@ export const REQUEST_MODELS: Readonly<Record<SageMakerApi, MemberSpec>> = {
   CreateTransformJob: CREATE_TRANSFORM_JOB,
   CreateHyperParameterTuningJob: CREATE_HYPER_PARAMETER_TUNING_JOB,
   DescribeTrainingJob: DESCRIBE_TRAINING_JOB,
+  CreateModelPackage: CREATE_MODEL_PACKAGE,
+  DescribeModelPackage: DESCRIBE_MODEL_PACKAGE,
+  CreateEndpointConfig: CREATE_ENDPOINT_CONFIG,
+  CreateEndpoint: CREATE_ENDPOINT,
+  UpdateEndpoint: UPDATE_ENDPOINT,
+  DescribeEndpoint: DESCRIBE_ENDPOINT,
 };
 
 /** The top-level members each operation accepts. */
@@ -457,7 +596,9 @@ const PATTERNS = new Map<string, RegExp>();
 export function compiledPattern(pattern: string): RegExp {
   let regex = PATTERNS.get(pattern);
   if (regex === undefined) {
-    regex = new RegExp(`^(?:${pattern})$`, 'u');
+    // Java accepts a quantifier on `$` (CustomerMetadataKey's `…*)${1,128}`), where it still means the end of the
+    // value; JavaScript rejects it ("Nothing to repeat"), so it is read as the plain `$` it is.
+    regex = new RegExp(`^(?:${pattern.replace(/\$\{\d+,\d+\}/g, '$')})$`, 'u');
     PATTERNS.set(pattern, regex);
   }
   return regex;

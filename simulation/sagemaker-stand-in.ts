@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ENDPOINT_POLL_SECONDS } from '../core/endpoint';
 import { DEFAULT_MAX_PAYLOAD_IN_MB, DEFAULT_MAX_RUNTIME_IN_SECONDS, MAX_PAYLOAD_IN_MB, MAX_RUNTIME_IN_SECONDS } from '../core/api-limits';
 import { REFERENCE_HYPERPARAMETERS } from '../core/hyperparameters';
 import { runPrefix } from '../core/s3-layout';
@@ -75,6 +76,10 @@ export class SageMakerStandIn {
    * that failed part-way, `outcomes.transform.outputsWritten`), in the order written.
    */
   readonly writtenObjects: string[] = [];
+  /** The endpoints, by lower-cased name (`outcomes.existingEndpoint` adds one before the run). */
+  private readonly endpoints = new Map<string, SimulatedEndpoint>();
+  /** Model package versions per lower-cased group name, in version order. */
+  private readonly modelPackages = new Map<string, Record<string, unknown>[]>();
   /** Every training job this stand-in ran (alone or for a tuning job), by lower-cased name, for DescribeTrainingJob. */
   private readonly trainingJobs = new Map<string, DescribeTrainingJobResponse>();
 
@@ -99,6 +104,11 @@ export class SageMakerStandIn {
     }
     if (!Number.isInteger(this.transformSeconds) || this.transformSeconds < 1) {
       throw new Error('SageMakerStandIn: transformSeconds must be a positive integer');
+    }
+    const existing = this.outcomes.existingEndpoint;
+    if (existing !== undefined) {
+      this.namesInUse.CreateEndpointConfig.add(existing.configName.toLowerCase());
+      if (existing.name !== undefined) this.addExistingEndpoint(existing.name, existing.configName);
     }
   }
 
@@ -190,6 +200,234 @@ export class SageMakerStandIn {
     });
   }
 
+
+  /**
+   * `arn:aws:states:::aws-sdk:sagemaker:createModelPackage`: a new version of the group, numbered from 1 within
+   * the group (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-models.html); answers
+   * `{ ModelPackageArn }` (CreateModelPackage, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackage.html).
+   * A versioned package needs its group: without ModelPackageGroupName it is an unversioned one, which needs a
+   * ModelPackageName (the pipeline never creates those).
+   */
+  async createModelPackage(request: unknown, context: CallContext = {}): Promise<{ ModelPackageArn: string }> {
+    return this.call('CreateModelPackage', request, context, (valid, requestId) => {
+      const group = typeof valid.ModelPackageGroupName === 'string' ? valid.ModelPackageGroupName.replace(/^arn:.*\//, '') : undefined;
+      if (group === undefined) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', 'ModelPackageName is required for an unversioned model package.', requestId);
+      }
+      const versions = this.modelPackageVersions(group);
+      const version = versions.length + 1;
+      const arn = `${this.arn('model-package', group)}/${version}`;
+      this.clock += 1000;
+      versions.push({
+        ModelPackageGroupName: group,
+        ModelPackageVersion: version,
+        ModelPackageArn: arn,
+        ModelPackageName: group,
+        ModelPackageDescription: valid.ModelPackageDescription,
+        CreationTime: this.clock,
+        InferenceSpecification: valid.InferenceSpecification,
+        ModelPackageStatus: 'Completed',
+        ModelPackageStatusDetails: { ValidationStatuses: [], ImageScanStatuses: [] },
+        CertifyForMarketplace: false,
+        // ModelApprovalStatus: "PendingManualApproval" when the request sets none (API reference, ModelApprovalStatus).
+        ModelApprovalStatus: valid.ModelApprovalStatus ?? 'PendingManualApproval',
+        MetadataProperties: valid.MetadataProperties,
+        CustomerMetadataProperties: valid.CustomerMetadataProperties,
+        LastModifiedTime: this.clock,
+      });
+      return { ModelPackageArn: arn };
+    });
+  }
+
+  /**
+   * `arn:aws:states:::aws-sdk:sagemaker:describeModelPackage`: a version by `<group>/<version>` or its ARN. Fields
+   * the request did not set are left out, as SageMaker leaves them out. An unknown version: a ValidationException.
+   */
+  async describeModelPackage(request: unknown, context: CallContext = {}): Promise<Record<string, unknown>> {
+    return this.call('DescribeModelPackage', request, context, (valid, requestId) => {
+      const name = String(valid.ModelPackageName);
+      const match = /(?:model-package\/)?([^/:]+)\/(\d+)$/.exec(name);
+      const found = match ? this.modelPackageVersions(match[1] as string).find((v) => v.ModelPackageVersion === Number(match[2])) : undefined;
+      if (found === undefined) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `ModelPackage ${name} does not exist.`, requestId);
+      }
+      return jsonCopy<Record<string, unknown>>(withoutUndefined(found));
+    });
+  }
+
+  /** `arn:aws:states:::aws-sdk:sagemaker:createEndpointConfig`: answers `{ EndpointConfigArn }`. */
+  async createEndpointConfig(request: unknown, context: CallContext = {}): Promise<{ EndpointConfigArn: string }> {
+    return this.call('CreateEndpointConfig', request, context, (valid, requestId) => {
+      const name = String(valid.EndpointConfigName);
+      const arn = this.arn('endpoint-config', name);
+      if (this.namesInUse.CreateEndpointConfig.has(name.toLowerCase())) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Cannot create already existing endpoint configuration "${arn}".`, requestId);
+      }
+      this.namesInUse.CreateEndpointConfig.add(name.toLowerCase());
+      this.clock += 1000;
+      return { EndpointConfigArn: arn };
+    });
+  }
+
+  /** `arn:aws:states:::aws-sdk:sagemaker:createEndpoint`: starts Creating; answers `{ EndpointArn }`. */
+  async createEndpoint(request: unknown, context: CallContext = {}): Promise<{ EndpointArn: string }> {
+    return this.call('CreateEndpoint', request, context, (valid, requestId) => {
+      const name = String(valid.EndpointName);
+      const arn = this.arn('endpoint', name);
+      if (this.endpointNamed(name) !== undefined) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Cannot create already existing endpoint "${arn}".`, requestId);
+      }
+      const config = this.knownEndpointConfig(String(valid.EndpointConfigName), requestId);
+      this.clock += 1000;
+      this.endpoints.set(name.toLowerCase(), {
+        EndpointName: name,
+        EndpointArn: arn,
+        EndpointConfigName: config,
+        EndpointStatus: 'Creating',
+        CreationTime: this.clock,
+        LastModifiedTime: this.clock,
+        pendingConfig: null,
+        describesLeft: this.endpointOutcome.pollsUntilDone ?? 2,
+      });
+      return { EndpointArn: arn };
+    });
+  }
+
+  /**
+   * `arn:aws:states:::aws-sdk:sagemaker:updateEndpoint`: starts Updating; the endpoint keeps serving its current
+   * config until the new one is in service, and goes back to it (InService, with a FailureReason) when the new
+   * one fails. Only an InService endpoint can be updated ("DeleteEndpoint is the only operation that can be
+   * performed on a failed endpoint", EndpointSummary).
+   */
+  async updateEndpoint(request: unknown, context: CallContext = {}): Promise<{ EndpointArn: string }> {
+    return this.call('UpdateEndpoint', request, context, (valid, requestId) => {
+      const name = String(valid.EndpointName);
+      const endpoint = this.endpointNamed(name);
+      if (endpoint === undefined) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Could not find endpoint "${this.arn('endpoint', name)}".`, requestId);
+      }
+      if (endpoint.EndpointStatus !== 'InService') {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Cannot update in-progress endpoint "${endpoint.EndpointArn}".`, requestId);
+      }
+      endpoint.pendingConfig = this.knownEndpointConfig(String(valid.EndpointConfigName), requestId);
+      endpoint.EndpointStatus = 'Updating';
+      delete endpoint.FailureReason;
+      this.clock += 1000;
+      endpoint.LastModifiedTime = this.clock;
+      endpoint.describesLeft = this.endpointOutcome.pollsUntilDone ?? 2;
+      return { EndpointArn: endpoint.EndpointArn };
+    });
+  }
+
+  /**
+   * `arn:aws:states:::aws-sdk:sagemaker:describeEndpoint`: each answer advances a Creating or Updating endpoint;
+   * after `outcomes.endpoint.pollsUntilDone` answers it ends as the outcome says. FailureReason only when the
+   * endpoint failed or an update rolled back; ProductionVariants only once instances serve. An unknown endpoint:
+   * a ValidationException "Could not find endpoint" (DescribeEndpoint has no ResourceNotFound error).
+   */
+  async describeEndpoint(request: unknown, context: CallContext = {}): Promise<Record<string, unknown>> {
+    return this.call('DescribeEndpoint', request, context, (valid, requestId) => {
+      const name = String(valid.EndpointName);
+      const endpoint = this.endpointNamed(name);
+      if (endpoint === undefined) {
+        throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Could not find endpoint "${this.arn('endpoint', name)}".`, requestId);
+      }
+      this.clock += ENDPOINT_POLL_SECONDS * 1000;
+      if (endpoint.EndpointStatus === 'Creating' || endpoint.EndpointStatus === 'Updating') {
+        endpoint.describesLeft -= 1;
+        if (endpoint.describesLeft <= 0) this.finishEndpoint(endpoint);
+      }
+      const answer: Record<string, unknown> = { ...endpoint };
+      delete answer.pendingConfig;
+      delete answer.describesLeft;
+      const serving = answer.EndpointStatus === 'InService' || answer.EndpointStatus === 'Updating';
+      return jsonCopy<Record<string, unknown>>({
+        ...answer,
+        ...(serving ? { ProductionVariants: [{ VariantName: 'AllTraffic', CurrentInstanceCount: 1, DesiredInstanceCount: 1, CurrentWeight: 1, DesiredWeight: 1 }] } : {}),
+      });
+    });
+  }
+
+  /** An endpoint InService since a day before the run, on `configName`. */
+  private addExistingEndpoint(name: string, configName: string): SimulatedEndpoint {
+    const endpoint: SimulatedEndpoint = {
+      EndpointName: name,
+      EndpointArn: this.arn('endpoint', name),
+      EndpointConfigName: configName,
+      EndpointStatus: 'InService',
+      CreationTime: this.clock - 86_400_000,
+      LastModifiedTime: this.clock - 86_400_000,
+      pendingConfig: null,
+      describesLeft: 0,
+    };
+    this.endpoints.set(name.toLowerCase(), endpoint);
+    return endpoint;
+  }
+
+  /** The endpoint `name`: a known one, or (with `existingEndpoint` without a name) the one that existed before the run. */
+  private endpointNamed(name: string): SimulatedEndpoint | undefined {
+    const known = this.endpoints.get(name.toLowerCase());
+    if (known !== undefined) return known;
+    const existing = this.outcomes.existingEndpoint;
+    return existing !== undefined && existing.name === undefined ? this.addExistingEndpoint(name, existing.configName) : undefined;
+  }
+
+  private get endpointOutcome(): EndpointOutcome {
+    return this.outcomes.endpoint ?? { status: 'InService' };
+  }
+
+  private finishEndpoint(endpoint: SimulatedEndpoint): void {
+    const outcome = this.endpointOutcome;
+    endpoint.LastModifiedTime = this.clock;
+    const reason = outcome.failureReason ?? 'The primary container for production variant AllTraffic did not pass the ping health check (simulated).';
+    if (endpoint.pendingConfig !== null) {
+      if (outcome.status === 'Failed') {
+        endpoint.EndpointStatus = 'InService';
+        endpoint.FailureReason = reason;
+      } else {
+        endpoint.EndpointStatus = outcome.status;
+        endpoint.EndpointConfigName = endpoint.pendingConfig;
+      }
+      endpoint.pendingConfig = null;
+      return;
+    }
+    endpoint.EndpointStatus = outcome.status;
+    if (outcome.status === 'Failed') endpoint.FailureReason = reason;
+  }
+
+  /** The endpoint config `name` if this stand-in created it, else CreateEndpoint's and UpdateEndpoint's ValidationException. */
+  private knownEndpointConfig(name: string, requestId: string): string {
+    if (!this.namesInUse.CreateEndpointConfig.has(name.toLowerCase())) {
+      throw serviceError(SAGEMAKER_ERROR_NAMES.validation, 'ValidationException', `Could not find endpoint configuration "${this.arn('endpoint-config', name)}".`, requestId);
+    }
+    return name;
+  }
+
+  private modelPackageVersions(group: string): Record<string, unknown>[] {
+    const key = group.toLowerCase();
+    let versions = this.modelPackages.get(key);
+    if (versions === undefined) {
+      versions = (this.outcomes.registeredVersions ?? []).map((approval, index) => ({
+        ModelPackageGroupName: group,
+        ModelPackageVersion: index + 1,
+        ModelPackageArn: `${this.arn('model-package', group)}/${index + 1}`,
+        ModelPackageName: group,
+        CreationTime: this.clock,
+        ModelPackageStatus: 'Completed',
+        ModelPackageStatusDetails: { ValidationStatuses: [], ImageScanStatuses: [] },
+        ModelApprovalStatus: approval,
+        InferenceSpecification: {
+          Containers: [{ Image: `811284229777.dkr.ecr.${this.region}.amazonaws.com/image-classification:1`, ModelDataUrl: `s3://${this.artifactBucket}/runs/earlier-run-0000000${index + 1}/model/model.tar.gz` }],
+          SupportedContentTypes: ['application/x-image', 'image/jpeg', 'image/png'],
+          SupportedResponseMIMETypes: ['application/json'],
+        },
+        CertifyForMarketplace: false,
+      }));
+      this.modelPackages.set(key, versions);
+    }
+    return versions;
+  }
+
   /**
    * Local handlers for `taskResourceLocalHandlers`, keyed by the given state names (omit a state the
    * definition does not have). Answers are plain JSON, as Step Functions passes them on.
@@ -201,6 +439,14 @@ export class SageMakerStandIn {
     tune?: string;
     /** The states that call DescribeTrainingJob through the AWS SDK integration. */
     describeTrainingJob?: readonly string[];
+    registerModel?: string;
+    describeModelPackage?: string;
+    createModelFromPackage?: string;
+    createEndpointConfig?: string;
+    createEndpoint?: string;
+    updateEndpoint?: string;
+    /** The states that call DescribeEndpoint. */
+    describeEndpoint?: readonly string[];
   }): Record<string, LocalTaskHandler> {
     const handlers: Record<string, LocalTaskHandler> = {};
     const add = (stateName: string | undefined, call: (input: unknown, context: CallContext) => Promise<unknown>) => {
@@ -211,6 +457,13 @@ export class SageMakerStandIn {
     add(stateNames.transform, (input, context) => this.createTransformJobSync(input, context));
     add(stateNames.tune, (input, context) => this.createHyperParameterTuningJobSync(input, context));
     for (const stateName of stateNames.describeTrainingJob ?? []) add(stateName, (input, context) => this.describeTrainingJob(input, context));
+    add(stateNames.registerModel, (input, context) => this.createModelPackage(input, context));
+    add(stateNames.describeModelPackage, (input, context) => this.describeModelPackage(input, context));
+    add(stateNames.createModelFromPackage, (input, context) => this.createModel(input, context));
+    add(stateNames.createEndpointConfig, (input, context) => this.createEndpointConfig(input, context));
+    add(stateNames.createEndpoint, (input, context) => this.createEndpoint(input, context));
+    add(stateNames.updateEndpoint, (input, context) => this.updateEndpoint(input, context));
+    for (const stateName of stateNames.describeEndpoint ?? []) add(stateName, (input, context) => this.describeEndpoint(input, context));
     return handlers;
   }
 
@@ -708,6 +961,40 @@ export interface SageMakerOutcomes {
    * @default - none
    */
   readonly resourceLimitExceededCalls?: Partial<Record<SageMakerApi, number>>;
+  /** How every endpoint creation or update ends. @default { status: 'InService' } after 2 DescribeEndpoint answers */
+  readonly endpoint?: EndpointOutcome;
+  /**
+   * An endpoint that exists before the run, InService with `configName`; without `name`, whatever endpoint the
+   * run deploys to. @default - none
+   */
+  readonly existingEndpoint?: { readonly name?: string; readonly configName: string };
+  /**
+   * Versions registered before the run, in every group: their approval statuses, version 1 first.
+   * @default - none
+   */
+  readonly registeredVersions?: readonly ('Approved' | 'PendingManualApproval' | 'Rejected')[];
+}
+
+export interface EndpointOutcome {
+  /** `Failed`: a new endpoint ends Failed; an update rolls back (InService on its previous config, with a FailureReason). */
+  readonly status: 'InService' | 'Failed';
+  readonly failureReason?: string;
+  /** DescribeEndpoint answers in Creating or Updating before the end. @default 2 */
+  readonly pollsUntilDone?: number;
+}
+
+/** An endpoint as the stand-in keeps it: the DescribeEndpoint answer and what is under way. */
+interface SimulatedEndpoint {
+  EndpointName: string;
+  EndpointArn: string;
+  EndpointConfigName: string;
+  EndpointStatus: string;
+  FailureReason?: string;
+  CreationTime: number;
+  LastModifiedTime: number;
+  /** The config an update is switching to; null when none is under way. */
+  pendingConfig: string | null;
+  describesLeft: number;
 }
 
 export type TrainingOutcome =
@@ -983,6 +1270,10 @@ function withChannelDefaults(channel: unknown): Record<string, unknown> {
 }
 
 /** A JSON copy: what survives being passed between states (no undefined members, no shared objects). */
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null));
+}
+
 function jsonCopy<T>(value: unknown): T {
   return (value === undefined ? null : JSON.parse(JSON.stringify(value))) as T;
 }

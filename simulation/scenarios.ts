@@ -70,6 +70,21 @@ export const SCENARIOS = {
     description: 'the base training job of an incremental run was trained with num_classes 10; use it with a request that sets num_classes',
     outcomes: { earlierTrainingJob: { hyperparameters: { num_layers: '18', image_shape: '3,224,224', num_classes: '10', num_training_samples: '1000' } } },
   },
+  'endpoint-failed': {
+    description:
+      'the endpoint does not come into service (Failed, with SageMaker\'s FailureReason); use it with a request that sets "endpoint": {}',
+    outcomes: {
+      endpoint: {
+        status: 'Failed',
+        failureReason: 'The primary container for production variant AllTraffic did not pass the ping health check (simulated).',
+      },
+    },
+  },
+  'endpoint-exists': {
+    description:
+      'the endpoint already exists, InService on an earlier run\'s endpoint config: the run updates it (UpdateEndpoint); use it with a request that sets "endpoint": {}',
+    outcomes: { existingEndpoint: { configName: 'earlier-run-endpoint-config' } },
+  },
 } as const satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

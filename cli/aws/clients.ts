@@ -2,6 +2,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import type { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 
 /** The AWS clients and clock a command uses; tests pass aws-sdk-client-mock'ed clients and a fake clock. */
@@ -10,6 +11,8 @@ export interface AwsDeps {
   readonly sfn: SFNClient;
   readonly sagemaker: SageMakerClient;
   readonly s3: S3Client;
+  /** InvokeEndpoint (`predict`). @default - none: only `predict` needs it */
+  readonly sagemakerRuntime?: SageMakerRuntimeClient;
   /** The SageMaker jobs' logs (`logs`, and the last epoch in `status`). @default - no log is read */
   readonly logs?: CloudWatchLogsClient;
   /** The Region the clients use, for messages. */

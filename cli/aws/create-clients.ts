@@ -7,6 +7,7 @@ import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { AwsDeps } from './clients';
 
@@ -81,6 +82,7 @@ export function createAwsDeps(options: ClientOptions = {}): AwsDeps {
     cloudFormation: new CloudFormationClient(config),
     sfn: new SFNClient(config),
     sagemaker: new SageMakerClient(config),
+    sagemakerRuntime: new SageMakerRuntimeClient(config),
     s3: new S3Client({ ...config, ...(s3.forcePathStyle ? { forcePathStyle: true } : {}) }),
     logs: new CloudWatchLogsClient(config),
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,

@@ -8,6 +8,7 @@
  * (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
  */
 import { BATCHES_PREFIX, DATASETS_PREFIX, EVALUATION_FILE, RUNS_PREFIX } from '../../core/s3-layout';
+import { modelPackageGroupName, resourceNamePrefix } from '../../core/endpoint';
 import { LOG_GROUPS } from './job-logs';
 
 /** What the policy is made of: read from the stack's outputs (cli/aws/stack.ts). */
@@ -19,6 +20,10 @@ export interface OperatorPolicyInput {
   readonly artifactBucket: string;
   /** The stack's KMS key, which encrypts both buckets (output EncryptionKeyArn). */
   readonly keyArn: string;
+  /** The prefix of the stack's endpoint names (output ResourceNamePrefix). @default - derived from the stack name */
+  readonly resourceNamePrefix?: string;
+  /** The stack's model package group (output ModelPackageGroupName). @default - `<prefix>-models` */
+  readonly modelPackageGroup?: string;
 }
 
 export interface PolicyStatement {
@@ -47,6 +52,10 @@ export const STATEMENT_PURPOSES: Readonly<Record<string, string>> = {
   UploadDatasets: 'prepare-data --upload: datasets/<name>/; prepare-batch --upload: batches/<name>/; --force deleting stale files',
   SaveEvaluations: 'evaluate --save: runs/<run id>/evaluation.json beside the run\'s predictions',
   UseTheBucketKeyThroughS3: 'reading and writing the SSE-KMS buckets: Decrypt to read, GenerateDataKey to write',
+  ListEndpointsAndModels: 'endpoints, models: listing (SageMaker allows these List calls only on "*"; the commands keep the stack\'s own)',
+  ManageEndpoints: 'endpoints, undeploy, predict: the stack\'s endpoints (names with its prefix) and their configs',
+  Predict: 'predict: InvokeEndpoint on the stack\'s endpoints',
+  ReviewModels: 'models, approve, reject, predict: the versions of the stack\'s model package group',
 };
 
 /** The parts of an ARN: `arn:<partition>:<service>:<region>:<account>:<resource>`. */
@@ -69,6 +78,8 @@ export function operatorPolicy(input: OperatorPolicyInput): PolicyDocument {
   const bucket = (name: string, key?: string) => `arn:${partition}:s3:::${name}${key === undefined ? '' : `/${key}`}`;
   // A log group's ARN is written with and without the `:*` that DescribeLogGroups shows, so that the
   // statement matches however CloudWatch Logs forms the resource of FilterLogEvents.
+  const prefix = input.resourceNamePrefix ?? resourceNamePrefix(input.stackName);
+  const group = input.modelPackageGroup ?? modelPackageGroupName(prefix);
   const logGroups = Object.values(LOG_GROUPS).flatMap((name) => [arn('logs', `log-group:${name}`), arn('logs', `log-group:${name}:*`)]);
   return {
     Version: '2012-10-17',
@@ -142,6 +153,32 @@ export function operatorPolicy(input: OperatorPolicyInput): PolicyDocument {
         Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
         Resource: [input.keyArn],
         Condition: { StringEquals: { 'kms:ViaService': `s3.${region}.${dnsSuffix(partition)}` } },
+      },
+      {
+        Sid: 'ListEndpointsAndModels',
+        Effect: 'Allow',
+        // ListEndpoints and ListModelPackages have no resource type (Service Authorization Reference, SageMaker):
+        // IAM takes only "*" for them. They list names, nothing of the endpoints' data.
+        Action: ['sagemaker:ListEndpoints', 'sagemaker:ListModelPackages'],
+        Resource: ['*'],
+      },
+      {
+        Sid: 'ManageEndpoints',
+        Effect: 'Allow',
+        Action: ['sagemaker:DescribeEndpoint', 'sagemaker:DescribeEndpointConfig', 'sagemaker:DeleteEndpoint', 'sagemaker:DeleteEndpointConfig'],
+        Resource: [arn('sagemaker', `endpoint/${prefix}-*`), arn('sagemaker', `endpoint-config/${prefix}-*`)],
+      },
+      {
+        Sid: 'Predict',
+        Effect: 'Allow',
+        Action: ['sagemaker:InvokeEndpoint'],
+        Resource: [arn('sagemaker', `endpoint/${prefix}-*`)],
+      },
+      {
+        Sid: 'ReviewModels',
+        Effect: 'Allow',
+        Action: ['sagemaker:DescribeModelPackage', 'sagemaker:UpdateModelPackage'],
+        Resource: [arn('sagemaker', `model-package/${group}/*`)],
       },
     ],
   };

@@ -113,8 +113,14 @@ export async function dryRunCommand(options: DryRunOptions, out: Output, deps: D
     CreateTrainingJob: [STATE_NAMES.train],
     CreateHyperParameterTuningJob: [STATE_NAMES.tune],
     DescribeTrainingJob: [STATE_NAMES.describeBaseTrainingJob, STATE_NAMES.describeBestTrainingJob],
-    CreateModel: [STATE_NAMES.createModel],
+    CreateModel: [STATE_NAMES.createModel, STATE_NAMES.createModelFromPackage],
     CreateTransformJob: [STATE_NAMES.transform],
+    CreateModelPackage: [STATE_NAMES.registerModel],
+    DescribeModelPackage: [STATE_NAMES.describeModelPackage],
+    CreateEndpointConfig: [STATE_NAMES.createEndpointConfig],
+    CreateEndpoint: [STATE_NAMES.createEndpoint],
+    UpdateEndpoint: [STATE_NAMES.updateEndpoint],
+    DescribeEndpoint: [STATE_NAMES.findEndpoint, STATE_NAMES.describeEndpoint],
   };
   const sagemakerStates = Object.values(statesOfApi).flat();
   const printed = new Set<SageMakerCall>();
@@ -267,6 +273,19 @@ function printCall(call: SageMakerCall, out: Output): void {
     );
   } else if (call.api === 'CreateModel') {
     out.line(`${TAG}   → model ${response.ModelArn}`);
+  } else if (call.api === 'CreateModelPackage') {
+    out.line(`${TAG}   → registered model package version ${response.ModelPackageArn} (stand-in values)`);
+  } else if (call.api === 'DescribeModelPackage') {
+    out.line(`${TAG}   → version ${response.ModelPackageVersion}: ${response.ModelApprovalStatus ?? 'no approval status'}`);
+  } else if (call.api === 'CreateEndpointConfig') {
+    out.line(`${TAG}   → endpoint config ${response.EndpointConfigArn}`);
+  } else if (call.api === 'CreateEndpoint' || call.api === 'UpdateEndpoint') {
+    out.line(`${TAG}   → endpoint ${response.EndpointArn} (an endpoint bills every hour it exists, used or not: ic-pipeline undeploy deletes it)`);
+  } else if (call.api === 'DescribeEndpoint') {
+    out.line(
+      `${TAG}   → endpoint ${response.EndpointName} ${response.EndpointStatus} on endpoint config ${response.EndpointConfigName}` +
+        `${response.FailureReason ? `; FailureReason: ${response.FailureReason}` : ''} (poll; stand-in values)`,
+    );
   } else {
     out.line(`${TAG}   → transform job ${response.TransformJobName} ${response.TransformJobStatus}; predictions to ${response.TransformOutput?.S3OutputPath}`);
   }

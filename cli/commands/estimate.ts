@@ -1,3 +1,4 @@
+import { endpointCost, formatCost, HOURS_PER_MONTH } from '../../core/cost';
 import { estimateRun } from '../../core/cost';
 import { EXIT } from '../errors';
 import { estimateTable } from '../estimate-table';
@@ -33,8 +34,15 @@ export function estimateCommand(options: EstimateOptions, out: Output, env: Node
   });
   const estimate = estimateRun(run, region, { batchImages: options.images });
   const warnings = runWarnings(run);
+  // An endpoint is not a job: it bills every hour it exists, so its cost is per hour and per month, not per run.
+  const endpoint = run.endpoint && {
+    name: run.endpoint.name,
+    instanceType: run.endpoint.instanceType,
+    instanceCount: run.endpoint.instanceCount,
+    ...(({ perHour, perMonth }) => ({ costPerHour: perHour, costPerMonth: perMonth }))(endpointCost(region, run.endpoint.instanceType, run.endpoint.instanceCount)),
+  };
   if (out.jsonMode) {
-    out.json({ ...estimate, warnings });
+    out.json({ ...estimate, endpoint, warnings });
     return EXIT.ok;
   }
   out.line(
@@ -44,6 +52,18 @@ export function estimateCommand(options: EstimateOptions, out: Output, env: Node
   out.line();
   for (const line of estimateTable(estimate)) out.line(`  ${line}`);
   out.line();
+  if (endpoint) {
+    out.line(`Endpoint ${endpoint.name}`);
+    out.line(
+      endpoint.costPerHour === null
+        ? `  ${endpoint.instanceCount} x ${endpoint.instanceType}: no sourced list price in ${region} (see https://aws.amazon.com/sagemaker/pricing/)`
+        : `  ${endpoint.instanceCount} x ${endpoint.instanceType}: ${formatCost(endpoint.costPerHour)} an hour,`,
+    );
+    if (endpoint.costPerHour !== null) out.line(`  ${formatCost(endpoint.costPerMonth)} a month (${HOURS_PER_MONTH} h)`);
+    out.line('  An endpoint bills every hour it exists, used or not,');
+    out.line('  until ic-pipeline undeploy deletes it (not in the total).');
+    out.line();
+  }
   for (const warning of warnings) out.warn(`${out.c.yellow('Warning:')} ${warning}`);
   out.line('Assumptions:');
   for (const assumption of estimate.assumptions) out.line(`  - ${assumption}`);

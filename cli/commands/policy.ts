@@ -36,6 +36,8 @@ export async function policyCommand(options: PolicyOptions, deps: AwsDeps, out: 
     dataBucket: stack.dataBucket,
     artifactBucket: stack.artifactBucket,
     keyArn,
+    resourceNamePrefix: stack.outputs[STACK_OUTPUTS.resourceNamePrefix],
+    modelPackageGroup: stack.outputs[STACK_OUTPUTS.modelPackageGroupName],
   });
   if (out.jsonMode) {
     out.json(policy);

@@ -22,7 +22,7 @@ export interface PrepareRunEvent {
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'prepare-run' });
 
 /**
- * Environment: DATA_BUCKET and ARTIFACT_BUCKET (required), KMS_KEY_ARN (optional: key for training and
+ * Environment: DATA_BUCKET, ARTIFACT_BUCKET and RESOURCE_NAME_PREFIX (the stack's name prefix) (required), KMS_KEY_ARN (optional: key for training and
  * transform volumes).
  */
 export const handler = async (event: PrepareRunEvent): Promise<PrepareRunOutput> => {
@@ -30,6 +30,7 @@ export const handler = async (event: PrepareRunEvent): Promise<PrepareRunOutput>
     dataBucket: requireEnv('DATA_BUCKET'),
     artifactBucket: requireEnv('ARTIFACT_BUCKET'),
     kmsKeyArn: process.env.KMS_KEY_ARN || undefined,
+    namePrefix: requireEnv('RESOURCE_NAME_PREFIX'),
   };
   const executionName = event?.executionName;
   logger.appendKeys({ executionName });

@@ -15,12 +15,12 @@ const METRICS = '$.trainingJob.FinalMetricDataList';
 /**
  * The accuracy gate (`minValidationAccuracy`), after training or tuning and before `Create model`:
  *
- *   Accuracy gate? ── no gate ──→ next
- *     └─ Look for validation accuracy → Metrics left? ── none ──→ Validation accuracy missing ─┐
+ *   Look for validation accuracy → Metrics left? ── none ──→ Accuracy gate? ── gate ──→ Validation accuracy missing ─┐
+ *                                     │                       └─ no gate → No validation accuracy → next        │
  *          ↑                              └─ Read next metric → Is it validation accuracy?     │
  *          └── Skip metric ←──── no ─────────────────────────────┘     └─ yes                  │
  *                                  Validation accuracy below gate? ── below ─→ Accuracy below gate ─┤
- *                                     └─ at or above → next                                       ↓
+ *                                     └─ no gate, at or above → next (the metric stays at $.gate.metric)                                       ↓
  *                                                                          Notify failure → Run failed
  *
  * The metric is read by its exact name, item by item (`States.ArrayGetItem` with an index below
@@ -32,7 +32,7 @@ const METRICS = '$.trainingJob.FinalMetricDataList';
  * `States.Runtime`. Both failures are `AccuracyBelowGate`, and their record carries the model artifact.
  */
 export class AccuracyGate extends Construct {
-  readonly start: sfn.Choice;
+  readonly start: sfn.IChainable;
 
   constructor(scope: Construct, id: string, props: AccuracyGateProps) {
     super(scope, id);
@@ -58,8 +58,15 @@ export class AccuracyGate extends Construct {
         "The trained model is {}.', $.trainingJob.TrainingJobName, $.run.minValidationAccuracyText, $.trainingJob.ModelArtifacts)",
     );
 
+    // Without a gate the metric is still looked for: the model registry records it (Register model).
+    const noAccuracy = passState(this, STATE_NAMES.noValidationAccuracy, { metric: { MetricName: '', Value: null } }, '$.gate');
+    noAccuracy.next(props.next);
+    const missingOrNone = new sfn.Choice(this, STATE_NAMES.accuracyGate)
+      .when(sfn.Condition.isNull('$.run.minValidationAccuracy'), noAccuracy)
+      .otherwise(missing);
     const check = new sfn.Choice(this, STATE_NAMES.checkAccuracy)
-      .when(sfn.Condition.not(sfn.Condition.isNumeric('$.gate.metric.Value')), missing)
+      .when(sfn.Condition.isNull('$.run.minValidationAccuracy'), props.next)
+      .when(sfn.Condition.not(sfn.Condition.isNumeric('$.gate.metric.Value')), missingOrNone)
       .when(sfn.Condition.numberLessThanJsonPath('$.gate.metric.Value', '$.run.minValidationAccuracy'), below)
       .otherwise(props.next);
 
@@ -85,13 +92,11 @@ export class AccuracyGate extends Construct {
       '$.gate',
     );
     readMetric.next(isAccuracy);
-    metricsLeft.when(sfn.Condition.numberLessThanJsonPath('$.gate.index', '$.gate.count'), readMetric).otherwise(missing);
+    metricsLeft.when(sfn.Condition.numberLessThanJsonPath('$.gate.index', '$.gate.count'), readMetric).otherwise(missingOrNone);
 
     const look = passState(this, STATE_NAMES.startMetricSearch, { index: 0, 'count.$': `States.ArrayLength(${METRICS})` }, '$.gate');
     look.next(metricsLeft);
 
-    this.start = new sfn.Choice(this, STATE_NAMES.accuracyGate)
-      .when(sfn.Condition.isNull('$.run.minValidationAccuracy'), props.next)
-      .otherwise(look);
+    this.start = look;
   }
 }

@@ -1,5 +1,6 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,6 +14,12 @@ export interface IntegrationGrantsProps {
   readonly notificationTopic: sns.ITopic;
   /** Where runs write predictions: a failed transform's outputs are counted there (TransformFailure). */
   readonly artifactBucket: s3.IBucket;
+  /** The stack's model package group: the only one runs register versions in and deploy versions from. */
+  readonly modelPackageGroupName: string;
+  /** The stack's name prefix: the only endpoints and endpoint configs runs create, update or describe. */
+  readonly resourceNamePrefix: string;
+  /** The key endpoint configs are encrypted with: SageMaker is granted its use when the endpoint is created. */
+  readonly encryptionKey: kms.IKey;
 }
 
 /**
@@ -68,6 +75,29 @@ export function grantIntegrations(stateMachine: sfn.StateMachine, props: Integra
     ['sagemaker:AddTags', 'sagemaker:ListTags'],
     [sagemaker('training-job'), sagemaker('model'), sagemaker('transform-job'), sagemaker('hyper-parameter-tuning-job')],
   );
+  // The model registry: versions of this stack's group only. A versioned model package's ARN is
+  // model-package/<group>/<version> (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-models.html).
+  const group = props.modelPackageGroupName;
+  const packageVersions = stack.formatArn({ service: 'sagemaker', resource: 'model-package', resourceName: `${group}/*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  const packageGroup = stack.formatArn({ service: 'sagemaker', resource: 'model-package-group', resourceName: group, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  acknowledgeWildcardResource(role, packageVersions,
+    'Model package versions are numbered by SageMaker as they are registered; the resource is every version of this stack\'s own group.');
+  statement('RegisterModels', ['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage'], [packageGroup, packageVersions]);
+  // Endpoints and endpoint configs: only names with this stack's prefix (Prepare run rejects any other name).
+  const prefixed = (resource: string) =>
+    stack.formatArn({ service: 'sagemaker', resource, resourceName: `${props.resourceNamePrefix}-*`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+  for (const resource of ['endpoint', 'endpoint-config']) {
+    acknowledgeWildcardResource(role, prefixed(resource),
+      `The ${resource} name is the request's or derived from the run id, always with this stack's name prefix; the resource is limited to that prefix.`);
+  }
+  statement('EndpointConfigs', ['sagemaker:CreateEndpointConfig'], [prefixed('endpoint-config')]);
+  // CreateEndpoint and UpdateEndpoint are authorized on the endpoint and on the endpoint config they use.
+  statement('Endpoints', ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint', 'sagemaker:DescribeEndpoint'], [prefixed('endpoint'), prefixed('endpoint-config')]);
+  statement('TagDeployments', ['sagemaker:AddTags'], [prefixed('endpoint'), prefixed('endpoint-config'), packageVersions]);
+  // An endpoint config with KmsKeyId: creating the endpoint makes SageMaker create a grant on the key for its volumes.
+  statement('EndpointKeyGrants', ['kms:CreateGrant', 'kms:DescribeKey'], [props.encryptionKey.keyArn], {
+    Bool: { 'kms:GrantIsForAWSResource': 'true' },
+  });
   // `.sync` waits for the job through managed EventBridge rules that Step Functions creates.
   statement(
     'SyncJobEvents',

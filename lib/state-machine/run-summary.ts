@@ -8,6 +8,10 @@ export interface SummaryParts {
   readonly training: boolean;
   readonly model: boolean;
   readonly transform: boolean;
+  /** Registered a model package version (`$.modelPackage`) and went through the endpoint step (`$.endpoint`). */
+  readonly registry: boolean;
+  /** Mode deploy: the model and version come from the request. */
+  readonly deploy?: boolean;
 }
 
 /**
@@ -35,8 +39,11 @@ export function summaryFields(parts: SummaryParts): { readonly [K in keyof RunSu
     trainingInstanceType: parts.training ? at('$.trainingJob.ResourceConfig.InstanceType') : null,
     trainingInstanceCount: parts.training ? at('$.trainingJob.ResourceConfig.InstanceCount') : null,
     // Mode "transform" classifies with the request's existing model.
-    modelName: parts.model ? at('$.run.names.model') : at('$.run.transform.modelName'),
+    modelName: parts.deploy ? at('$.run.endpoint.modelName') : parts.model ? at('$.run.names.model') : at('$.run.transform.modelName'),
     modelArn: parts.model ? at('$.model.ModelArn') : null,
+    modelPackageArn: parts.registry ? at('$.modelPackage.ModelPackageArn') : null,
+    endpointName: parts.registry ? at('$.endpoint.EndpointName') : null,
+    endpointStatus: parts.registry ? at('$.endpoint.EndpointStatus') : null,
     transformJobName: parts.transform ? at('$.transformJob.TransformJobName') : null,
     predictions: parts.transform ? at('$.transformJob.S3OutputPath') : null,
     transformInstanceType: parts.transform ? at('$.run.transform.transformResources.InstanceType') : null,

@@ -32,20 +32,20 @@ function requestFile(content: string): string {
 
 jest.setTimeout(TIMEOUT * 2);
 
-test('the default dry-run prints each state, the three SageMaker requests, [simulated] markers and the run summary', () => {
+test('the default dry-run prints each state, the four SageMaker requests (the registration too), [simulated] markers and the run summary', () => {
   const { code, stdout, stderr } = dryRun();
   expect(stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   expect(code).toBe(0);
   expect(stdout).toMatch(/Template: {2}(reused|synthesized) cdk\.out\/ImageClassificationPipeline\.template\.json/);
   const calls = [...stdout.matchAll(/^\[simulated\] {3}SageMaker (\w+) request/gm)].map((m) => m[1]);
-  expect(calls).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+  expect(calls).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
   for (const state of ['Prepare run', 'Resolve image', 'Train model', 'Create model', 'Run batch transform', 'Run succeeded']) {
     expect(stdout).toContain(`[simulated] ▶ ${state} (`);
   }
   expect(stdout).toContain('"TrainingImage": "811284229777.dkr.ecr.us-east-1.amazonaws.com/image-classification:1"');
   expect(stdout).toContain('"S3Uri": "s3://<data-bucket>/train/"');
   expect(stdout).toContain('<data-bucket> and <artifact-bucket> are placeholders');
-  expect(stdout).toContain('[simulated] Run succeeded. 3 SageMaker calls would be made: CreateTrainingJob, CreateModel, CreateTransformJob.');
+  expect(stdout).toContain('[simulated] Run succeeded. 4 SageMaker calls would be made: CreateTrainingJob, CreateModel, CreateModelPackage, CreateTransformJob.');
   expect(stdout).toContain('"predictions": "s3://<artifact-bucket>/runs/dry-run-');
   // Every line that stands for AWS says it is simulated: state lines and call lines all carry the marker.
   const awsLines = stdout.split('\n').filter((line) => /▶|SageMaker \w+ request|SNS notification/.test(line));
@@ -99,7 +99,7 @@ test('--json prints one JSON document with the calls and the summary', async () 
   expect(code).toBe(0);
   const report = JSON.parse(stdout);
   expect(report).toMatchObject({ simulated: true, status: 'SUCCEEDED', region: 'us-east-1', executionName: 'json-check' });
-  expect(report.sagemakerCalls.map((call: { api: string }) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+  expect(report.sagemakerCalls.map((call: { api: string }) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
   expect(report.output.runId).toMatch(/^json-check-[0-9a-f]{8}$/);
   expect(report.template.how).toBe('reused');
 });
@@ -120,7 +120,7 @@ describe('tuning, the accuracy gate and incremental training', () => {
     const { code, stdout } = await dryRunInProcess({ request: requestFile(JSON.stringify({ tuning: {} })) });
     expect(code).toBe(0);
     const calls = [...stdout.matchAll(/^\[simulated\] {3}SageMaker (\w+) request/gm)].map((m) => m[1]);
-    expect(calls).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(calls).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
     expect(stdout).toContain('"HyperParameterTuningJobName": "dry-run-');
     expect(stdout).toContain('"MetricName": "validation:accuracy"');
     const best = /→ tuning job \S+ Completed: 6 of 6 training jobs completed; best (\S+) \(.*\) with validation:accuracy 0\.85/.exec(stdout)?.[1];

@@ -26,7 +26,8 @@ describe('estimate', () => {
     const { code, stdout } = await estimate({}, true);
     expect(code).toBe(0);
     const document = JSON.parse(stdout);
-    expect(Object.keys(document)).toEqual(['currency', 'region', 'pricesAsOf', 'training', 'transform', 'total', 'assumptions', 'warnings']);
+    expect(Object.keys(document)).toEqual(['currency', 'region', 'pricesAsOf', 'training', 'transform', 'total', 'assumptions', 'endpoint', 'warnings']);
+    expect(document.endpoint).toBeNull();
     expect(document).toMatchObject({
       currency: 'USD',
       region: 'us-east-1',
@@ -122,5 +123,32 @@ describe('dry-run', () => {
     expect(report.error).toBe('Train model failed: MaxWaitTimeExceeded');
     expect(report.notifications[0].message.cause).toContain('Run it again on demand (training.spot false)');
     expect(report.estimate.training.spot).toBe(true);
+  });
+});
+
+describe('estimate of a request that deploys an endpoint', () => {
+  test('--json: its hourly and monthly (730 h) cost from the list price', async () => {
+    const { code, stdout } = await estimate({ request: file('endpoint.json', { mode: 'train', endpoint: { instanceType: 'ml.m5.xlarge', instanceCount: 2 } }), region: 'us-east-1' }, true);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).endpoint).toEqual({
+      name: 'imageclassificationpipeline-endpoint',
+      instanceType: 'ml.m5.xlarge',
+      instanceCount: 2,
+      costPerHour: 0.46,
+      costPerMonth: 335.8,
+    });
+  });
+
+  test.each([80, 60])('at %i columns: the cost and that an endpoint bills every hour it exists, no line wider', async (columns) => {
+    const out = bufferOutput({ columns });
+    await runCommand(out, () => estimateCommand({ request: file('e.json', { mode: 'train', endpoint: { instanceType: 'ml.m5.xlarge' } }), region: 'us-east-1' }, out, {}));
+    const text = out.stdout();
+    expect(text).toContain('1 x ml.m5.xlarge: $0.2300 an hour,\n  $167.90 a month (730 h)');
+    expect(text).toContain('An endpoint bills every hour it exists');
+    const lines = text.split('\n');
+    const start = lines.findIndex((line) => line.startsWith('Endpoint '));
+    const endpointLines = lines.slice(start, lines.indexOf('', start));
+    expect(endpointLines).toHaveLength(5);
+    for (const line of endpointLines) expect(line.length).toBeLessThanOrEqual(columns);
   });
 });

@@ -78,6 +78,19 @@ const IAM_REQUESTS: Readonly<Record<string, readonly IamRequest[]>> = {
   CompleteMultipartUploadCommand: [{ action: 's3:PutObject', resource: datasetFile }, ...kms('kms:Decrypt')],
   AbortMultipartUploadCommand: [{ action: 's3:AbortMultipartUpload', resource: datasetFile }],
   // DeleteObjects is authorized per key as s3:DeleteObject.
+  ListEndpointsCommand: [{ action: 'sagemaker:ListEndpoints', resource: '*' }],
+  ListModelPackagesCommand: [{ action: 'sagemaker:ListModelPackages', resource: '*' }],
+  DescribeEndpointCommand: [{ action: 'sagemaker:DescribeEndpoint', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/imageclassificationpipeline-endpoint` }],
+  DescribeEndpointConfigCommand: [
+    { action: 'sagemaker:DescribeEndpointConfig', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/imageclassificationpipeline-cli-20261128-101500-ab12-1a2b3c4d` },
+  ],
+  DeleteEndpointCommand: [{ action: 'sagemaker:DeleteEndpoint', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/imageclassificationpipeline-endpoint` }],
+  DeleteEndpointConfigCommand: [
+    { action: 'sagemaker:DeleteEndpointConfig', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint-config/imageclassificationpipeline-cli-20261128-101500-ab12-1a2b3c4d` },
+  ],
+  InvokeEndpointCommand: [{ action: 'sagemaker:InvokeEndpoint', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/imageclassificationpipeline-endpoint` }],
+  DescribeModelPackageCommand: [{ action: 'sagemaker:DescribeModelPackage', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/imageclassificationpipeline-models/3` }],
+  UpdateModelPackageCommand: [{ action: 'sagemaker:UpdateModelPackage', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/imageclassificationpipeline-models/3` }],
   DeleteObjectsCommand: [{ action: 's3:DeleteObject', resource: object(DATA_BUCKET, 'datasets/caltech-mini/train/stale.rec') }],
 };
 
@@ -94,6 +107,9 @@ const DENIED: readonly IamRequest[] = [
   { action: 'kms:Decrypt', resource: KEY_ARN },
   { action: 'kms:Decrypt', resource: KEY_ARN, context: { 'kms:ViaService': `sqs.${REGION}.amazonaws.com` } },
   { action: 'logs:FilterLogEvents', resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/other` },
+  { action: 'sagemaker:DeleteEndpoint', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/production-endpoint` },
+  { action: 'sagemaker:InvokeEndpoint', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:endpoint/someone-elses` },
+  { action: 'sagemaker:UpdateModelPackage', resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:model-package/other-models/1` },
 ];
 
 /** IAM's wildcard match of an action or ARN pattern (`*` any run of characters, `?` one). */

@@ -24,6 +24,9 @@ const REFERENCE_RUN: PreparedRun = {
   baseTrainingJob: null,
   minValidationAccuracy: null,
   minValidationAccuracyText: null,
+  registry: { modelPackageGroup: 'imageclassificationpipeline-models', approval: 'PendingManualApproval', classNamesLocation: 's3://data-bkt/train/' },
+  endpoint: null,
+  modelPackage: null,
   names: { trainingJob: RUN_ID, model: RUN_ID, transformJob: RUN_ID, tuningJob: tuningJobName(RUN_ID) },
   training: {
     trainingData: 's3://data-bkt/train/',
@@ -218,6 +221,7 @@ describe('modes', () => {
     expect(run).toStrictEqual({
       ...REFERENCE_RUN,
       mode: 'transform',
+      registry: null,
       training: null,
       transform: { ...REFERENCE_RUN.transform, modelName: 'caltech-model-1', batchInput: 's3://data-bkt/more-images/' },
       output: { modelPrefix: null, predictionsPrefix: REFERENCE_RUN.output.predictionsPrefix, checkpointPrefix: null },
@@ -232,7 +236,7 @@ describe('modes', () => {
 
   test('modelName in mode full is rejected: the run trains its own model', () => {
     expect(onlyProblemOf({ modelName: 'my-model' })).toBe(
-      'modelName: "my-model" is not used in mode "full", which trains a model, creates it and runs a batch transform; modelName (the existing SageMaker model to classify with) is only used in mode "transform": remove it or change mode',
+      'modelName: "my-model" is not used in mode "full", which trains a model, creates it and runs a batch transform; modelName (an existing SageMaker model) is only used in modes "transform" and "deploy": remove it or change mode',
     );
   });
 
@@ -262,7 +266,7 @@ describe('modes', () => {
   });
 
   test('an unknown mode is rejected with the allowed modes', () => {
-    expect(onlyProblemOf({ mode: 'Full' })).toBe('mode: "Full" must be one of "full", "train", "transform"');
+    expect(onlyProblemOf({ mode: 'Full' })).toBe('mode: "Full" must be one of "full", "train", "transform", "deploy"');
   });
 });
 
@@ -459,7 +463,7 @@ describe('multiple problems', () => {
 
   test('an invalid mode does not produce follow-on mode errors', () => {
     expect(problemsOf({ mode: 'transfrom', modelName: 'my-model' })).toEqual([
-      'mode: "transfrom" must be one of "full", "train", "transform"',
+      'mode: "transfrom" must be one of "full", "train", "transform", "deploy"',
     ]);
   });
 });
@@ -572,5 +576,61 @@ describe('managed spot training', () => {
 
   test('spot must be a JSON boolean', () => {
     expect(onlyProblemOf({ training: { spot: 'true' } })).toBe('training.spot: "true" must be true or false (a JSON boolean, not a string)');
+  });
+});
+
+describe('registry, endpoint and mode deploy', () => {
+  const PREFIX = 'imageclassificationpipeline';
+
+  test('an endpoint section gets the defaults, a config named after the run, and the key unless the type has local storage', () => {
+    const run = prepare({ endpoint: {}, registry: { approval: 'Approved' } });
+    expect(run.registry).toEqual({ modelPackageGroup: `${PREFIX}-models`, approval: 'Approved', classNamesLocation: 's3://data-bkt/train/' });
+    // A prefix with characters customer metadata does not take points to the description instead.
+    expect(prepare({ trainingData: 's3://data-bkt/photos (2024)/' }).registry?.classNamesLocation).toBe('the training data in ModelPackageDescription');
+    expect(run.endpoint).toEqual({
+      name: `${PREFIX}-endpoint`,
+      configName: `${PREFIX}-${run.runId}`,
+      modelName: run.names.model,
+      instanceType: 'ml.m5.large',
+      instanceCount: 1,
+      encrypted: false,
+    });
+    const keyed = prepareRun({ endpoint: { instanceType: 'ml.c5d.xlarge' } }, EXECUTION, { ...CONFIG, kmsKeyArn: KMS_KEY_ARN });
+    expect(keyed.endpoint?.encrypted).toBe(false);
+    expect(prepareRun({ endpoint: {} }, EXECUTION, { ...CONFIG, kmsKeyArn: KMS_KEY_ARN }).endpoint?.encrypted).toBe(true);
+  });
+
+  test('the endpoint config name stays within 63 characters and ends with the run id\'s hash', () => {
+    const run = prepare({ runName: 'a'.repeat(24), endpoint: {} });
+    expect(run.endpoint?.configName.length).toBeLessThanOrEqual(63);
+    expect(run.endpoint?.configName.endsWith(run.runId.slice(-8))).toBe(true);
+  });
+
+  test('bad endpoint and registry values are rejected naming the field, the value and what is allowed', () => {
+    expect(onlyProblemOf({ endpoint: { instanceType: 'ml.p9.mega' } })).toBe(
+      'endpoint.instanceType: "ml.p9.mega" is not a SageMaker real-time inference instance type; e.g. "ml.m5.large", "ml.c5.xlarge" or "ml.g4dn.xlarge" (GPU)',
+    );
+    expect(onlyProblemOf({ endpoint: { name: 'prod' } })).toMatch(/^endpoint\.name: "prod" is not one of this stack's endpoint names: they start with "imageclassificationpipeline-"/);
+    expect(onlyProblemOf({ registry: { approval: 'Rejected' } })).toBe('registry.approval: "Rejected" must be one of "Approved", "PendingManualApproval"');
+    expect(onlyProblemOf({ endpoint: { instanceCount: 0 } })).toMatch(/^endpoint\.instanceCount: 0 must be/);
+  });
+
+  test('mode deploy takes a version number or a version ARN of the stack\'s group, or a model name', () => {
+    expect(prepare({ mode: 'deploy', modelPackage: '3' })).toMatchObject({ modelPackage: `${PREFIX}-models/3`, training: null, transform: null, registry: null });
+    const arn = `arn:aws:sagemaker:us-east-1:123456789012:model-package/${PREFIX}-models/12`;
+    expect(prepare({ mode: 'deploy', modelPackage: arn }).modelPackage).toBe(arn);
+    const byName = prepare({ mode: 'deploy', modelName: 'caltech-model-1' });
+    expect(byName.endpoint).toMatchObject({ modelName: 'caltech-model-1', name: `${PREFIX}-endpoint` });
+    expect(byName.modelPackage).toBeNull();
+  });
+
+  test('mode deploy rejects wrong combinations before any SageMaker call', () => {
+    expect(onlyProblemOf({ mode: 'deploy' })).toMatch(/^modelPackage: missing; mode "deploy" deploys a model package version/);
+    expect(onlyProblemOf({ mode: 'deploy', modelPackage: '1', modelName: 'm' })).toMatch(/^modelName: "m" cannot be combined with modelPackage "1"/);
+    expect(onlyProblemOf({ mode: 'deploy', modelPackage: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/other-models/1' })).toMatch(
+      /^modelPackage: "arn:aws:sagemaker:us-east-1:123456789012:model-package\/other-models\/1" is not a version of this stack's model package group "imageclassificationpipeline-models"/,
+    );
+    expect(onlyProblemOf({ mode: 'deploy', modelPackage: '1', registry: {} })).toMatch(/^registry: \{\} is not used in mode "deploy"/);
+    expect(onlyProblemOf({ mode: 'train', modelPackage: '1' })).toMatch(/^modelPackage: "1" is not used in mode "train".*only used in mode "deploy"/);
   });
 });

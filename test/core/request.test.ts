@@ -25,7 +25,7 @@ describe('run request structure', () => {
     expect(onlyProblemOf({ trainData: 's3://data-bkt/train/' })).toBe(
       'trainData: "s3://data-bkt/train/" is not a field of the run request (did you mean "trainingData"?); allowed: mode, ' +
         'runName, trainingData, validationData, trainingLst, validationLst, batchInput, modelName, hyperparameters, training, tuning, ' +
-        'minValidationAccuracy, baseTrainingJob, transform',
+        'minValidationAccuracy, baseTrainingJob, transform, registry, endpoint, modelPackage',
     );
   });
 

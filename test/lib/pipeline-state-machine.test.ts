@@ -61,7 +61,10 @@ describe('state machine wiring', () => {
   test('chooses the branch by mode: transform skips training, everything else trains first', () => {
     expect(state(STATE_NAMES.chooseMode)).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.run.mode', StringEquals: 'transform', Next: 'Run batch transform' }],
+      Choices: [
+        { Variable: '$.run.mode', StringEquals: 'transform', Next: 'Run batch transform' },
+        { Variable: '$.run.mode', StringEquals: 'deploy', Next: STATE_NAMES.deployFromPackage },
+      ],
       Default: STATE_NAMES.incrementalOrNot,
     });
     expect(state(STATE_NAMES.incrementalOrNot)).toEqual({
@@ -82,16 +85,29 @@ describe('state machine wiring', () => {
     expect(state(STATE_NAMES.buildTrainingRequest).Next).toBe('Train model');
     expect(state(STATE_NAMES.buildSpotTrainingRequest).Next).toBe('Train model');
     expect(state('Train model').Next).toBe(STATE_NAMES.readTrainingResult);
-    expect(state(STATE_NAMES.readTrainingResult).Next).toBe(STATE_NAMES.accuracyGate);
+    // The metric is looked for with or without a gate: the registry records it.
+    expect(state(STATE_NAMES.readTrainingResult).Next).toBe(STATE_NAMES.startMetricSearch);
     expect(state(STATE_NAMES.accuracyGate)).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.run.minValidationAccuracy', IsNull: true, Next: 'Create model' }],
-      Default: STATE_NAMES.startMetricSearch,
+      Choices: [{ Variable: '$.run.minValidationAccuracy', IsNull: true, Next: STATE_NAMES.noValidationAccuracy }],
+      Default: STATE_NAMES.accuracyMissing,
     });
-    expect(state('Create model').Next).toBe(STATE_NAMES.transformAfterTraining);
+    expect(state(STATE_NAMES.noValidationAccuracy).Next).toBe('Create model');
+    expect(state('Create model').Next).toBe(STATE_NAMES.registerModel);
+    expect(state(STATE_NAMES.registerModel).Next).toBe(STATE_NAMES.deployAfterTraining);
+    expect(state(STATE_NAMES.deployAfterTraining)).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.run.endpoint', IsNull: true, Next: STATE_NAMES.noEndpoint }],
+      Default: STATE_NAMES.endpointConfigEncrypted,
+    });
+    expect(state(STATE_NAMES.noEndpoint).Next).toBe(STATE_NAMES.transformAfterTraining);
+    expect(state(STATE_NAMES.readEndpoint).Next).toBe(STATE_NAMES.transformAfterTraining);
     expect(state(STATE_NAMES.transformAfterTraining)).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.run.mode', StringEquals: 'train', Next: STATE_NAMES.summarizeTraining }],
+      Choices: [
+        { Variable: '$.run.mode', StringEquals: 'train', Next: STATE_NAMES.summarizeTraining },
+        { Variable: '$.run.mode', StringEquals: 'deploy', Next: STATE_NAMES.summarizeDeploy },
+      ],
       Default: 'Run batch transform',
     });
   });
@@ -211,9 +227,10 @@ describe('state machine wiring', () => {
 
   test('every task catches every error into its own failure record, then one notification, then Fail', () => {
     const tasks = Object.entries(definition.States).filter(([, s]) => s.Type === 'Task' && s.Resource !== undefined);
-    expect(tasks.length).toBe(11);
-    // Run batch transform and its output count have a failure path of their own (the next test).
-    const own: string[] = [STATE_NAMES.notifyFailure, STATE_NAMES.transform, STATE_NAMES.countTransformOutputs];
+    expect(tasks.length).toBe(19);
+    // Run batch transform and its output count have a failure path of their own (the next test); Find endpoint
+    // first tells "no such endpoint" (then it is created) from every other failure (test/lib: endpoint deployment).
+    const own: string[] = [STATE_NAMES.notifyFailure, STATE_NAMES.transform, STATE_NAMES.countTransformOutputs, STATE_NAMES.findEndpoint];
     for (const [name, task] of tasks.filter(([n]) => !own.includes(n))) {
       // Prepare run's input is the raw request, which may not be an object: its error replaces it.
       const errorPath = name === 'Prepare run' ? '$' : '$.error';
@@ -520,7 +537,7 @@ describe('accuracy gate', () => {
     expect(state(STATE_NAMES.metricsLeft)).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.gate.index', NumericLessThanPath: '$.gate.count', Next: STATE_NAMES.readMetric }],
-      Default: STATE_NAMES.accuracyMissing,
+      Default: STATE_NAMES.accuracyGate,
     });
     expect(state(STATE_NAMES.readMetric).Parameters['metric.$']).toBe(
       'States.JsonMerge(States.StringToJson(\'{"MetricName":"","Value":null}\'), States.ArrayGetItem($.trainingJob.FinalMetricDataList, $.gate.index), false)',
@@ -534,8 +551,10 @@ describe('accuracy gate', () => {
     expect(state(STATE_NAMES.checkAccuracy)).toEqual({
       Type: 'Choice',
       Choices: [
+        // No gate: found, the metric goes on to the registry.
+        { Variable: '$.run.minValidationAccuracy', IsNull: true, Next: 'Create model' },
         // The `true` forms only: the local runner evaluates IsNumeric: false as always false.
-        { Not: { Variable: '$.gate.metric.Value', IsNumeric: true }, Next: STATE_NAMES.accuracyMissing },
+        { Not: { Variable: '$.gate.metric.Value', IsNumeric: true }, Next: STATE_NAMES.accuracyGate },
         { Variable: '$.gate.metric.Value', NumericLessThanPath: '$.run.minValidationAccuracy', Next: STATE_NAMES.accuracyBelowGate },
       ],
       Default: 'Create model',
@@ -659,5 +678,64 @@ describe('state machine role for tuning and DescribeTrainingJob', () => {
   test('describes training jobs (the best tuned job, a base job) with the training job permissions, nothing wider', () => {
     expect(statement('TrainingJobs')?.Action).toContain('sagemaker:DescribeTrainingJob');
     expect(JSON.stringify(statement('TrainingJobs')?.Resource)).toContain(':training-job/*');
+  });
+});
+
+describe('model registry and endpoint deployment', () => {
+  const statement = (sid: string) => smRoleStatements.find((s) => s.Sid === sid);
+  const prefix = 'testpipeline'; // the test stack's name, TestPipeline, lower-cased
+
+  test('the stack has one model package group, named with its prefix and kept when the stack is deleted', () => {
+    const groups = template.findResources('AWS::SageMaker::ModelPackageGroup');
+    expect(Object.values(groups)).toEqual([
+      expect.objectContaining({ Properties: expect.objectContaining({ ModelPackageGroupName: `${prefix}-models` }), DeletionPolicy: 'Retain' }),
+    ]);
+    expect(state(STATE_NAMES.registerModel)).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:sagemaker:createModelPackage',
+      Parameters: {
+        ModelPackageGroupName: `${prefix}-models`,
+        'ModelApprovalStatus.$': '$.run.registry.approval',
+        InferenceSpecification: {
+          SupportedContentTypes: ['application/x-image', 'image/jpeg', 'image/png'],
+          SupportedResponseMIMETypes: ['application/json'],
+        },
+      },
+      ResultPath: '$.modelPackage',
+    });
+  });
+
+  test('endpoint configs are encrypted with the stack key, except on instance types with local storage', () => {
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'PipelineKey');
+    const encrypted = state(STATE_NAMES.buildEndpointConfig).Parameters;
+    expect(resolveIntrinsics(encrypted.KmsKeyId, template.toJSON(), TEST_ENV)).toMatch(new RegExp(`^arn:aws:kms:us-east-1:${TEST_ENV.account}:key/`));
+    expect(JSON.stringify(encrypted.KmsKeyId)).toContain(keyId);
+    expect(state(STATE_NAMES.buildUnencryptedEndpointConfig).Parameters.KmsKeyId).toBeUndefined();
+    expect(state(STATE_NAMES.endpointConfigEncrypted).Choices).toEqual([
+      { Variable: '$.run.endpoint.encrypted', BooleanEquals: true, Next: STATE_NAMES.buildEndpointConfig },
+    ]);
+  });
+
+  test('the poll loop is bounded by a counter, not only by the execution timeout', () => {
+    expect(state(STATE_NAMES.waitForEndpoint)).toMatchObject({ Type: 'Wait', Seconds: 60, Next: STATE_NAMES.describeEndpoint });
+    expect(state(STATE_NAMES.endpointReady).Choices).toContainEqual({ Variable: '$.endpointPoll.count', NumericGreaterThanEquals: 59, Next: STATE_NAMES.endpointNotReady });
+    expect(state(STATE_NAMES.endpointReady).Default).toBe(STATE_NAMES.countEndpointPoll);
+    expect(state(STATE_NAMES.countEndpointPoll).Next).toBe(STATE_NAMES.waitForEndpoint);
+  });
+
+  test('endpoint and endpoint config actions are scoped to the stack prefix, model package actions to its group', () => {
+    const resources = (sid: string) => JSON.stringify(statement(sid)?.Resource);
+    expect(statement('EndpointConfigs')?.Action).toBe('sagemaker:CreateEndpointConfig');
+    expect(resources('EndpointConfigs')).toContain(`:endpoint-config/${prefix}-*`);
+    expect(statement('Endpoints')?.Action).toEqual(['sagemaker:CreateEndpoint', 'sagemaker:DescribeEndpoint', 'sagemaker:UpdateEndpoint']);
+    expect(resources('Endpoints')).toContain(`:endpoint/${prefix}-*`);
+    expect(resources('Endpoints')).not.toMatch(/:endpoint\/\*/);
+    expect(statement('RegisterModels')?.Action).toEqual(['sagemaker:CreateModelPackage', 'sagemaker:DescribeModelPackage']);
+    expect(resources('RegisterModels')).toContain(`:model-package/${prefix}-models/*`);
+    expect(resources('RegisterModels')).toContain(`:model-package-group/${prefix}-models`);
+    expect(statement('EndpointKeyGrants')).toMatchObject({ Action: ['kms:CreateGrant', 'kms:DescribeKey'], Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } });
+    // No statement grants an endpoint action on every endpoint.
+    for (const s of smRoleStatements) {
+      if (([] as string[]).concat(s.Action).some((action) => /Endpoint/.test(action))) expect(JSON.stringify(s.Resource)).not.toMatch(/endpoint(-config)?\/\*"/);
+    }
   });
 });

@@ -75,6 +75,31 @@ function referenceModelRequest(runId: string) {
   };
 }
 
+/** The CreateModelPackage request of the reference run: the version of the run's model, PendingManualApproval. */
+function referenceRegisterRequest(runId: string, approval = 'PendingManualApproval') {
+  return {
+    ModelPackageGroupName: `${pipeline.resourceNamePrefix}-models`,
+    ModelPackageDescription: `Run ${runId}: training job ${runId}, trained on s3://${data}/train/`,
+    InferenceSpecification: {
+      Containers: [{ Image: IMAGE, ModelDataUrl: `s3://${artifact}/runs/${runId}/model/${runId}/output/model.tar.gz` }],
+      SupportedContentTypes: ['application/x-image', 'image/jpeg', 'image/png'],
+      SupportedResponseMIMETypes: ['application/json'],
+      SupportedRealtimeInferenceInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge', 'ml.c5.xlarge', 'ml.c5.2xlarge', 'ml.g4dn.xlarge'],
+      SupportedTransformInstanceTypes: ['ml.m5.large', 'ml.m5.xlarge', 'ml.c5.xlarge', 'ml.c5.2xlarge', 'ml.g4dn.xlarge'],
+    },
+    ModelApprovalStatus: approval,
+    MetadataProperties: { GeneratedBy: `arn:aws:states:us-east-1:${TEST_ENV.account}:execution:Pipeline:${EXECUTION}`, ProjectId: runId },
+    CustomerMetadataProperties: {
+      runId,
+      modelName: runId,
+      trainingJobName: runId,
+      validationAccuracy: '0.85',
+      classNames: `s3://${data}/train/`,
+    },
+    Tags: [{ Key: 'ic-pipeline:run-id', Value: runId }],
+  };
+}
+
 function referenceTransformRequest(runId: string, modelName = runId) {
   return {
     TransformJobName: runId,
@@ -108,6 +133,7 @@ describe('the reference run', () => {
     expect(requestsOf(outcome)).toEqual([
       { api: 'CreateTrainingJob', request: referenceTrainingRequest(RUN_ID) },
       { api: 'CreateModel', request: referenceModelRequest(RUN_ID) },
+      { api: 'CreateModelPackage', request: referenceRegisterRequest(RUN_ID) },
       { api: 'CreateTransformJob', request: referenceTransformRequest(RUN_ID) },
     ]);
     expect(outcome.output).toEqual({
@@ -132,6 +158,9 @@ describe('the reference run', () => {
       trainingInstanceCount: 1,
       modelName: RUN_ID,
       modelArn: expect.stringMatching(new RegExp(`:model/${RUN_ID}$`)),
+      modelPackageArn: `arn:aws:sagemaker:us-east-1:${TEST_ENV.account}:model-package/${pipeline.resourceNamePrefix}-models/1`,
+      endpointName: null,
+      endpointStatus: null,
       transformJobName: RUN_ID,
       predictions: `s3://${artifact}/runs/${RUN_ID}/predictions/`,
       transformInstanceType: 'ml.c5.xlarge',
@@ -152,8 +181,20 @@ describe('the reference run', () => {
       'Build training request',
       'Train model',
       'Read training result',
-      'Accuracy gate?',
+      // No gate, but the metric is looked for by name: the registry records it.
+      'Look for validation accuracy',
+      'Metrics left?',
+      'Read next metric',
+      'Is it validation accuracy?',
+      'Skip metric',
+      'Metrics left?',
+      'Read next metric',
+      'Is it validation accuracy?',
+      'Validation accuracy below gate?',
       'Create model',
+      'Register model',
+      'Deploy endpoint?',
+      'No endpoint',
       'Transform after training?',
       'Run batch transform',
       'Summarize by mode',
@@ -199,7 +240,7 @@ describe('overrides and modes', () => {
       { executionName: EXECUTION },
     );
     expect(outcome.status).toBe('SUCCEEDED');
-    const [training, , transform] = outcome.sagemaker.calls.map((call) => call.request as Record<string, any>);
+    const [training, , , transform] = outcome.sagemaker.calls.map((call) => call.request as Record<string, any>);
     const runId = outcome.output?.runId as string;
     expect(runId).toMatch(/^more-epochs-console-4f1c9e2a-[0-9a-f]{8}$/);
     expect(training).toMatchObject({
@@ -237,6 +278,7 @@ describe('overrides and modes', () => {
     expect(requestsOf(outcome)).toEqual([
       { api: 'CreateTrainingJob', request: referenceTrainingRequest(RUN_ID) },
       { api: 'CreateModel', request: referenceModelRequest(RUN_ID) },
+      { api: 'CreateModelPackage', request: referenceRegisterRequest(RUN_ID) },
     ]);
     expect(outcome.output).toMatchObject({ mode: 'train', modelName: RUN_ID, transformJobName: null, predictions: null });
     expect(outcome.states).toContain('Summarize training run');
@@ -272,7 +314,7 @@ describe('bad requests fail in Prepare run and cost nothing', () => {
   // [what is wrong, request, text the error must contain (the field and the value or what is allowed)]
   const BAD_REQUESTS: Array<[string, Record<string, unknown>, string[]]> = [
     ['unknown top-level field', { epochs: 10 }, ['epochs']],
-    ['unknown mode', { mode: 'deploy' }, ['mode', 'deploy']],
+    ['unknown mode', { mode: 'serve' }, ['mode', 'serve']],
     ['runName with upper case', { runName: 'My-Run' }, ['runName', 'My-Run']],
     ['runName too long', { runName: 'a'.repeat(25) }, ['runName']],
     ['training data outside the pipeline buckets', { trainingData: 's3://someone-elses-bucket/train/' }, ['trainingData', 'someone-elses-bucket']],
@@ -568,7 +610,7 @@ describe('hyperparameter tuning', () => {
     expect(outcome.status).toBe('SUCCEEDED');
     // Every request was checked against the API limits, including the tuning job's and the SDK integration's.
     expect(outcome.sagemaker.calls.filter((call) => call.error)).toEqual([]);
-    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateHyperParameterTuningJob', 'DescribeTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
     // The training job it tunes is the one `Train model` would create, without the tuned hyperparameters.
     expect(outcome.sagemaker.calls[0]?.request).toEqual(tuningRequest(TUNING_JOB, referenceTrainingRequest(RUN_ID)));
     const best = outcome.output?.tuning.bestTrainingJobName as string;
@@ -674,7 +716,7 @@ describe('accuracy gate', () => {
     for (const gate of [0.6, 0.85]) {
       const outcome = await gated(gate);
       expect(outcome.status).toBe('SUCCEEDED');
-      expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+      expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
       expect(outcome.output?.minValidationAccuracy).toBe(gate);
     }
   });
@@ -717,7 +759,7 @@ describe('incremental training', () => {
   test('a compatible base job: the model channel is added and its num_layers, image_shape and num_classes are taken', async () => {
     const outcome = await run({ hyperparameters: { epochs: 4 } });
     expect(outcome.status).toBe('SUCCEEDED');
-    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob', 'CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+    expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob', 'CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
     expect(outcome.sagemaker.calls[0]?.request).toEqual({ TrainingJobName: BASE });
     const training = outcome.sagemaker.calls[1]?.request as Record<string, any>;
     expect(training.HyperParameters).toEqual({ ...referenceTrainingRequest(RUN_ID).HyperParameters, epochs: '4' });
@@ -824,5 +866,140 @@ describe('incremental training', () => {
     expect(outcome.error).toBe('Describe base training job failed: SageMaker.ResourceNotFoundException');
     expect(outcome.cause).toMatch(new RegExp(`^Describe base training job failed \\(baseTrainingJob ${BASE}\\): Requested resource not found`));
     expect(outcome.sagemaker.calls.map((call) => call.api)).toEqual(['DescribeTrainingJob']);
+  });
+});
+
+describe('model registry and endpoint deployment', () => {
+  const endpointName = () => `${pipeline.resourceNamePrefix}-endpoint`;
+  const configName = () => `${pipeline.resourceNamePrefix}-${RUN_ID}`;
+  const apis = (outcome: { sagemaker: SageMakerStandIn }) => outcome.sagemaker.calls.map((call) => call.api);
+
+  test('a run that registers and deploys: an encrypted endpoint config, a new endpoint, polled until InService', async () => {
+    const outcome = await pipeline.run({ mode: 'train', registry: { approval: 'Approved' }, endpoint: {} }, { executionName: EXECUTION });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(apis(outcome)).toEqual([
+      'CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateEndpointConfig', 'DescribeEndpoint', 'CreateEndpoint', 'DescribeEndpoint', 'DescribeEndpoint',
+    ]);
+    expect(outcome.sagemaker.callsTo('CreateModelPackage')[0]?.request).toEqual(referenceRegisterRequest(RUN_ID, 'Approved'));
+    expect(outcome.sagemaker.callsTo('CreateEndpointConfig')[0]?.request).toEqual({
+      EndpointConfigName: configName(),
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: RUN_ID, InitialInstanceCount: 1, InstanceType: 'ml.m5.large' }],
+      KmsKeyId: kmsKeyArn,
+      Tags: [{ Key: 'ic-pipeline:run-id', Value: RUN_ID }],
+    });
+    // The first DescribeEndpoint finds none (ValidationException "Could not find endpoint"): it is created.
+    expect(outcome.sagemaker.callsTo('DescribeEndpoint')[0]?.error?.message).toContain('Could not find endpoint');
+    expect(outcome.sagemaker.callsTo('CreateEndpoint')[0]?.request).toEqual({
+      EndpointName: endpointName(),
+      EndpointConfigName: configName(),
+      Tags: [{ Key: 'ic-pipeline:run-id', Value: RUN_ID }],
+    });
+    expect(outcome.output).toMatchObject({
+      modelPackageArn: `arn:aws:sagemaker:us-east-1:${TEST_ENV.account}:model-package/${pipeline.resourceNamePrefix}-models/1`,
+      endpointName: endpointName(),
+      endpointStatus: 'InService',
+    });
+    expect(outcome.states.filter((name) => name === STATE_NAMES.waitForEndpoint)).toHaveLength(2);
+  });
+
+  test('an existing endpoint is updated to the new config, without a new endpoint', async () => {
+    const sagemaker = new SageMakerStandIn({ artifactBucket: artifact, account: TEST_ENV.account, outcomes: { existingEndpoint: { name: endpointName(), configName: 'older-config' } } });
+    const outcome = await pipeline.run({ mode: 'train', endpoint: { instanceType: 'ml.c5.xlarge', instanceCount: 2 } }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(apis(outcome)).not.toContain('CreateEndpoint');
+    expect(sagemaker.callsTo('UpdateEndpoint').map((call) => call.request)).toEqual([{ EndpointName: endpointName(), EndpointConfigName: configName() }]);
+    expect(sagemaker.callsTo('CreateEndpointConfig')[0]?.request).toMatchObject({
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: RUN_ID, InitialInstanceCount: 2, InstanceType: 'ml.c5.xlarge' }],
+    });
+    expect(outcome.output).toMatchObject({ endpointName: endpointName(), endpointStatus: 'InService' });
+  });
+
+  test('an endpoint that fails ends the run through the failure path with SageMaker\'s FailureReason', async () => {
+    const reason = 'The primary container for production variant AllTraffic did not pass the ping health check.';
+    const sagemaker = new SageMakerStandIn({ artifactBucket: artifact, account: TEST_ENV.account, outcomes: { endpoint: { status: 'Failed', failureReason: reason } } });
+    const outcome = await pipeline.run({ mode: 'train', endpoint: {} }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('EndpointDeploymentFailed');
+    expect(outcome.cause).toBe(
+      `endpoint ${endpointName()} is Failed: ${reason} (endpoint config ${configName()}). An endpoint bills every hour it exists: ` +
+        `ic-pipeline undeploy ${endpointName()} deletes it.`,
+    );
+    expect(outcome.notifications).toHaveLength(1);
+    expect(outcome.notifications[0]?.message).toMatchObject({ failedState: STATE_NAMES.describeEndpoint, error: 'EndpointDeploymentFailed', cause: outcome.cause });
+  });
+
+  test('an update that rolls back fails the run: the endpoint serves its previous config again', async () => {
+    const sagemaker = new SageMakerStandIn({
+      artifactBucket: artifact,
+      account: TEST_ENV.account,
+      outcomes: { existingEndpoint: { name: endpointName(), configName: 'older-config' }, endpoint: { status: 'Failed', failureReason: 'model failed to load' } },
+    });
+    const outcome = await pipeline.run({ mode: 'train', endpoint: {} }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('EndpointDeploymentFailed');
+    expect(outcome.cause).toContain(`the update of endpoint ${endpointName()} to endpoint config ${configName()} failed: model failed to load.`);
+    expect(outcome.cause).toContain('it serves endpoint config older-config again');
+  });
+
+  test('the poll loop gives up after 60 polls with EndpointNotReady', async () => {
+    const sagemaker = new SageMakerStandIn({ artifactBucket: artifact, account: TEST_ENV.account, outcomes: { endpoint: { status: 'InService', pollsUntilDone: 500 } } });
+    const outcome = await pipeline.run({ mode: 'train', endpoint: {} }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('EndpointNotReady');
+    // Find endpoint, then 60 polls.
+    expect(sagemaker.callsTo('DescribeEndpoint')).toHaveLength(61);
+    expect(outcome.cause).toMatch(/^endpoint \S+ is still Creating after 59 polls, 60 s apart/);
+  });
+
+  test('mode deploy creates a model from an approved version and deploys it; the summary names both', async () => {
+    const sagemaker = new SageMakerStandIn({ artifactBucket: artifact, account: TEST_ENV.account, outcomes: { registeredVersions: ['PendingManualApproval', 'Approved'] } });
+    const outcome = await pipeline.run({ mode: 'deploy', modelPackage: '2' }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('SUCCEEDED');
+    const group = `${pipeline.resourceNamePrefix}-models`;
+    expect(sagemaker.callsTo('DescribeModelPackage')[0]?.request).toEqual({ ModelPackageName: `${group}/2` });
+    expect(sagemaker.callsTo('CreateModel')[0]?.request).toEqual({
+      ModelName: RUN_ID,
+      ExecutionRoleArn: sagemakerRoleArn,
+      PrimaryContainer: { ModelPackageName: `arn:aws:sagemaker:us-east-1:${TEST_ENV.account}:model-package/${group}/2` },
+      EnableNetworkIsolation: true,
+      Tags: [{ Key: 'ic-pipeline:run-id', Value: RUN_ID }],
+    });
+    expect(outcome.output).toMatchObject({
+      mode: 'deploy',
+      trainingJobName: null,
+      modelName: RUN_ID,
+      modelPackageArn: `arn:aws:sagemaker:us-east-1:${TEST_ENV.account}:model-package/${group}/2`,
+      endpointName: endpointName(),
+      endpointStatus: 'InService',
+      transformJobName: null,
+    });
+  });
+
+  test('mode deploy of a version that is not approved is rejected naming the version and its status, before any model', async () => {
+    const sagemaker = new SageMakerStandIn({ artifactBucket: artifact, account: TEST_ENV.account, outcomes: { registeredVersions: ['PendingManualApproval'] } });
+    const outcome = await pipeline.run({ mode: 'deploy', modelPackage: '1', endpoint: {} }, { executionName: EXECUTION, sagemaker });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.error).toBe('RunRequestRejected');
+    expect(outcome.cause).toBe(
+      `modelPackage ${pipeline.resourceNamePrefix}-models/1: version 1 is PendingManualApproval, and only an Approved version can be ` +
+        'deployed: approve it first (ic-pipeline approve 1) or choose an approved version (ic-pipeline models). Nothing was deployed.',
+    );
+    expect(sagemaker.calls.map((call) => call.api)).toEqual(['DescribeModelPackage']);
+  });
+
+  test('mode deploy with modelName deploys the existing model; wrong combinations are rejected in Prepare run', async () => {
+    const outcome = await pipeline.run({ mode: 'deploy', modelName: 'caltech-baseline-model', endpoint: { name: `${pipeline.resourceNamePrefix}-blue` } }, { executionName: EXECUTION });
+    expect(outcome.status).toBe('SUCCEEDED');
+    expect(outcome.sagemaker.callsTo('CreateEndpointConfig')[0]?.request).toMatchObject({ ProductionVariants: [{ ModelName: 'caltech-baseline-model' }] });
+    expect(outcome.output).toMatchObject({ modelName: 'caltech-baseline-model', modelPackageArn: null, endpointName: `${pipeline.resourceNamePrefix}-blue` });
+
+    const both = await pipeline.run({ mode: 'deploy', modelName: 'm', modelPackage: '1' }, { executionName: EXECUTION });
+    expect(both.error).toBe('RunRequestRejected');
+    expect(both.cause).toContain('modelName: "m" cannot be combined with modelPackage "1"');
+    const foreign = await pipeline.run({ mode: 'train', endpoint: { name: 'someone-elses' } }, { executionName: EXECUTION });
+    expect(foreign.cause).toContain(`endpoint.name: "someone-elses" is not one of this stack's endpoint names: they start with "${pipeline.resourceNamePrefix}-"`);
+    const transformOnly = await pipeline.run({ mode: 'transform', modelName: 'm', endpoint: {} }, { executionName: EXECUTION });
+    expect(transformOnly.cause).toContain('endpoint: {} is not used in mode "transform"');
+    for (const rejected of [both, foreign, transformOnly]) expect(rejected.sagemaker.calls).toEqual([]);
   });
 });

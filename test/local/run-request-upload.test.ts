@@ -66,7 +66,7 @@ test('an uploaded run request starts one run whose SageMaker requests carry its 
   expect(runs).toHaveLength(1);
   const [run] = runs;
   expect(run?.status).toBe('SUCCEEDED');
-  expect(run?.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateTransformJob']);
+  expect(run?.sagemaker.calls.map((call) => call.api)).toEqual(['CreateTrainingJob', 'CreateModel', 'CreateModelPackage', 'CreateTransformJob']);
   expect((run?.sagemaker.calls[0]?.request as { HyperParameters: Record<string, string> }).HyperParameters.epochs).toBe('5');
   expect(run?.output?.runId).toMatch(/^upload-more-epochs-[0-9a-f]{16}-[0-9a-f]{8}$/);
   expect(run?.output?.source).toEqual({ bucket: dataBucket, key, versionId: 'v-1' });

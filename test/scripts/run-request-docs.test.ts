@@ -33,7 +33,7 @@ test('every field of the run request is documented, in the JSON Schema and in a 
 
 test('the reference gives the defaults the Prepare run code applies', () => {
   const markdown = runRequestMarkdown();
-  expect(markdown).toContain('| `mode` | one of "full", "train", "transform" | `"full"` |');
+  expect(markdown).toContain('| `mode` | one of "full", "train", "transform", "deploy" | `"full"` |');
   expect(markdown).toContain('| `training.instanceType` | an instance type string like "ml.g4dn.xlarge" | `"ml.g4dn.xlarge"` |');
   expect(markdown).toContain('| `tuning.maxParallelJobs` | an integer from 1 to 10 (the pipeline\'s cap on parallel training jobs) | `2`; at most `maxJobs` |');
   expect(markdown).toContain('| `trainingData` | an S3 URI string like "s3://&lt;bucket&gt;/&lt;prefix&gt;/" | `s3://<data bucket>/train/` |');

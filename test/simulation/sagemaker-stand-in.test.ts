@@ -864,3 +864,70 @@ describe('SageMakerStandIn: DescribeTrainingJob (AWS SDK integration)', () => {
     expect(error.message).toContain("Value 'bad_name' at 'trainingJobName' failed to satisfy constraint");
   });
 });
+
+describe('SageMakerStandIn: the model registry and endpoints', () => {
+  const config = (overrides: Record<string, unknown> = {}) => ({
+    EndpointConfigName: 'stack-run-1',
+    ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'run-1', InitialInstanceCount: 1, InstanceType: 'ml.m5.large' }],
+    ...overrides,
+  });
+
+  test('versions are numbered from 1 per group; DescribeModelPackage answers by <group>/<n> and leaves out what was not set', async () => {
+    const sageMaker = new SageMakerStandIn();
+    const spec = { Containers: [{ Image: 'img:1', ModelDataUrl: 's3://b/m.tar.gz' }] };
+    expect(await sageMaker.createModelPackage({ ModelPackageGroupName: 'g-models', InferenceSpecification: spec })).toEqual({
+      ModelPackageArn: 'arn:aws:sagemaker:us-east-1:123456789012:model-package/g-models/1',
+    });
+    await sageMaker.createModelPackage({ ModelPackageGroupName: 'g-models', InferenceSpecification: spec, ModelApprovalStatus: 'Approved' });
+    const second = await sageMaker.describeModelPackage({ ModelPackageName: 'g-models/2' });
+    expect(second).toMatchObject({ ModelPackageVersion: 2, ModelApprovalStatus: 'Approved', ModelPackageStatus: 'Completed' });
+    expect(second).not.toHaveProperty('CustomerMetadataProperties');
+    expect((await sageMaker.describeModelPackage({ ModelPackageName: 'g-models/1' })).ModelApprovalStatus).toBe('PendingManualApproval');
+    await expect(sageMaker.describeModelPackage({ ModelPackageName: 'g-models/9' })).rejects.toThrow('ModelPackage g-models/9 does not exist.');
+  });
+
+  test('customer metadata values outside the documented pattern are a ValidationException', async () => {
+    const sageMaker = new SageMakerStandIn();
+    await expect(
+      sageMaker.createModelPackage({
+        ModelPackageGroupName: 'g-models',
+        InferenceSpecification: { Containers: [{ Image: 'img:1' }] },
+        CustomerMetadataProperties: { classNames: 's3://b/photos (2024)/' },
+      }),
+    ).rejects.toThrow(/at 'customerMetadataProperties' failed to satisfy constraint/);
+  });
+
+  test('an endpoint instance type outside the API\'s list, and an unknown endpoint, are answered as SageMaker answers them', async () => {
+    const sageMaker = new SageMakerStandIn();
+    await expect(sageMaker.createEndpointConfig(config({ ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: 'm', InitialInstanceCount: 1, InstanceType: 'ml.p9.mega' }] })))
+      .rejects.toThrow("Value 'ml.p9.mega' at 'productionVariants.1.member.instanceType' failed to satisfy constraint: Member must satisfy enum value set");
+    await expect(sageMaker.describeEndpoint({ EndpointName: 'nothing-here' })).rejects.toThrow('Could not find endpoint "arn:aws:sagemaker:us-east-1:123456789012:endpoint/nothing-here".');
+    await expect(sageMaker.createEndpoint({ EndpointName: 'e', EndpointConfigName: 'missing' })).rejects.toThrow('Could not find endpoint configuration');
+  });
+
+  test('Creating → InService after the configured polls; no FailureReason or variants while creating', async () => {
+    const sageMaker = new SageMakerStandIn({ outcomes: { endpoint: { status: 'InService', pollsUntilDone: 2 } } });
+    await sageMaker.createEndpointConfig(config());
+    await sageMaker.createEndpoint({ EndpointName: 'stack-endpoint', EndpointConfigName: 'stack-run-1' });
+    const first = await sageMaker.describeEndpoint({ EndpointName: 'stack-endpoint' });
+    expect(first).toMatchObject({ EndpointStatus: 'Creating', EndpointConfigName: 'stack-run-1' });
+    expect(first).not.toHaveProperty('FailureReason');
+    expect(first).not.toHaveProperty('ProductionVariants');
+    expect(await sageMaker.describeEndpoint({ EndpointName: 'stack-endpoint' })).toMatchObject({ EndpointStatus: 'InService', ProductionVariants: [expect.objectContaining({ VariantName: 'AllTraffic' })] });
+    await expect(sageMaker.createEndpoint({ EndpointName: 'stack-endpoint', EndpointConfigName: 'stack-run-1' })).rejects.toThrow('Cannot create already existing endpoint');
+  });
+
+  test('a failed update rolls back: InService on the previous config, with a FailureReason; an update of an updating endpoint is refused', async () => {
+    const sageMaker = new SageMakerStandIn({
+      outcomes: { existingEndpoint: { name: 'stack-endpoint', configName: 'stack-old' }, endpoint: { status: 'Failed', failureReason: 'bad model', pollsUntilDone: 1 } },
+    });
+    await sageMaker.createEndpointConfig(config());
+    await sageMaker.updateEndpoint({ EndpointName: 'stack-endpoint', EndpointConfigName: 'stack-run-1' });
+    await expect(sageMaker.updateEndpoint({ EndpointName: 'stack-endpoint', EndpointConfigName: 'stack-run-1' })).rejects.toThrow('Cannot update in-progress endpoint');
+    expect(await sageMaker.describeEndpoint({ EndpointName: 'stack-endpoint' })).toMatchObject({
+      EndpointStatus: 'InService',
+      EndpointConfigName: 'stack-old',
+      FailureReason: 'bad model',
+    });
+  });
+});

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { type PrepareRunEvent, type PreparedRun, type RunRejection, handler } from '../../../lambda/prepare-run/index';
 import { KMS_KEY_ARN } from '../../core/helpers';
 
-const ENV_NAMES = ['DATA_BUCKET', 'ARTIFACT_BUCKET', 'KMS_KEY_ARN'] as const;
+const ENV_NAMES = ['DATA_BUCKET', 'ARTIFACT_BUCKET', 'KMS_KEY_ARN', 'RESOURCE_NAME_PREFIX'] as const;
 const saved = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
 
 let info: jest.SpiedFunction<Logger['info']>;
@@ -11,6 +11,7 @@ let warn: jest.SpiedFunction<Logger['warn']>;
 beforeEach(() => {
   process.env.DATA_BUCKET = 'data-bkt';
   process.env.ARTIFACT_BUCKET = 'artifact-bkt';
+  process.env.RESOURCE_NAME_PREFIX = 'imageclassificationpipeline';
   delete process.env.KMS_KEY_ARN;
   info = jest.spyOn(Logger.prototype, 'info').mockImplementation(() => undefined);
   warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
@@ -81,7 +82,7 @@ describe('prepare-run handler', () => {
     expect(rejection).toMatchObject({ error: 'RunRequestRejected', cause: 'Run request file s3://data-bkt/requests/a.json (version v1): not JSON' });
   });
 
-  test.each(['DATA_BUCKET', 'ARTIFACT_BUCKET'])('fails naming %s when it is not set', async (name) => {
+  test.each(['DATA_BUCKET', 'ARTIFACT_BUCKET', 'RESOURCE_NAME_PREFIX'])('fails naming %s when it is not set', async (name) => {
     delete process.env[name];
     await expect(handler(event({}))).rejects.toMatchObject({ name: 'MissingEnvironmentError', variable: name });
   });
