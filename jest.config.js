@@ -9,6 +9,10 @@ module.exports = {
   maxWorkers: 3,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The end-to-end tier (`*.e2e.test.ts`: the report in headless Chromium against a local S3 server, the
+  // command line and the dry run as subprocesses of the real entry point) runs as `npm run test:e2e`
+  // (jest.e2e.config.js), which CI runs after npm test: it waits on other programs more than it computes.
+  testPathIgnorePatterns: ['/node_modules/', '\\.e2e\\.test\\.ts$'],
   transform: {
     // Type-checking is done once by `tsc` in `npm test` (tsconfig has isolatedModules), not per test file.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],

@@ -94,7 +94,7 @@ test('a missing file is a usage error (exit 2)', async () => {
   expect(stderr).toContain('nope.json: no such file');
 });
 
-// Exit codes 0 and 2 from the real entry point are covered by test/cli/command-line.test.ts and the
+// Exit codes 0 and 2 from the real entry point are covered by test/cli/command-line.e2e.test.ts and the
 // dry-run subprocess test; this one is the rejected request as a script sees it.
 test('the command line: a rejected request exits 1 from the real entry point, listing each problem', () => {
   const root = resolve(__dirname, '../..');

@@ -25,7 +25,7 @@ export const CORPUS_SOURCES = [
   'test/core/cost.test.ts',
   'test/cli/validate.test.ts',
   'test/cli/estimate.test.ts',
-  'test/cli/dry-run.test.ts',
+  'test/cli/dry-run.e2e.test.ts',
   'test/cli/dry-run-scenarios.test.ts',
   'test/local/pipeline-execution.test.ts',
   'test/local/run-request-upload.test.ts',
