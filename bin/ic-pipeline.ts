@@ -14,6 +14,7 @@ import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALI
 import { CliError, EXIT } from '../cli/errors';
 import { createOutput, type Output } from '../cli/output';
 import { SCENARIO_NAMES } from '../simulation/scenarios';
+import { DEFAULT_ENDPOINT_INSTANCE_TYPE } from '../core/endpoint';
 import { STACK_OUTPUTS } from '../core/stack-outputs';
 import { PIPELINE_STACK_NAME as DEFAULT_STACK_NAME } from '../lib/stack-name';
 
@@ -344,7 +345,7 @@ async function main(argv: string[]): Promise<number> {
       .description('Start a run that deploys a model package version (number or ARN) or a run\'s model to an endpoint; an endpoint bills every hour it exists')
       .argument('<target>', 'model package version (e.g. 3) or run id')
       .option('--endpoint <name>', 'the endpoint (default: <prefix>-endpoint)')
-      .option('--instance-type <type>', 'the endpoint instance type (default: ml.m5.large)')
+      .option('--instance-type <type>', `the endpoint instance type (default: ${DEFAULT_ENDPOINT_INSTANCE_TYPE})`)
       .option('--wait', 'follow the run until it ends'),
   ).action((target: string, opts) =>
     runAws(opts, (deps, out) =>

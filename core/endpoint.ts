@@ -15,8 +15,12 @@ export const MAX_NAME_PREFIX_LENGTH = 30;
 /** The endpoint name pattern of the SageMaker API (EndpointName, EndpointConfigName). */
 export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
-/** A current CPU instance type for the algorithm's inference: it classifies on CPU or GPU. */
-export const DEFAULT_ENDPOINT_INSTANCE_TYPE = 'ml.m5.large';
+/**
+ * A current CPU instance type for the algorithm's inference (it classifies on CPU or GPU) whose real-time
+ * inference price is sourced in core/reference/prices.json for every priced Region (us-east-1 and eu-west-1),
+ * so that an endpoint's cost is in view wherever one is created; ml.m5.large has no sourced price.
+ */
+export const DEFAULT_ENDPOINT_INSTANCE_TYPE = 'ml.m5.xlarge';
 export const DEFAULT_ENDPOINT_INSTANCE_COUNT = 1;
 /** The production variant of every endpoint config the pipeline creates: one variant takes all traffic. */
 export const ENDPOINT_VARIANT_NAME = 'AllTraffic';

@@ -2,6 +2,7 @@ import {
   EXPECTED_SPOT_SAVINGS,
   PRICES_AS_OF,
   costOf,
+  endpointCost,
   estimateRun,
   formatCost,
   pricePerHour,
@@ -10,6 +11,7 @@ import {
   spotSavingsPercent,
   trainingImagesPerSecond,
 } from '../../core/cost';
+import { DEFAULT_ENDPOINT_INSTANCE_TYPE } from '../../core/endpoint';
 import { ALGORITHM_TRAINING_INSTANCE_TYPES, trainingInstanceWarning } from '../../core/instance-types';
 import prices from '../../core/reference/prices.json';
 import throughput from '../../core/reference/training-throughput.json';
@@ -239,5 +241,22 @@ describe('estimate of a tuning run', () => {
     expect(tuning.training?.estimatedCost).toBeCloseTo((single.training?.estimatedCost ?? 0) * 6, 5);
     expect(tuning.assumptions.join(' ')).toContain('a Bayesian tuning job runs up to 6 training jobs (2 at a time)');
     expect(tuning.assumptions.join(' ')).toContain('x 6 jobs, the longest SageMaker may bill the jobs');
+  });
+});
+
+describe('endpoint cost', () => {
+  test('the default endpoint instance type has a sourced price in every priced Region, so its cost is always in view', () => {
+    const priced = Object.keys(prices.regions);
+    expect(priced).toEqual(expect.arrayContaining(['us-east-1', 'eu-west-1']));
+    for (const region of priced) {
+      const created = new Date('2026-12-01T00:00:00Z');
+      const cost = endpointCost(region, DEFAULT_ENDPOINT_INSTANCE_TYPE, 2, created, new Date('2026-12-01T10:00:00Z'));
+      const price = pricePerHour('transform', region, DEFAULT_ENDPOINT_INSTANCE_TYPE);
+      expect({ region, price: typeof price }).toEqual({ region, price: 'number' });
+      expect(cost.perHour).toBeCloseTo(price! * 2, 6);
+      expect(cost.perMonth).toBeCloseTo(price! * 2 * 730, 6);
+      expect(cost.soFar).toBeCloseTo(price! * 2 * 10, 6);
+    }
+    expect(endpointCost('us-east-1', 'ml.m5.large', 1)).toMatchObject({ perHour: null, perMonth: null }); // no sourced price: no guess
   });
 });

@@ -591,7 +591,7 @@ describe('registry, endpoint and mode deploy', () => {
       name: `${PREFIX}-endpoint`,
       configName: `${PREFIX}-${run.runId}`,
       modelName: run.names.model,
-      instanceType: 'ml.m5.large',
+      instanceType: 'ml.m5.xlarge',
       instanceCount: 1,
       encrypted: false,
     });

@@ -883,7 +883,7 @@ describe('model registry and endpoint deployment', () => {
     expect(outcome.sagemaker.callsTo('CreateModelPackage')[0]?.request).toEqual(referenceRegisterRequest(RUN_ID, 'Approved'));
     expect(outcome.sagemaker.callsTo('CreateEndpointConfig')[0]?.request).toEqual({
       EndpointConfigName: configName(),
-      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: RUN_ID, InitialInstanceCount: 1, InstanceType: 'ml.m5.large' }],
+      ProductionVariants: [{ VariantName: 'AllTraffic', ModelName: RUN_ID, InitialInstanceCount: 1, InstanceType: 'ml.m5.xlarge' }],
       KmsKeyId: kmsKeyArn,
       Tags: [{ Key: 'ic-pipeline:run-id', Value: RUN_ID }],
     });
