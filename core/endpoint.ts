@@ -7,6 +7,7 @@
  * `endpoint/<prefix>*` and `endpoint-config/<prefix>*` instead of every endpoint of the account.
  */
 import { createHash } from 'node:crypto';
+import { nameSlug } from './names';
 
 /** The longest SageMaker endpoint, endpoint config and model package group name (EndpointName, EntityName). */
 export const MAX_ENDPOINT_NAME_LENGTH = 63;
@@ -55,13 +56,7 @@ export const ENDPOINT_NOT_READY_ERROR = 'EndpointNotReady';
  * into `-`, at most 30 characters, never empty (`ic`).
  */
 export function resourceNamePrefix(stackName: string): string {
-  const slug = stackName
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_NAME_PREFIX_LENGTH)
-    .replace(/-+$/, '');
-  return slug === '' ? 'ic' : slug;
+  return nameSlug(stackName, MAX_NAME_PREFIX_LENGTH, 'ic');
 }
 
 /** The stack's model package group: `<prefix>-models`. */

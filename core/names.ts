@@ -48,14 +48,21 @@ export function tuningJobName(runId: string): string {
  * single `-`, no leading or trailing `-`, at most `MAX_SLUG_LENGTH` characters, never empty.
  */
 export function runSlug(executionName: string, runName?: string | null): string {
-  const base = runName ? `${runName}-${executionName}` : executionName;
-  const slug = base
+  return nameSlug(runName ? `${runName}-${executionName}` : executionName, MAX_SLUG_LENGTH, FALLBACK_SLUG);
+}
+
+/**
+ * `text` as a SageMaker-safe name part: lower-case, every run of characters outside `[a-z0-9]` a single `-`,
+ * no leading or trailing `-`, at most `maxLength` characters; `fallback` when nothing is left.
+ */
+export function nameSlug(text: string, maxLength: number, fallback: string): string {
+  const slug = text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
-    .slice(0, MAX_SLUG_LENGTH)
+    .slice(0, maxLength)
     .replace(/-+$/, '');
-  return slug === '' ? FALLBACK_SLUG : slug;
+  return slug === '' ? fallback : slug;
 }
 
 /** First `RUN_ID_HASH_LENGTH` hex characters of sha256 over the unmodified names. */
