@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeTransformJobCommand } from '@aws-sdk/client-sagemaker';
@@ -8,6 +7,7 @@ import { evaluateCommand } from '../../cli/commands/evaluate';
 import { reportCommand } from '../../cli/commands/report';
 import { resultsCommand } from '../../cli/commands/results';
 import { deriveRunId } from '../../core/names';
+import { tempDir } from '../support/temp-dir';
 import { ARTIFACT_BUCKET, awsError, capture, DATA_BUCKET, executionArn, mockedAws, STATE_MACHINE_ARN } from './aws-fixtures';
 
 const NAME = 'pets-20261128-101500-ab12';
@@ -78,20 +78,16 @@ test("a run whose transform failed part-way: evaluate reads the outputs it wrote
 });
 
 test('results of the same failed run: the CSV of its outputs with actual and correct, and the inputs without output', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'ic-evaluate-'));
-  try {
-    const { deps } = failedRun(OUTPUTS, INPUTS);
-    const { code, stdout, stderr } = await capture(false, (o) => resultsCommand({ execution: NAME, outDir: join(out, 'r') }, deps, o));
-    expect(code).toBe(0);
-    expect(stderr).toContain(`Warning: Run ${NAME} is FAILED: its transform job ended Failed`);
-    expect(stdout).toContain(`Predictions of run ${RUN_ID}: 3 images from s3://${ARTIFACT_BUCKET}/${PREFIX}; accuracy 66.7% (2 of 3 labelled)\n`);
-    expect(stdout).toContain('Inputs with no output (2):\n  cat/3.jpg\n  dog/2.jpg\n');
-    expect(readFileSync(join(out, 'r', 'predictions.csv'), 'utf8')).toBe(
-      'image,top_class,probability,class_index,actual,correct\ncat/1.jpg,cat,0.7,0,cat,true\ncat/2.jpg,dog,0.7,1,cat,false\ndog/1.jpg,dog,0.7,1,dog,true\n',
-    );
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  const out = tempDir('ic-evaluate-');
+  const { deps } = failedRun(OUTPUTS, INPUTS);
+  const { code, stdout, stderr } = await capture(false, (o) => resultsCommand({ execution: NAME, outDir: join(out, 'r') }, deps, o));
+  expect(code).toBe(0);
+  expect(stderr).toContain(`Warning: Run ${NAME} is FAILED: its transform job ended Failed`);
+  expect(stdout).toContain(`Predictions of run ${RUN_ID}: 3 images from s3://${ARTIFACT_BUCKET}/${PREFIX}; accuracy 66.7% (2 of 3 labelled)\n`);
+  expect(stdout).toContain('Inputs with no output (2):\n  cat/3.jpg\n  dog/2.jpg\n');
+  expect(readFileSync(join(out, 'r', 'predictions.csv'), 'utf8')).toBe(
+    'image,top_class,probability,class_index,actual,correct\ncat/1.jpg,cat,0.7,0,cat,true\ncat/2.jpg,dog,0.7,1,cat,false\ndog/1.jpg,dog,0.7,1,dog,true\n',
+  );
 });
 
 test('no labelled input: evaluate says so, with the label rule, and exits 1', async () => {
@@ -122,21 +118,17 @@ test('a failed run whose transform never ran has no predictions', async () => {
 });
 
 test('report of the same failed run: the evaluation section over the outputs it wrote, and the inputs without output', async () => {
-  const out = mkdtempSync(join(tmpdir(), 'ic-evaluate-report-'));
-  try {
-    const { deps, mocks } = failedRun(OUTPUTS, INPUTS);
-    // The pictures are gone since (the gallery shows the cards without them): not what this test is about.
-    for (const image of INPUTS) mocks.s3.on(GetObjectCommand, { Bucket: DATA_BUCKET, Key: `${INPUT}${image}` }).rejects(awsError('NoSuchKey', 'The specified key does not exist.'));
-    const { code, stdout } = await capture(true, (o) => reportCommand({ execution: NAME, outDir: join(out, 'r') }, deps, o));
-    expect(code).toBe(0);
-    const document = JSON.parse(stdout);
-    expect(document.evaluation).toEqual({ labeled: 3, accuracy: 2 / 3, topK: { k: 5, accuracy: 1, correct: 3 }, missingOutputs: 2 });
-    expect(document.warnings).toContain(`Run ${NAME} is FAILED: its transform job ended Failed (ClientError: See job logs for more information); this report shows the outputs it wrote before it ended.`);
-    const html = readFileSync(join(out, 'r', 'index.html'), 'utf8');
-    expect(html).toContain('<div class="figure" data-metric="accuracy"><b>66.7%</b>');
-    expect(html).toContain('<summary>2 inputs with no output</summary><ul><li><code>cat/3.jpg</code></li><li><code>dog/2.jpg</code></li></ul>');
-    expect(html).toContain('<th>Status</th><td>FAILED</td>');
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
+  const out = tempDir('ic-evaluate-report-');
+  const { deps, mocks } = failedRun(OUTPUTS, INPUTS);
+  // The pictures are gone since (the gallery shows the cards without them): not what this test is about.
+  for (const image of INPUTS) mocks.s3.on(GetObjectCommand, { Bucket: DATA_BUCKET, Key: `${INPUT}${image}` }).rejects(awsError('NoSuchKey', 'The specified key does not exist.'));
+  const { code, stdout } = await capture(true, (o) => reportCommand({ execution: NAME, outDir: join(out, 'r') }, deps, o));
+  expect(code).toBe(0);
+  const document = JSON.parse(stdout);
+  expect(document.evaluation).toEqual({ labeled: 3, accuracy: 2 / 3, topK: { k: 5, accuracy: 1, correct: 3 }, missingOutputs: 2 });
+  expect(document.warnings).toContain(`Run ${NAME} is FAILED: its transform job ended Failed (ClientError: See job logs for more information); this report shows the outputs it wrote before it ended.`);
+  const html = readFileSync(join(out, 'r', 'index.html'), 'utf8');
+  expect(html).toContain('<div class="figure" data-metric="accuracy"><b>66.7%</b>');
+  expect(html).toContain('<summary>2 inputs with no output</summary><ul><li><code>cat/3.jpg</code></li><li><code>dog/2.jpg</code></li></ul>');
+  expect(html).toContain('<th>Status</th><td>FAILED</td>');
 });
