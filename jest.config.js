@@ -21,5 +21,5 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/synthesize-pipeline.ts',
   globalTeardown: '<rootDir>/test/setup/remove-template.ts',
   setupFiles: ['<rootDir>/test/setup/polyfills.ts'],
-  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean', '<rootDir>/test/setup/after-file.ts'],
 };

@@ -143,9 +143,12 @@ export function closeNames(name: string, candidates: readonly string[], limit = 
   const scored: { candidate: string; score: number }[] = [];
   for (const candidate of candidates) {
     const lower = candidate.toLowerCase();
-    const distance = editDistance(wanted, lower);
     const contains = wanted.length >= 4 && (lower.includes(wanted) || wanted.includes(lower));
-    if (distance <= Math.max(1, Math.floor(candidate.length / 4)) || contains) {
+    const allowed = Math.max(1, Math.floor(candidate.length / 4));
+    // The distance is at least the difference in length: a name that much longer or shorter is no typo.
+    if (!contains && Math.abs(wanted.length - lower.length) > allowed) continue;
+    const distance = editDistance(wanted, lower);
+    if (distance <= allowed || contains) {
       scored.push({ candidate, score: distance });
     }
   }
@@ -164,21 +167,23 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   return ` (did you mean ${close.map((candidate) => JSON.stringify(candidate)).join(' or ')}?)`;
 }
 
-/** Optimal string alignment distance: insert, delete, substitute, swap two neighbours. Names here are short. */
+/**
+ * Optimal string alignment distance: insert, delete, substitute, swap two neighbours. Three rolling rows
+ * instead of the whole table (the request validator runs this for every unknown field name).
+ */
 function editDistance(a: string, b: string): number {
-  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  let before = new Array<number>(b.length + 1).fill(0); // row i - 2
+  let above = Array.from({ length: b.length + 1 }, (_, j) => j); // row i - 1
+  let row = new Array<number>(b.length + 1).fill(0); // row i
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = rows[i - 1] ?? [];
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
-      }
-      row.push(best);
+      let best = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2]! + 1);
+      row[j] = best;
     }
-    rows.push(row);
+    [before, above, row] = [above, row, before];
   }
-  return rows[a.length]?.[b.length] ?? 0;
+  return above[b.length]!;
 }

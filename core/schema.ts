@@ -77,7 +77,7 @@ export interface Spec<T, Optional extends boolean = boolean> {
   readonly allowed: string;
   /**
    * The JSON Schema of the values this spec accepts structurally, for editors: it accepts every value `check`
-   * accepts (test/core/run-request-json-schema.test.ts holds it to that).
+   * accepts (test/core/run-request-json-schema.suite.ts holds it to that).
    */
   readonly jsonSchema: JsonSchema;
   /** @default - undocumented */

@@ -2,7 +2,7 @@
  * Lambda bundle sizes, measured as they deploy: each `lambda/<name>/index.ts` bundled in memory by
  * esbuild's JS API with the options of lib/pipeline-function.ts (`esbuildOptionsFor`, derived from
  * `PIPELINE_BUNDLING`), minified, without the source map (it deploys beside the bundle; the bundle is
- * what Lambda loads). Used by test/lib/bundle-size.test.ts; run directly, it prints each bundle and the
+ * what Lambda loads). Used by test/lib/bundle-size.suite.ts; run directly, it prints each bundle and the
  * packages it is made of.
  *
  *   npx tsx scripts/measure-bundles.ts

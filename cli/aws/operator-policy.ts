@@ -1,7 +1,7 @@
 /**
  * The minimum IAM policy of the command line for one deployed pipeline stack: every AWS call a command of
  * `ic-pipeline` makes, on that stack's resources only. `ic-pipeline policy --json` prints it, ready for
- * `aws iam create-policy --policy-document file://…`; test/cli/policy.test.ts derives the calls from the
+ * `aws iam create-policy --policy-document file://…`; test/cli/policy.suite.ts derives the calls from the
  * code in cli/ and checks that this policy allows each of them, and nothing more.
  *
  * Actions and resource ARNs are those of the Service Authorization Reference

@@ -5,7 +5,7 @@
 // The files need not exist: ESLint picks the config blocks by path alone.
 //
 // It runs as a plain Node.js process because ESLint loads eslint.config.mjs with import(), which the
-// Jest module sandbox refuses without --experimental-vm-modules (test/lint/boundaries.test.ts spawns it).
+// Jest module sandbox refuses without --experimental-vm-modules (test/lint/boundaries.suite.ts spawns it).
 import { ESLint } from 'eslint';
 
 let input = '';

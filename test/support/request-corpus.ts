@@ -17,19 +17,19 @@ const ROOT = join(__dirname, '../..');
 
 /** The test files that exercise run requests. */
 export const CORPUS_SOURCES = [
-  'test/core/request.test.ts',
-  'test/core/prepare-run.test.ts',
-  'test/core/tuning.test.ts',
-  'test/core/hyperparameters.test.ts',
-  'test/core/request-file.test.ts',
-  'test/core/cost.test.ts',
-  'test/cli/validate.test.ts',
-  'test/cli/estimate.test.ts',
+  'test/core/request.suite.ts',
+  'test/core/prepare-run.suite.ts',
+  'test/core/tuning.suite.ts',
+  'test/core/hyperparameters.suite.ts',
+  'test/core/request-file.suite.ts',
+  'test/core/cost.suite.ts',
+  'test/cli/validate.suite.ts',
+  'test/cli/estimate.suite.ts',
   'test/cli/dry-run.e2e.test.ts',
-  'test/cli/dry-run-scenarios.test.ts',
-  'test/local/pipeline-execution.test.ts',
-  'test/local/run-request-upload.test.ts',
-  'test/lambda/prepare-run/handler.test.ts',
+  'test/cli/dry-run-scenarios.suite.ts',
+  'test/local/pipeline-execution.suite.ts',
+  'test/local/run-request-upload.suite.ts',
+  'test/lambda/prepare-run/handler.suite.ts',
   'test/support/sagemaker-fixtures.ts',
 ];
 

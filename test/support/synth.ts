@@ -10,7 +10,7 @@ export { TEST_ENV };
 
 /**
  * Context that keeps template tests fast: no esbuild bundling of the Lambdas (`aws:cdk:bundling-stacks`
- * names no stack, so assets get a placeholder; test/lib/bundle-size.test.ts bundles them for real).
+ * names no stack, so assets get a placeholder; test/lib/bundle-size.suite.ts bundles them for real).
  */
 export const UNIT_TEST_CONTEXT = { 'aws:cdk:bundling-stacks': [] } as const;
 
@@ -19,7 +19,7 @@ export interface NewAppOptions {
   readonly context?: Record<string, unknown>;
   /**
    * Run the built-in CloudFormation validator on synth. It starts a WASM engine (seconds per suite), so
-   * it is on in exactly one test (test/lib/cdk-nag.test.ts synthesizes the app as `cdk synth` does).
+   * it is on in exactly one test (test/lib/cdk-nag.suite.ts synthesizes the app as `cdk synth` does).
    * @default false
    */
   readonly validate?: boolean;

@@ -145,7 +145,7 @@ describe('list', () => {
     // Only the succeeded run has a summary to read.
     expect(mocks.sfn.commandCalls(DescribeExecutionCommand)).toHaveLength(1);
     const lines = stdout.trim().split('\n');
-    // COST: a summary without instance types (test/cli/run-cost.test.ts has priced ones) has nothing to price.
+    // COST: a summary without instance types (test/cli/run-cost.suite.ts has priced ones) has nothing to price.
     expect(lines[0]).toMatch(/^EXECUTION\s+STATUS\s+STARTED\s+DURATION\s+VAL\. ACCURACY\s+COST$/);
     expect(lines[1]).toMatch(/^cli-20261128-101500-abcd\s+RUNNING\s+2026-11-28 10:05:00Z\s+10m 00s so far\s+-\s+-$/);
     expect(lines[2]).toMatch(/^console-4f1c9e2a\s+SUCCEEDED\s+2026-11-27 08:00:00Z\s+41m 10s\s+0\.6123\s+-$/);

@@ -73,4 +73,19 @@ describe('messages helpers', () => {
     expect(closeNames('learnig_rate', ['learning_rate', 'lr_scheduler_factor'])).toEqual(['learning_rate']);
     expect(closeNames('colour', ['instanceType', 'instanceCount'])).toEqual([]);
   });
+
+  test('close names rank by edit distance: the nearest win, a swap is one edit, containment counts at any length', () => {
+    // One edit (a swap at either end, a deletion, an insertion) beats two.
+    expect(closeNames('peochs', ['epochs', 'epoch'])).toEqual(['epochs']);
+    expect(closeNames('epocsh', ['epochs', 'epochz'])).toEqual(['epochs']);
+    expect(closeNames('mini_bach_size', ['mini_batch_size', 'mini_batch'])).toEqual(['mini_batch_size']);
+    expect(closeNames('instanceTypes', ['instanceType', 'instanceTypo'])).toEqual(['instanceType']);
+    // Allowed edits: a quarter of the candidate's length (at least one).
+    expect(closeNames('abcdefgh', ['abcdxxgh'])).toEqual(['abcdxxgh']); // 2 of 8
+    expect(closeNames('abcdefgh', ['abxxxfgh'])).toEqual([]); // 3 of 8
+    expect(closeNames('ab', ['xy'])).toEqual([]);
+    // A name inside a longer one is close whatever the difference in length.
+    expect(closeNames('step', ['lr_scheduler_step', 'checkpoint_frequency'])).toEqual(['lr_scheduler_step']);
+    expect(closeNames('lr_scheduler_step_size', ['step', 'lr_scheduler_step'])).toEqual(['lr_scheduler_step']);
+  });
 });

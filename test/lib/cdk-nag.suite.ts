@@ -50,7 +50,7 @@ describe('cdk-nag AwsSolutions', () => {
   // The fullest configuration (known account and Region, a VPC with the security group and the S3 gateway
   // endpoint that the pipeline creates, a notification email): synthesized once, for its findings, its
   // acknowledgements and its VPC resources below. (The VPC with given security groups and no endpoint is
-  // synthesized by test/lib/pipeline-state-machine.test.ts.)
+  // synthesized by test/lib/pipeline-state-machine.suite.ts.)
   let full: ReturnType<typeof synthWithNag>;
   beforeAll(() => {
     full = synthWithNag((app) => addPipeline(app, { account: '111122223333', region: 'eu-west-1' }), {

@@ -1,6 +1,6 @@
 /**
  * The prepare-data command's output and options, on the jpeg-js tree of fixtures.ts with
- * --keep-original (no decoding, so these tests stay fast); photos.test.ts covers converted images.
+ * --keep-original (no decoding, so these tests stay fast); photos.suite.ts covers converted images.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
