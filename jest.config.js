@@ -1,12 +1,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
-  // Three workers on two cores: several suites wait rather than compute (the report's Chromium and local S3
-  // server, the command line's subprocesses, the dry run's synthesis), and a third worker uses the core a
-  // waiting one leaves idle. Measured on 2 cores, the whole suite in one run each, same load: 81 s wall with
-  // 3 workers against 102 s with 2, for the same CPU time (109 against 114 CPU-s). jest's default (cores - 1)
-  // would run the suites one at a time.
-  maxWorkers: 3,
+  // Two workers on two cores. The suites of each test folder run from one file (test/support/suites.ts), so
+  // there are ten files, three of them heavy (lib, cli, cli/prepare-data); the tiers that wait on other
+  // programs (a browser, subprocesses) are in jest.e2e.config.js. Measured on 2 cores, jest alone, three
+  // runs each: 2 workers 45.9 CPU-s and 24.4 s wall (medians), 3 workers 50.0 CPU-s and 26.3 s.
+  maxWorkers: 2,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   // The end-to-end tier (`*.e2e.test.ts`: the report in headless Chromium against a local S3 server, the
@@ -17,6 +16,9 @@ module.exports = {
     // Type-checking is done once by `tsc` in `npm test` (tsconfig has isolatedModules), not per test file.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  // Which test file starts first when jest knows no durations yet (a fresh clone): the one with the most
+  // test code, a folder's index.test.ts weighed by its suites.
+  testSequencer: '<rootDir>/test/setup/sequencer.cjs',
   // The default pipeline is synthesized once per run and shared (test/support/template.ts).
   globalSetup: '<rootDir>/test/setup/synthesize-pipeline.ts',
   globalTeardown: '<rootDir>/test/setup/remove-template.ts',

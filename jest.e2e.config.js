@@ -9,5 +9,8 @@
 module.exports = {
   ...require('./jest.config.js'),
   testMatch: ['**/*.e2e.test.ts'],
+  // Its suites wait on other programs (Chromium, a local S3 server, subprocesses) more than they compute:
+  // a third worker uses the core a waiting one leaves idle.
+  maxWorkers: 3,
   testPathIgnorePatterns: ['/node_modules/'],
 };

@@ -3,9 +3,11 @@
  *
  * Why: jest gives every test file a module registry of its own, so each file loads, compiles and warms up
  * again whatever it imports: the AWS SDK clients for a command line suite, aws-cdk-lib for a construct
- * suite (about 1.5 s of CPU before its first synthesis). Measured on 2 cores, all tests in one process
- * (`jest -i`): the 7 construct suites took 24.8 CPU-s as 7 test files and 16.9 CPU-s as one; the 32
- * command line suites 28.6 CPU-s as test files and 17.3 CPU-s as one (median of two runs each).
+ * suite (about 1.5 s of CPU before its first synthesis, 0.3 s for each one after it). Measured on 2 cores,
+ * all the tests in one process (`jest -i`): the 7 construct suites that synthesize took 24.1-24.8 CPU-s as
+ * 7 test files and 16.6-18.1 as one; the 28 command line suites 28.6-33.3 as test files and 17.2-17.9 as
+ * one. The whole of jest (3 workers, medians of three runs): 77-82 CPU-s with a test file per suite, 49
+ * with a test file per folder.
  *
  * Each suite is a `describe` named after its path (`cli/status`), so `-t` picks one:
  * `npm test -- test/cli -t cli/status`. A suite's hooks stay inside its own `describe`. What a suite
@@ -14,26 +16,11 @@
  *
  * The suites of a subfolder run here too, unless the subfolder has an `index.test.ts` of its own.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const SUITE_SUFFIX = '.suite.ts';
-const ENTRY = 'index.test.ts';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with jest's test sequencer
+const { SUITE_SUFFIX, suitesOf } = require('../setup/suite-files.cjs') as { SUITE_SUFFIX: string; suitesOf(folder: string): string[] };
 const TEST_ROOT = join(__dirname, '..');
-
-/** The suite files that `folder`'s index.test.ts runs, in path order. */
-export function suitesOf(folder: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(folder, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const path = join(folder, entry.name);
-    if (entry.isDirectory()) {
-      if (!existsSync(join(path, ENTRY))) found.push(...suitesOf(path));
-    } else if (entry.name.endsWith(SUITE_SUFFIX)) {
-      found.push(path);
-    }
-  }
-  return found;
-}
 
 /** The name of a suite's `describe`: its path below test/ without the suffix, e.g. `cli/status`. */
 export function suiteName(file: string): string {
