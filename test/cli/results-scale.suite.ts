@@ -222,9 +222,14 @@ test('topClasses keeps the k best, best first, ties by lower index', () => {
 test('Ctrl-C during the download: exit 130, nothing written, how to download', async () => {
   const controller = new AbortController();
   const objects = manyImages(200);
-  const { deps } = run(objects, () => 2);
+  // Ctrl-C while the 40th of 200 downloads is in flight (a timer instead would race the downloads).
+  let started = 0;
+  const { deps } = run(objects, () => {
+    started += 1;
+    if (started === 40) controller.abort();
+    return 2;
+  });
   const outDir = join(tmp(), 'r');
-  setTimeout(() => controller.abort(), 30);
   const { code, stderr } = await capture(false, (out) => resultsCommand({ execution: NAME, outDir }, { ...deps, signal: controller.signal }, out));
   expect(code).toBe(130);
   expect(stderr).toBe(`Interrupted: the download stopped and nothing was written; to download: ic-pipeline results ${NAME}\n`);
