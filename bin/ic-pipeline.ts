@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option, type OptionValues } from 'commander';
 import type { AwsDeps } from '../cli/aws/clients';
 import { DEFAULT_POLL_SECONDS, DEFAULT_SEED, DEFAULT_TEST_FRACTION, DEFAULT_VALIDATION_FRACTION } from '../cli/defaults';
 import { CliError, EXIT } from '../cli/errors';
@@ -211,6 +211,18 @@ async function main(argv: string[]): Promise<number> {
       .option('--stack <name>', 'the deployed pipeline stack (with --upload)', DEFAULT_STACK_NAME)
       .option('--region <region>', 'Region of the stack (default: AWS_REGION or your AWS profile)')
       .option('--profile <name>', 'AWS profile of ~/.aws/config (default: AWS_PROFILE, else the default profile)');
+  /** What conversionOptions and uploadOptions parsed, as prepare-data and prepare-batch take it. */
+  const conversionAndUpload = (opts: OptionValues) => ({
+    shortSide: opts.shortSide,
+    quality: opts.quality,
+    minSide: opts.minSide,
+    background: opts.background,
+    dataBucket: opts.dataBucket,
+    upload: opts.upload,
+    force: opts.force,
+    stackName: opts.stack,
+    progressStream: process.stdout,
+  });
 
   uploadOptions(
     conversionOptions(
@@ -241,17 +253,9 @@ async function main(argv: string[]): Promise<number> {
             validationFraction: opts.validationFraction,
             testFraction: opts.testFraction,
             seed: opts.seed,
-            shortSide: opts.shortSide,
-            quality: opts.quality,
-            minSide: opts.minSide,
-            background: opts.background,
             keepOriginal: opts.keepOriginal,
             name: opts.name,
-            dataBucket: opts.dataBucket,
-            upload: opts.upload,
-            force: opts.force,
-            stackName: opts.stack,
-            progressStream: process.stdout,
+            ...conversionAndUpload(opts),
           },
           out,
           () => awsDeps(opts),
@@ -279,15 +283,7 @@ async function main(argv: string[]): Promise<number> {
             imagesDir,
             out: opts.out,
             name: opts.name,
-            shortSide: opts.shortSide,
-            quality: opts.quality,
-            minSide: opts.minSide,
-            background: opts.background,
-            dataBucket: opts.dataBucket,
-            upload: opts.upload,
-            force: opts.force,
-            stackName: opts.stack,
-            progressStream: process.stdout,
+            ...conversionAndUpload(opts),
           },
           out,
           () => awsDeps(opts),
