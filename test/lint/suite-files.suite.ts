@@ -5,12 +5,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { suiteName } from '../support/suites';
+import { ENTRY, SUITE_SUFFIX, suiteName, suitesOf, TEST_ROOT } from '../support/suites';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with jest's test sequencer
-const { ENTRY, SUITE_SUFFIX, suitesOf } = require('../setup/suite-files.cjs') as { ENTRY: string; SUITE_SUFFIX: string; suitesOf(folder: string): string[] };
-
-const TEST_ROOT = join(__dirname, '..');
 const files = (readdirSync(TEST_ROOT, { recursive: true, encoding: 'utf8' }) as string[]).map((file) => join(TEST_ROOT, file));
 const name = (file: string) => relative(TEST_ROOT, file);
 

@@ -16,11 +16,11 @@ const testBytes = (path) =>
 class WeighedSequencer extends Sequencer {
   sort(tests) {
     const weights = new Map();
-    const weight = (test) => {
-      if (!weights.has(test.path)) weights.set(test.path, testBytes(test.path));
-      return weights.get(test.path);
-    };
-    for (const test of tests) test.duration = this.time(test);
+    for (const test of tests) {
+      test.duration = this.time(test);
+      weights.set(test.path, testBytes(test.path));
+    }
+    const weight = (test) => weights.get(test.path);
     return tests.sort((a, b) => {
       const failedA = this.hasFailed(a);
       if (failedA !== this.hasFailed(b)) return failedA ? -1 : 1;

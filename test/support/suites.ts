@@ -18,9 +18,15 @@
  */
 import { join, relative } from 'node:path';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JavaScript, shared with jest's test sequencer
-const { SUITE_SUFFIX, suitesOf } = require('../setup/suite-files.cjs') as { SUITE_SUFFIX: string; suitesOf(folder: string): string[] };
-const TEST_ROOT = join(__dirname, '..');
+// The rule of which suites an index.test.ts runs is plain JavaScript, shared with jest's test sequencer.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const { ENTRY, SUITE_SUFFIX, suitesOf } = require('../setup/suite-files.cjs') as {
+  ENTRY: string;
+  SUITE_SUFFIX: string;
+  suitesOf(folder: string): string[];
+};
+/** The test/ folder. */
+export const TEST_ROOT = join(__dirname, '..');
 
 /** The name of a suite's `describe`: its path below test/ without the suffix, e.g. `cli/status`. */
 export function suiteName(file: string): string {
